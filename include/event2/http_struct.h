@@ -1,0 +1,116 @@
+/* The layout of struct evhttp_request.
+ *
+ * Old programs read these fields directly; the layout is part of the ABI
+ * and frozen.  New code should use the evhttp_request_get_* accessors of
+ * <event2/http.h>, which this header expects to be included first (it needs
+ * the evhttp enums). */
+#ifndef EVENT2_HTTP_STRUCT_H_INCLUDED_
+#define EVENT2_HTTP_STRUCT_H_INCLUDED_
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#include <event2/event-config.h>
+#ifdef EVENT__HAVE_SYS_TYPES_H
+#include <sys/types.h>
+#endif
+#ifdef EVENT__HAVE_SYS_TIME_H
+#include <sys/time.h>
+#endif
+
+#include <event2/util.h>
+
+/* One HTTP request together with its response. */
+struct evhttp_request {
+	/* Links in the connection's queue of requests. */
+#if defined(TAILQ_ENTRY)
+	TAILQ_ENTRY(evhttp_request) next;
+#else
+	struct {
+		struct evhttp_request *tqe_next;
+		struct evhttp_request **tqe_prev;
+	} next;
+#endif
+
+	/* The connection the request travels on. */
+	struct evhttp_connection *evcon;
+	/* A mask of the EVHTTP_REQ_* / EVHTTP_* bits below. */
+	int flags;
+/* The request owns (and frees) its connection. */
+#define EVHTTP_REQ_OWN_CONNECTION	0x0001
+/* The request goes through a proxy (absolute URI). */
+#define EVHTTP_PROXY_REQUEST		0x0002
+/* The user took ownership with evhttp_request_own. */
+#define EVHTTP_USER_OWNED		0x0004
+/* Freeing is postponed until a callback returns. */
+#define EVHTTP_REQ_DEFER_FREE		0x0008
+/* A deferred free is pending. */
+#define EVHTTP_REQ_NEEDS_FREE		0x0010
+
+	/* Received and outgoing headers. */
+	struct evkeyvalq *input_headers;
+	struct evkeyvalq *output_headers;
+
+	/* Peer address as text, and port. */
+	char *remote_host;
+	ev_uint16_t remote_port;
+
+	/* Cached result of evhttp_request_get_host. */
+	char *host_cache;
+
+	/* Request or response, and the method. */
+	enum evhttp_request_kind kind;
+	enum evhttp_cmd_type type;
+
+	/* Bytes of headers and body read so far. */
+	size_t headers_size;
+	size_t body_size;
+
+	/* The URI as text and parsed. */
+	char *uri;
+	struct evhttp_uri *uri_elems;
+
+	/* HTTP version. */
+	char major;
+	char minor;
+
+	/* Response status code and reason phrase. */
+	int response_code;
+	char *response_code_line;
+
+	/* Received body. */
+	struct evbuffer *input_buffer;
+	/* Body bytes still expected (-1 while unknown). */
+	ev_int64_t ntoread;
+	/* The body uses chunked transfer encoding; the user finished
+	 * a streamed reply. */
+	unsigned chunked:1,
+	    userdone:1;
+
+	/* Body to send. */
+	struct evbuffer *output_buffer;
+
+	/* Completion callback and its argument. */
+	void (*cb)(struct evhttp_request *, void *);
+	void *cb_arg;
+
+	/* Called for each piece of a streamed response body. */
+	void (*chunk_cb)(struct evhttp_request *, void *);
+
+	/* Called when the response headers are in; -1 aborts. */
+	int (*header_cb)(struct evhttp_request *, void *);
+
+	/* Called with the reason when the request fails. */
+	void (*error_cb)(enum evhttp_request_error, void *);
+
+	/* Called when the request is done, before it is freed. */
+	void (*on_complete_cb)(struct evhttp_request *, void *);
+	void *on_complete_cb_arg;
+};
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* EVENT2_HTTP_STRUCT_H_INCLUDED_ */

@@ -1,0 +1,58 @@
+/* The key/value list used for HTTP headers and URI query parameters.
+ *
+ * struct evkeyvalq is a BSD-style tail queue of struct evkeyval.  When
+ * <sys/queue.h> has not been included we provide just enough of its
+ * TAILQ_ENTRY/TAILQ_HEAD macros to declare the types, and remove them again
+ * so the user's own <sys/queue.h> can still be included afterwards. */
+#ifndef EVENT2_KEYVALQ_STRUCT_H_INCLUDED_
+#define EVENT2_KEYVALQ_STRUCT_H_INCLUDED_
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#ifndef TAILQ_ENTRY
+#define EVENT_DEFINED_TQENTRY_
+/* Links of one element: the next element and the previous one's link. */
+#define TAILQ_ENTRY(type)						\
+struct {								\
+	struct type *tqe_next;						\
+	struct type **tqe_prev;						\
+}
+#endif /* !TAILQ_ENTRY */
+
+#ifndef TAILQ_HEAD
+#define EVENT_DEFINED_TQHEAD_
+/* A list head: first element and the address of the last link. */
+#define TAILQ_HEAD(name, type)						\
+struct name {								\
+	struct type *tqh_first;						\
+	struct type **tqh_last;						\
+}
+#endif
+
+/* One header line or query parameter. */
+struct evkeyval {
+	TAILQ_ENTRY(evkeyval) next;
+
+	/* Both strings are NUL-terminated and owned by the list. */
+	char *key;
+	char *value;
+};
+
+/* An ordered list of struct evkeyval. */
+TAILQ_HEAD (evkeyvalq, evkeyval);
+
+#ifdef EVENT_DEFINED_TQENTRY_
+#undef TAILQ_ENTRY
+#endif
+
+#ifdef EVENT_DEFINED_TQHEAD_
+#undef TAILQ_HEAD
+#endif
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* EVENT2_KEYVALQ_STRUCT_H_INCLUDED_ */

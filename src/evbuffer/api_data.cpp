@@ -1,0 +1,247 @@
+// C entry points of event2/buffer.h that put bytes in, take them out or
+// look at them: add/prepend/printf/iovec, expand, reserve/commit, remove,
+// drain, copyout, pullup, peek, and file descriptor IO.
+#include <climits>
+#include <cstdint>
+
+#include "evbuffer/api_util.hpp"
+#include "evbuffer/buffer.hpp"
+#include "evbuffer/evbuffer.hpp"
+
+using ev::BufferLock;
+
+namespace {
+
+// evbuffer_copyout_from() with the lock held.
+ev_ssize_t copyout_locked(evbuffer* buf, const evbuffer_ptr* pos, void* out, size_t len) {
+  size_t start = 0;
+  if (pos != nullptr) {
+    if (pos->pos < 0 || static_cast<size_t>(pos->pos) > buf->total_len) return -1;
+    start = static_cast<size_t>(pos->pos);
+  }
+  if (len > static_cast<size_t>(EV_SSIZE_MAX)) len = static_cast<size_t>(EV_SSIZE_MAX);
+  if (len > buf->total_len - start) len = buf->total_len - start;
+  if (len == 0) return 0;
+  if (buf->freeze_start || out == nullptr || !buf->materialize_all()) return -1;
+  return static_cast<ev_ssize_t>(buf->copy_out(start, out, len));
+}
+
+}  // namespace
+
+extern "C" {
+
+int evbuffer_add(struct evbuffer* buf, const void* data, size_t datlen) noexcept {
+  EVBUF_REQUIRE(buf, -1);
+  if (data == nullptr && datlen > 0) {
+    evpriv_warnx("%s: NULL data", __func__);
+    return -1;
+  }
+  BufferLock guard(buf);
+  if (buf->freeze_end) return -1;
+  if (buf->add(data, datlen) < 0) return -1;
+  buf->invoke_callbacks();
+  return 0;
+}
+
+int evbuffer_prepend(struct evbuffer* buf, const void* data, size_t size) noexcept {
+  EVBUF_REQUIRE(buf, -1);
+  if (data == nullptr && size > 0) {
+    evpriv_warnx("%s: NULL data", __func__);
+    return -1;
+  }
+  BufferLock guard(buf);
+  if (buf->freeze_start) return -1;
+  if (buf->prepend(data, size) < 0) return -1;
+  buf->invoke_callbacks();
+  return 0;
+}
+
+int evbuffer_add_vprintf(struct evbuffer* buf, const char* fmt, va_list ap) noexcept {
+  EVBUF_REQUIRE(buf, -1);
+  EVBUF_REQUIRE(fmt, -1);
+  BufferLock guard(buf);
+  if (buf->freeze_end) return -1;
+  int n = buf->vprintf(fmt, ap);
+  if (n > 0) buf->invoke_callbacks();
+  return n;
+}
+
+int evbuffer_add_printf(struct evbuffer* buf, const char* fmt, ...) noexcept {
+  va_list ap;
+  va_start(ap, fmt);
+  int n = evbuffer_add_vprintf(buf, fmt, ap);
+  va_end(ap);
+  return n;
+}
+
+size_t evbuffer_add_iovec(struct evbuffer* buf, struct evbuffer_iovec* vec, int n_vec) noexcept {
+  EVBUF_REQUIRE(buf, 0);
+  if (n_vec <= 0) return 0;
+  EVBUF_REQUIRE(vec, 0);
+  size_t total = 0;
+  for (int i = 0; i < n_vec; ++i) {
+    if (vec[i].iov_len > SIZE_MAX / 2 - total) return 0;
+    total += vec[i].iov_len;
+  }
+  BufferLock guard(buf);
+  if (buf->freeze_end || total == 0) return 0;
+  // One block takes everything: the point of this call.
+  if (buf->expand_single(total) == nullptr) return 0;
+  size_t added = 0;
+  for (int i = 0; i < n_vec; ++i) {
+    if (buf->add(vec[i].iov_base, vec[i].iov_len) < 0) break;
+    added += vec[i].iov_len;
+  }
+  buf->invoke_callbacks();
+  return added;
+}
+
+int evbuffer_expand(struct evbuffer* buf, size_t datlen) noexcept {
+  EVBUF_REQUIRE(buf, -1);
+  BufferLock guard(buf);
+  return buf->expand_fast(datlen, 2) ? 0 : -1;
+}
+
+int evbuffer_reserve_space(struct evbuffer* buf, ev_ssize_t size, struct evbuffer_iovec* vec,
+                           int n_vec) noexcept {
+  EVBUF_REQUIRE(buf, -1);
+  if (size < 0 || n_vec < 1 || vec == nullptr) return -1;
+  BufferLock guard(buf);
+  if (buf->freeze_end) return -1;
+  // Even a zero-byte request hands out some space, as libevent does.
+  size_t want = size == 0 ? 1 : static_cast<size_t>(size);
+  if (n_vec == 1) {
+    ev::Chain* c = buf->expand_single(want);
+    if (c == nullptr) return -1;
+    vec[0].iov_base = c->tail();
+    vec[0].iov_len = c->space();
+    return 1;
+  }
+  // Two extents at most, as the documentation promises.
+  int max_vecs = n_vec < 2 ? n_vec : 2;
+  if (!buf->expand_fast(want, max_vecs)) return -1;
+  return buf->setup_space_vecs(want, vec, max_vecs, false);
+}
+
+int evbuffer_commit_space(struct evbuffer* buf, struct evbuffer_iovec* vec, int n_vecs) noexcept {
+  EVBUF_REQUIRE(buf, -1);
+  BufferLock guard(buf);
+  if (buf->freeze_end) return -1;
+  if (buf->commit_space(vec, n_vecs) < 0) return -1;
+  buf->invoke_callbacks();
+  return 0;
+}
+
+ev_ssize_t evbuffer_copyout_from(struct evbuffer* buf, const struct evbuffer_ptr* pos,
+                                 void* data_out, size_t datlen) noexcept {
+  EVBUF_REQUIRE(buf, -1);
+  BufferLock guard(buf);
+  return copyout_locked(buf, pos, data_out, datlen);
+}
+
+ev_ssize_t evbuffer_copyout(struct evbuffer* buf, void* data_out, size_t datlen) noexcept {
+  return evbuffer_copyout_from(buf, nullptr, data_out, datlen);
+}
+
+int evbuffer_remove(struct evbuffer* buf, void* data, size_t datlen) noexcept {
+  EVBUF_REQUIRE(buf, -1);
+  BufferLock guard(buf);
+  if (datlen > INT_MAX) datlen = INT_MAX;
+  ev_ssize_t n = copyout_locked(buf, nullptr, data, datlen);
+  if (n > 0) {
+    buf->drain_front(static_cast<size_t>(n));
+    buf->note_deleted(static_cast<size_t>(n));
+    buf->invoke_callbacks();
+  }
+  return static_cast<int>(n);
+}
+
+int evbuffer_drain(struct evbuffer* buf, size_t len) noexcept {
+  EVBUF_REQUIRE(buf, -1);
+  BufferLock guard(buf);
+  if (buf->freeze_start) return -1;
+  if (len > buf->total_len) len = buf->total_len;
+  buf->drain_front(len);
+  buf->note_deleted(len);
+  buf->invoke_callbacks();
+  return 0;
+}
+
+unsigned char* evbuffer_pullup(struct evbuffer* buf, ev_ssize_t size) noexcept {
+  EVBUF_REQUIRE(buf, nullptr);
+  BufferLock guard(buf);
+  size_t want = size < 0 ? buf->total_len : static_cast<size_t>(size);
+  if (want == 0 || want > buf->total_len) return nullptr;
+  if (!buf->materialize_all()) return nullptr;
+  return buf->pullup(want);
+}
+
+int evbuffer_peek(struct evbuffer* buf, ev_ssize_t len, struct evbuffer_ptr* start_at,
+                  struct evbuffer_iovec* vec_out, int n_vec) noexcept {
+  EVBUF_REQUIRE(buf, -1);
+  if (n_vec < 0 || (n_vec > 0 && vec_out == nullptr)) return -1;
+  BufferLock guard(buf);
+  size_t pos = 0;
+  if (start_at != nullptr) {
+    if (start_at->pos < 0 || static_cast<size_t>(start_at->pos) > buf->total_len) return -1;
+    pos = static_cast<size_t>(start_at->pos);
+  }
+  if (pos == buf->total_len) return 0;
+  if (!buf->materialize_all()) return -1;
+  if (n_vec == 0 && len < 0) len = static_cast<ev_ssize_t>(buf->total_len - pos);
+  size_t in = 0;
+  ev::Chain* c = buf->locate(pos, &in);
+  int idx = 0;
+  size_t so_far = 0;
+  // The extent holding the start position is always reported.
+  bool force_first = start_at != nullptr;
+  for (; c != nullptr && c->off > 0; c = c->next, in = 0, force_first = false) {
+    if (!force_first && len >= 0 && so_far >= static_cast<size_t>(len)) break;
+    if (idx < n_vec) {
+      vec_out[idx].iov_base = c->data() + in;
+      vec_out[idx].iov_len = c->off - in;
+    } else if (len < 0) {
+      break;
+    }
+    ++idx;
+    so_far += c->off - in;
+  }
+  return idx;
+}
+
+size_t evbuffer_get_length(const struct evbuffer* buf) noexcept {
+  EVBUF_REQUIRE(buf, 0);
+  auto* mut = const_cast<evbuffer*>(buf);
+  BufferLock guard(mut);
+  return buf->total_len;
+}
+
+size_t evbuffer_get_contiguous_space(const struct evbuffer* buf) noexcept {
+  EVBUF_REQUIRE(buf, 0);
+  auto* mut = const_cast<evbuffer*>(buf);
+  BufferLock guard(mut);
+  return buf->last_with_data != nullptr ? buf->first->off : 0;
+}
+
+int evbuffer_read(struct evbuffer* buf, evutil_socket_t fd, int howmuch) noexcept {
+  EVBUF_REQUIRE(buf, -1);
+  BufferLock guard(buf);
+  if (buf->freeze_end) return -1;
+  size_t want = buf->max_read;
+  if (howmuch >= 0 && static_cast<size_t>(howmuch) < want) want = static_cast<size_t>(howmuch);
+  return ev::buffer_read(buf, fd, want);
+}
+
+int evbuffer_write_atmost(struct evbuffer* buf, evutil_socket_t fd, ev_ssize_t howmuch) noexcept {
+  EVBUF_REQUIRE(buf, -1);
+  BufferLock guard(buf);
+  if (buf->freeze_start) return -1;
+  size_t want = howmuch < 0 ? buf->total_len : static_cast<size_t>(howmuch);
+  return ev::buffer_write(buf, fd, want);
+}
+
+int evbuffer_write(struct evbuffer* buf, evutil_socket_t fd) noexcept {
+  return evbuffer_write_atmost(buf, fd, -1);
+}
+
+}  // extern "C"

@@ -1,0 +1,272 @@
+// C entry points of event2/buffer.h that move or share storage between
+// buffers (add_buffer, prepend_buffer, remove_buffer,
+// add_buffer_reference), add memory by reference, and add file segments.
+#include <cstdint>
+#include <cstring>
+
+#include "core/locking.hpp"
+#include "evbuffer/api_util.hpp"
+#include "evbuffer/buffer.hpp"
+#include "evbuffer/file_segment.hpp"
+
+using ev::BufferLock;
+using ev::Chain;
+using ev::PairLock;
+
+namespace {
+
+// Appending this few bytes copies them into the destination's free tail
+// rather than relinking blocks, so small writes do not fragment it.
+constexpr size_t kCopyInsteadOfMoveBytes = 256;
+
+// Moves all of src's bytes to the end of dst (counts included, no callbacks).
+void move_all(evbuffer* dst, evbuffer* src) {
+  size_t len = src->total_len;
+  Chain* tail = dst->last_with_data;
+  if (len <= kCopyInsteadOfMoveBytes && tail != nullptr && tail->space() >= len &&
+      src->n_unmapped == 0) {
+    src->copy_out(0, tail->tail(), len);
+    tail->off += len;
+    src->free_all_chains();
+  } else {
+    src->free_trailing_empty();
+    dst->free_trailing_empty();
+    if (dst->last != nullptr) {
+      dst->last->next = src->first;
+    } else {
+      dst->first = src->first;
+    }
+    dst->last = src->last;
+    dst->last_with_data = src->last_with_data;
+    dst->n_unmapped += src->n_unmapped;
+    src->first = src->last = src->last_with_data = nullptr;
+    src->n_unmapped = 0;
+    src->total_len = 0;
+  }
+  src->total_len = 0;
+  src->note_deleted(len);
+  dst->note_added(len);
+}
+
+// Unlinks the first chain of `buf`, which must hold data.
+Chain* unlink_first(evbuffer* buf) {
+  Chain* c = buf->first;
+  buf->first = c->next;
+  if (c == buf->last_with_data) buf->last_with_data = nullptr;
+  if (c == buf->last) buf->last = nullptr;
+  if (c->unmapped()) --buf->n_unmapped;
+  buf->total_len -= c->off;
+  c->next = nullptr;
+  return c;
+}
+
+}  // namespace
+
+extern "C" {
+
+int evbuffer_add_buffer(struct evbuffer* outbuf, struct evbuffer* inbuf) noexcept {
+  EVBUF_REQUIRE(outbuf, -1);
+  EVBUF_REQUIRE(inbuf, -1);
+  PairLock guard(outbuf, inbuf);
+  if (inbuf->total_len == 0 || outbuf == inbuf) return 0;
+  if (inbuf->freeze_start || outbuf->freeze_end) return -1;
+  if (inbuf->total_len > SIZE_MAX / 2 - outbuf->total_len) return -1;
+  move_all(outbuf, inbuf);
+  inbuf->invoke_callbacks();
+  outbuf->invoke_callbacks();
+  return 0;
+}
+
+int evbuffer_prepend_buffer(struct evbuffer* dst, struct evbuffer* src) noexcept {
+  EVBUF_REQUIRE(dst, -1);
+  EVBUF_REQUIRE(src, -1);
+  PairLock guard(dst, src);
+  if (src->total_len == 0 || dst == src) return 0;
+  if (src->freeze_start || dst->freeze_start) return -1;
+  if (src->total_len > SIZE_MAX / 2 - dst->total_len) return -1;
+  size_t len = src->total_len;
+  src->free_trailing_empty();
+  src->last->next = dst->first;
+  dst->first = src->first;
+  if (dst->last == nullptr) dst->last = src->last;
+  if (dst->last_with_data == nullptr) dst->last_with_data = src->last_with_data;
+  dst->n_unmapped += src->n_unmapped;
+  src->first = src->last = src->last_with_data = nullptr;
+  src->n_unmapped = 0;
+  src->total_len = 0;
+  src->note_deleted(len);
+  dst->note_added(len);
+  src->invoke_callbacks();
+  dst->invoke_callbacks();
+  return 0;
+}
+
+int evbuffer_remove_buffer(struct evbuffer* src, struct evbuffer* dst, size_t datlen) noexcept {
+  EVBUF_REQUIRE(src, -1);
+  EVBUF_REQUIRE(dst, -1);
+  PairLock guard(src, dst);
+  if (datlen == 0 || src == dst) return 0;
+  if (dst->freeze_end || src->freeze_start) return -1;
+  if (datlen > INT32_MAX) datlen = INT32_MAX;
+  if (datlen >= src->total_len) {
+    datlen = src->total_len;
+    if (datlen > SIZE_MAX / 2 - dst->total_len) return -1;
+    move_all(dst, src);
+  } else {
+    // Whole blocks move; the block straddling the end is split.
+    size_t left = datlen;
+    while (left > 0 && src->first->off <= left) {
+      Chain* c = unlink_first(src);
+      left -= c->off;
+      dst->append_data_chain(c);
+      dst->total_len += c->off;
+    }
+    if (left > 0) {
+      Chain* c = src->first;
+      bool ok;
+      if (c->unmapped()) {
+        // Still on disk: share the segment instead of reading it.
+        Chain* part = ev::chain_new_segment(
+            c->u.seg.seg, c->u.seg.start + static_cast<int64_t>(c->misalign), left, true);
+        ok = part != nullptr;
+        if (ok) {
+          dst->append_data_chain(part);
+          dst->total_len += left;
+        }
+      } else {
+        size_t before = dst->total_len;
+        ok = dst->add(c->data(), left) == 0;
+        dst->n_add_for_cb -= dst->total_len - before;  // counted once below
+      }
+      if (ok) {
+        c->misalign += left;
+        c->off -= left;
+        src->total_len -= left;
+        left = 0;
+      }
+    }
+    datlen -= left;
+    src->note_deleted(datlen);
+    dst->n_add_for_cb += datlen;
+  }
+  src->invoke_callbacks();
+  dst->invoke_callbacks();
+  return static_cast<int>(datlen);
+}
+
+int evbuffer_add_buffer_reference(struct evbuffer* outbuf, struct evbuffer* inbuf) noexcept {
+  EVBUF_REQUIRE(outbuf, -1);
+  EVBUF_REQUIRE(inbuf, -1);
+  if (outbuf == inbuf) return -1;
+  PairLock guard(outbuf, inbuf);
+  if (inbuf->total_len == 0) return 0;
+  if (outbuf->freeze_end) return -1;
+  if (inbuf->total_len > SIZE_MAX / 2 - outbuf->total_len) return -1;
+  // Views of views and of file segments are not supported (as in libevent).
+  for (Chain* c = inbuf->first; c != nullptr && c->off > 0; c = c->next) {
+    if (c->kind == ev::ChainKind::kSegment || c->kind == ev::ChainKind::kView) return -1;
+  }
+  // Build every view first so that a failure changes nothing.
+  Chain* head = nullptr;
+  Chain* tail = nullptr;
+  for (Chain* c = inbuf->first; c != nullptr && c->off > 0; c = c->next) {
+    Chain* v = ev::chain_new_view(c, inbuf);
+    if (v == nullptr) {
+      while (head != nullptr) {
+        Chain* next = head->next;
+        ev::chain_release(head);
+        head = next;
+      }
+      return -1;
+    }
+    if (tail != nullptr) {
+      tail->next = v;
+    } else {
+      head = v;
+    }
+    tail = v;
+  }
+  for (Chain* v = head; v != nullptr;) {
+    Chain* next = v->next;
+    outbuf->append_data_chain(v);
+    v = next;
+  }
+  outbuf->note_added(inbuf->total_len);
+  outbuf->invoke_callbacks();
+  return 0;
+}
+
+int evbuffer_add_reference(struct evbuffer* outbuf, const void* data, size_t datlen,
+                           evbuffer_ref_cleanup_cb cleanupfn, void* cleanupfn_arg) noexcept {
+  EVBUF_REQUIRE(outbuf, -1);
+  if (data == nullptr && datlen > 0) {
+    evpriv_warnx("%s: NULL data", __func__);
+    return -1;
+  }
+  {
+    BufferLock guard(outbuf);
+    if (outbuf->freeze_end) return -1;
+    if (datlen > SIZE_MAX / 2 - outbuf->total_len) return -1;
+    if (datlen > 0) {
+      Chain* c = ev::chain_new_reference(data, datlen, cleanupfn, cleanupfn_arg);
+      if (c == nullptr) return -1;
+      outbuf->append_data_chain(c);
+      outbuf->note_added(datlen);
+      outbuf->invoke_callbacks();
+      return 0;
+    }
+  }
+  // Nothing was stored, so nothing will ever need the memory.
+  if (cleanupfn != nullptr) cleanupfn(data, 0, cleanupfn_arg);
+  return 0;
+}
+
+struct evbuffer_file_segment* evbuffer_file_segment_new(int fd, ev_off_t offset, ev_off_t length,
+                                                        unsigned flags) noexcept {
+  return ev::segment_new(fd, offset, length, flags);
+}
+
+void evbuffer_file_segment_free(struct evbuffer_file_segment* seg) noexcept {
+  if (seg != nullptr) ev::segment_decref(seg);
+}
+
+void evbuffer_file_segment_add_cleanup_cb(struct evbuffer_file_segment* seg,
+                                          evbuffer_file_segment_cleanup_cb cb, void* arg) noexcept {
+  EVBUF_REQUIRE(seg, );
+  ev::LockGuard guard(seg->lock);
+  seg->cleanup_cb = cb;
+  seg->cleanup_arg = arg;
+}
+
+int evbuffer_add_file_segment(struct evbuffer* buf, struct evbuffer_file_segment* seg,
+                              ev_off_t offset, ev_off_t length) noexcept {
+  EVBUF_REQUIRE(buf, -1);
+  EVBUF_REQUIRE(seg, -1);
+  if (offset < 0 || offset > seg->length || length < -1) return -1;
+  if (length == -1) length = seg->length - offset;
+  if (length > seg->length - offset) return -1;
+  BufferLock guard(buf);
+  if (buf->freeze_end) return -1;
+  if (length == 0) return 0;
+  auto len = static_cast<size_t>(length);
+  if (len > SIZE_MAX / 2 - buf->total_len) return -1;
+  bool sendfile_ok = (buf->flags & EVBUFFER_FLAG_DRAINS_TO_FD) && seg->can_sendfile;
+  Chain* c = ev::chain_new_segment(seg, offset, len, sendfile_ok);
+  if (c == nullptr) return -1;
+  buf->append_data_chain(c);
+  buf->note_added(len);
+  buf->invoke_callbacks();
+  return 0;
+}
+
+int evbuffer_add_file(struct evbuffer* buf, int fd, ev_off_t offset, ev_off_t length) noexcept {
+  EVBUF_REQUIRE(buf, -1);
+  evbuffer_file_segment* seg = ev::segment_new(fd, offset, length, EVBUF_FS_CLOSE_ON_FREE);
+  if (seg == nullptr) return -1;
+  int r = evbuffer_add_file_segment(buf, seg, 0, -1);
+  // The buffer holds its own reference now; on failure this closes `fd`.
+  ev::segment_decref(seg);
+  return r;
+}
+
+}  // extern "C"

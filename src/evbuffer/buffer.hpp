@@ -1,0 +1,198 @@
+// struct evbuffer: the chain list, its bookkeeping and the operations the
+// API layer (api_*.cpp) composes.  Private to src/evbuffer; other modules
+// use evbuffer/evbuffer.hpp.
+//
+// Chain list invariants (checked by check_invariants()):
+// - every chain from `first` up to `last_with_data` holds live bytes;
+// - chains after `last_with_data` (all of them when it is null) are empty
+//   memory blocks kept as free space (from expand/reserve/read);
+// - total_len is the sum of `off` over the list.
+// Every method expects the buffer's lock to be held by the caller.
+#pragma once
+
+#include <event2/buffer.h>
+#include <event2/buffer_compat.h>
+#include <event2/event_struct.h>
+
+#include <cstddef>
+#include <cstdint>
+
+#include "evbuffer/chain.hpp"
+
+// One registered callback, in a doubly linked list (newest first).
+struct evbuffer_cb_entry {
+  evbuffer_cb_entry* next = nullptr;
+  evbuffer_cb_entry* prev = nullptr;
+  evbuffer_cb_func fn = nullptr;      // modern callback
+  evbuffer_cb obsolete_fn = nullptr;  // evbuffer_setcb() callback
+  void* arg = nullptr;
+  uint32_t flags = 0;  // EVBUFFER_CB_ENABLED | ev::kCbNoDefer
+  bool dead = false;   // removed while callbacks were running
+};
+
+namespace ev {
+
+// Internal callback flag: run immediately even when callbacks are deferred.
+inline constexpr uint32_t kCbNoDefer = 0x2;
+// Default and bounds of the largest single evbuffer_read().
+inline constexpr size_t kDefaultMaxRead = 16384;
+// Extents per readv() and writev().
+inline constexpr int kReadIovecs = 4;
+inline constexpr int kWriteIovecs = 128;
+
+}  // namespace ev
+
+struct evbuffer {
+  // ---- chain list ----
+  ev::Chain* first = nullptr;
+  ev::Chain* last = nullptr;
+  ev::Chain* last_with_data = nullptr;
+  size_t total_len = 0;
+  size_t n_unmapped = 0;  // segment chains still to be materialised
+
+  // ---- state ----
+  uint64_t flags = 0;  // EVBUFFER_FLAG_*
+  bool freeze_start = false;
+  bool freeze_end = false;
+  size_t max_read = ev::kDefaultMaxRead;
+  void* lock_ = nullptr;
+  bool own_lock = false;
+  int refcnt = 1;
+  bool user_freed = false;
+
+  // ---- callbacks ----
+  evbuffer_cb_entry* callbacks = nullptr;
+  size_t n_add_for_cb = 0;
+  size_t n_del_for_cb = 0;
+  int cb_depth = 0;  // nesting of run_callbacks()
+  bool cb_dead_pending = false;
+  int cb_suspended = 0;  // ev::buffer_suspend_callbacks() nesting
+  bool deferred_cbs = false;
+  bool deferred_scheduled = false;
+  event_base* cb_base = nullptr;
+  event_callback deferred{};
+  void* parent = nullptr;  // owning bufferevent, kept alive by deferred runs
+  void (*parent_incref)(void*) = nullptr;
+  void (*parent_decref)(void*) = nullptr;
+
+  // ---- lifetime and locking (buffer_core.cpp) ----
+  void lock();
+  void unlock();
+  void incref() { ++refcnt; }
+  // Drops a reference and the lock; the last reference frees everything.
+  void decref_and_unlock();
+
+  // ---- chain list primitives (buffer_core.cpp) ----
+  // Links a chain holding data after the last data chain, dropping empty
+  // trailing blocks first.
+  void append_data_chain(ev::Chain* chain);
+  // Links an empty memory block at the very end.
+  void append_empty_chain(ev::Chain* chain);
+  void prepend_chain(ev::Chain* chain);
+  void free_trailing_empty();
+  void free_all_chains();
+  // Removes `len` bytes from the front (len <= total_len); no callbacks.
+  void drain_front(size_t len);
+  // The chain holding byte `pos` (pos < total_len) and the offset in it;
+  // for pos == total_len returns nullptr.
+  ev::Chain* locate(size_t pos, size_t* in_chain) const;
+  // Brings every unmapped segment into memory; false on failure.
+  bool materialize_all();
+  bool check_invariants() const;
+
+  // ---- writing (buffer_add.cpp) ----
+  int add(const void* data, size_t len);
+  int prepend(const void* data, size_t len);
+  // A chain whose tail offers `need` contiguous bytes, where the next
+  // append goes; nullptr on allocation failure.
+  ev::Chain* expand_single(size_t need);
+  // Free space of at least `need` bytes over at most `max_vecs` chains.
+  bool expand_fast(size_t need, int max_vecs);
+  // Fills `vec` with the free space appends would use, at most `want`
+  // bytes when `exact`, else whole blocks; returns the count.
+  int setup_space_vecs(size_t want, iovec* vec, int max_vecs, bool exact);
+  // Marks `n` bytes written into the free space as live (spread over the
+  // chains in order, as setup_space_vecs() handed them out).
+  void commit_appended(size_t n);
+  // evbuffer_commit_space(): validates the extents, then commits them.
+  int commit_space(const iovec* vec, int n_vecs);
+  // Makes `chain` (the append chain or an empty block after it) the last
+  // chain with data, dropping empty blocks in between.
+  void mark_filled(ev::Chain* chain);
+  int vprintf(const char* fmt, va_list ap);
+
+  // ---- reading (buffer_read.cpp) ----
+  // Copies up to `len` bytes from `pos` without consuming; returns count.
+  size_t copy_out(size_t pos, void* out, size_t len);
+  unsigned char* pullup(size_t size);
+
+  // ---- searching (buffer_search.cpp) ----
+  // Offset of the first match of `what` starting in [from, limit - len];
+  // -1 when there is none.
+  ev_ssize_t find(const unsigned char* what, size_t len, size_t from, size_t limit);
+  // Offset of the first byte in [from, total_len) that is in `set`.
+  ev_ssize_t find_any(const char* set, size_t from);
+  // Length of the run of bytes from `set` starting at `from`.
+  size_t span(const char* set, size_t from);
+  unsigned char byte_at(size_t pos);
+  // Line ending search: offset, and its length in *eol_len (0 if none).
+  ev_ssize_t find_eol(size_t from, evbuffer_eol_style style, size_t* eol_len);
+
+  // ---- callbacks (callbacks.cpp) ----
+  // Runs (or schedules) callbacks after a change.
+  void invoke_callbacks();
+  void run_callbacks(bool running_deferred);
+  evbuffer_cb_entry* add_callback(evbuffer_cb_func fn, evbuffer_cb obsolete, void* arg);
+  int remove_callback(evbuffer_cb_entry* entry);
+  void remove_all_callbacks();
+  void sweep_dead_callbacks();
+
+  // ---- accounting helpers ----
+  void note_added(size_t n) { total_len += n, n_add_for_cb += n; }
+  void note_deleted(size_t n) { n_del_for_cb += n; }
+};
+
+namespace ev {
+
+// Locks two buffers in a fixed order (either may share the other's lock).
+void lock_pair(evbuffer* a, evbuffer* b);
+// Sets up deferred callbacks on `base` (callbacks.cpp).
+void buffer_init_deferred(evbuffer* buf, event_base* base, int priority);
+
+// RAII helpers for the API boundary: lock, and hold a reference so that a
+// callback freeing the buffer cannot pull it away from under the call.
+class BufferLock {
+ public:
+  explicit BufferLock(evbuffer* buf) : buf_(buf) {
+    buf_->lock();
+    buf_->incref();
+  }
+  ~BufferLock() { buf_->decref_and_unlock(); }
+  BufferLock(const BufferLock&) = delete;
+  BufferLock& operator=(const BufferLock&) = delete;
+
+ private:
+  evbuffer* buf_;
+};
+
+class PairLock {
+ public:
+  PairLock(evbuffer* a, evbuffer* b) : a_(a), b_(b) {
+    lock_pair(a_, b_);
+    a_->incref();
+    b_->incref();
+  }
+  ~PairLock() {
+    // Release in reverse order; each drop may free its buffer.
+    b_->decref_and_unlock();
+    a_->decref_and_unlock();
+  }
+  PairLock(const PairLock&) = delete;
+  PairLock& operator=(const PairLock&) = delete;
+
+ private:
+  evbuffer* a_;
+  evbuffer* b_;
+};
+
+}  // namespace ev

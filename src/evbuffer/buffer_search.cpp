@@ -1,0 +1,131 @@
+// Searching an evbuffer: byte strings, single bytes and line endings.
+// Matches may straddle blocks; the scans use memchr() within each block.
+#include <cstring>
+
+#include "evbuffer/buffer.hpp"
+
+using ev::Chain;
+
+namespace {
+
+// Whether the `len` bytes starting at offset `in` of `c` equal `what`; the
+// caller guarantees that many bytes exist.
+bool matches_at(const Chain* c, size_t in, const unsigned char* what, size_t len) {
+  while (len > 0) {
+    size_t k = c->off - in < len ? c->off - in : len;
+    if (std::memcmp(c->data() + in, what, k) != 0) return false;
+    what += k;
+    len -= k;
+    c = c->next;
+    in = 0;
+  }
+  return true;
+}
+
+}  // namespace
+
+ev_ssize_t evbuffer::find(const unsigned char* what, size_t len, size_t from, size_t limit) {
+  if (limit > total_len) limit = total_len;
+  if (len == 0 || from > limit || limit - from < len) return -1;
+  size_t last_start = limit - len;
+  size_t in = 0;
+  Chain* c = locate(from, &in);
+  size_t pos = from;
+  while (c != nullptr && pos <= last_start) {
+    size_t scan = c->off - in;
+    if (scan > last_start - pos + 1) scan = last_start - pos + 1;
+    const unsigned char* p = c->data() + in;
+    const void* hit = std::memchr(p, what[0], scan);
+    if (hit == nullptr) {
+      pos += scan;
+      c = c->next;
+      in = 0;
+      continue;
+    }
+    size_t d = static_cast<size_t>(static_cast<const unsigned char*>(hit) - p);
+    pos += d;
+    in += d;
+    if (matches_at(c, in, what, len)) return static_cast<ev_ssize_t>(pos);
+    ++pos;
+    if (++in == c->off) {
+      c = c->next;
+      in = 0;
+    }
+  }
+  return -1;
+}
+
+ev_ssize_t evbuffer::find_any(const char* set, size_t from) {
+  size_t in = 0;
+  Chain* c = locate(from, &in);
+  size_t pos = from;
+  size_t set_len = std::strlen(set);
+  for (; c != nullptr; c = c->next, in = 0) {
+    const unsigned char* p = c->data() + in;
+    size_t n = c->off - in;
+    // The earliest hit of any byte of the set in this block.
+    size_t best = n;
+    for (size_t i = 0; i < set_len; ++i) {
+      const void* hit = std::memchr(p, static_cast<unsigned char>(set[i]), best);
+      if (hit != nullptr) best = static_cast<size_t>(static_cast<const unsigned char*>(hit) - p);
+    }
+    if (best < n) return static_cast<ev_ssize_t>(pos + best);
+    pos += n;
+  }
+  return -1;
+}
+
+size_t evbuffer::span(const char* set, size_t from) {
+  size_t in = 0;
+  size_t count = 0;
+  for (Chain* c = locate(from, &in); c != nullptr; c = c->next, in = 0) {
+    for (; in < c->off; ++in, ++count) {
+      if (std::strchr(set, c->data()[in]) == nullptr || c->data()[in] == 0) return count;
+    }
+  }
+  return count;
+}
+
+unsigned char evbuffer::byte_at(size_t pos) {
+  size_t in = 0;
+  Chain* c = locate(pos, &in);
+  return c != nullptr ? c->data()[in] : 0;
+}
+
+ev_ssize_t evbuffer::find_eol(size_t from, evbuffer_eol_style style, size_t* eol_len) {
+  *eol_len = 0;
+  ev_ssize_t at = -1;
+  switch (style) {
+    case EVBUFFER_EOL_ANY:
+      at = find_any("\r\n", from);
+      if (at >= 0) *eol_len = span("\r\n", static_cast<size_t>(at));
+      return at;
+    case EVBUFFER_EOL_CRLF:
+      // A lone CR belongs to the line; LF or CR LF ends it.
+      while ((at = find_any("\r\n", from)) >= 0) {
+        size_t p = static_cast<size_t>(at);
+        if (byte_at(p) == '\n') {
+          *eol_len = 1;
+          return at;
+        }
+        if (p + 1 < total_len && byte_at(p + 1) == '\n') {
+          *eol_len = 2;
+          return at;
+        }
+        from = p + 1;
+      }
+      return -1;
+    case EVBUFFER_EOL_CRLF_STRICT:
+      at = find(reinterpret_cast<const unsigned char*>("\r\n"), 2, from, total_len);
+      if (at >= 0) *eol_len = 2;
+      return at;
+    case EVBUFFER_EOL_LF:
+    case EVBUFFER_EOL_NUL: {
+      unsigned char b = style == EVBUFFER_EOL_LF ? '\n' : '\0';
+      at = find(&b, 1, from, total_len);
+      if (at >= 0) *eol_len = 1;
+      return at;
+    }
+  }
+  return -1;
+}
