@@ -42,9 +42,9 @@ typedef void (*evconnlistener_errorcb)(struct evconnlistener *, void *);
 /* Make an IPv6 listener accept IPv6 only (IPV6_V6ONLY). */
 #define LEV_OPT_BIND_IPV6ONLY		(1u<<8)
 
-/* Listen on an already bound socket 'fd'.  A non-negative backlog makes the
- * listener call listen() itself (0 picks a default); -1 means fd is already
- * listening.  Returns NULL on failure. */
+/* Listen on an already bound socket 'fd'.  A positive backlog makes the
+ * listener call listen() with it, a negative one with a default; 0 means fd
+ * is already listening.  Returns NULL on failure. */
 EVENT2_EXPORT_SYMBOL
 struct evconnlistener *evconnlistener_new(struct event_base *base,
     evconnlistener_cb cb, void *ptr, unsigned flags, int backlog,
