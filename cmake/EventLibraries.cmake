@@ -11,7 +11,9 @@ set(EVENT_INTERNAL_C_FLAGS -Wall -Wextra)
 set(EVENT_SANITIZER_FLAGS "")
 if(EVENT_SANITIZE)
   set(EVENT_SANITIZER_FLAGS -fsanitize=address,undefined -fno-omit-frame-pointer
-      -fno-sanitize-recover=undefined)
+      -fno-sanitize-recover=undefined
+      # The libraries are built without RTTI, so UBSan cannot check vptrs.
+      -fno-sanitize=vptr)
 elseif(EVENT_TSAN)
   set(EVENT_SANITIZER_FLAGS -fsanitize=thread)
 endif()
