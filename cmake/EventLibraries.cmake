@@ -59,9 +59,10 @@ function(event_add_library target)
       SOVERSION ${EVENT_ABI_SOVERSION}
       # Link with the C driver: a stray libstdc++ dependency fails the link.
       LINKER_LANGUAGE C)
-  # No --as-needed: each library names its dependencies as the reference does
-  # (extra needs libevent_core even before it uses any of its symbols).
-  target_link_options(${target} PRIVATE -Wl,-z,defs
+  # --no-as-needed (the toolchain's default is --as-needed): each library
+  # names its dependencies as the reference does, e.g. extra needs
+  # libevent_core even before it uses any of its symbols.
+  target_link_options(${target} PRIVATE -Wl,-z,defs -Wl,--no-as-needed
       -Wl,--version-script=${CMAKE_SOURCE_DIR}/cmake/exports.map)
   set_property(TARGET ${target} APPEND PROPERTY LINK_DEPENDS ${CMAKE_SOURCE_DIR}/cmake/exports.map)
   target_link_libraries(${target} PRIVATE ${L_LINK})

@@ -16,16 +16,16 @@
 #define LOW_WATER 12
 
 struct demo {
-  struct bufferevent *writer;
-  struct event *tick;
-  char **words;
+  struct bufferevent* writer;
+  struct event* tick;
+  char** words;
   int nwords, next, batches;
 };
 
 /* Input filter: moves everything from `src` to `dst`, upper-cased. */
-static enum bufferevent_filter_result upcase(struct evbuffer *src, struct evbuffer *dst,
+static enum bufferevent_filter_result upcase(struct evbuffer* src, struct evbuffer* dst,
                                              ev_ssize_t limit, enum bufferevent_flush_mode mode,
-                                             void *arg) {
+                                             void* arg) {
   char buf[256];
   int n;
   (void)mode;
@@ -39,16 +39,16 @@ static enum bufferevent_filter_result upcase(struct evbuffer *src, struct evbuff
   return BEV_OK;
 }
 
-static void print_batch(struct bufferevent *bev, struct demo *d, const char *why) {
+static void print_batch(struct bufferevent* bev, struct demo* d, const char* why) {
   char buf[512];
   size_t n = bufferevent_read(bev, buf, sizeof(buf) - 1);
   buf[n] = '\0';
   if (n > 0) printf("batch %d (%s, %u bytes): %s\n", ++d->batches, why, (unsigned)n, buf);
 }
 
-static void on_read(struct bufferevent *bev, void *arg) { print_batch(bev, arg, "watermark"); }
+static void on_read(struct bufferevent* bev, void* arg) { print_batch(bev, arg, "watermark"); }
 
-static void on_event(struct bufferevent *bev, short what, void *arg) {
+static void on_event(struct bufferevent* bev, short what, void* arg) {
   if (what & BEV_EVENT_EOF) {
     print_batch(bev, arg, "eof");
     printf("reader: end of stream\n");
@@ -58,12 +58,12 @@ static void on_event(struct bufferevent *bev, short what, void *arg) {
 
 /* Writes the next word; after the last one, closes the writing end, which
  * delivers EOF to its partner. */
-static void on_tick(evutil_socket_t fd, short what, void *arg) {
-  struct demo *d = arg;
+static void on_tick(evutil_socket_t fd, short what, void* arg) {
+  struct demo* d = arg;
   (void)fd;
   (void)what;
   if (d->next < d->nwords) {
-    const char *w = d->words[d->next++];
+    const char* w = d->words[d->next++];
     bufferevent_write(d->writer, w, strlen(w));
     if (d->next < d->nwords) bufferevent_write(d->writer, " ", 1);
   } else {
@@ -73,10 +73,10 @@ static void on_tick(evutil_socket_t fd, short what, void *arg) {
   }
 }
 
-int main(int argc, char **argv) {
-  static char *default_words[] = {"the", "quick", "brown", "fox", "jumps",
-                                  "over", "the", "lazy", "dog"};
-  struct event_base *base = event_base_new();
+int main(int argc, char** argv) {
+  static char* default_words[] = {"the",  "quick", "brown", "fox", "jumps",
+                                  "over", "the",   "lazy",  "dog"};
+  struct event_base* base = event_base_new();
   struct bufferevent *pair[2], *filtered;
   struct timeval interval = {0, 2000};
   struct demo d;

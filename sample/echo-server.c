@@ -18,22 +18,22 @@
 #include <string.h>
 #include <sys/socket.h>
 
-static void on_read(struct bufferevent *bev, void *arg) {
+static void on_read(struct bufferevent* bev, void* arg) {
   (void)arg;
   /* Move everything that arrived to the output: an echo. */
   evbuffer_add_buffer(bufferevent_get_output(bev), bufferevent_get_input(bev));
 }
 
-static void on_conn_event(struct bufferevent *bev, short what, void *arg) {
+static void on_conn_event(struct bufferevent* bev, short what, void* arg) {
   (void)arg;
   if (what & BEV_EVENT_ERROR) fprintf(stderr, "connection error: %s\n", strerror(errno));
   if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR)) bufferevent_free(bev);
 }
 
-static void on_accept(struct evconnlistener *listener, evutil_socket_t fd, struct sockaddr *addr,
-                      int addrlen, void *arg) {
-  struct event_base *base = evconnlistener_get_base(listener);
-  struct bufferevent *bev = bufferevent_socket_new(base, fd, BEV_OPT_CLOSE_ON_FREE);
+static void on_accept(struct evconnlistener* listener, evutil_socket_t fd, struct sockaddr* addr,
+                      int addrlen, void* arg) {
+  struct event_base* base = evconnlistener_get_base(listener);
+  struct bufferevent* bev = bufferevent_socket_new(base, fd, BEV_OPT_CLOSE_ON_FREE);
   (void)addr;
   (void)addrlen;
   (void)arg;
@@ -45,14 +45,15 @@ static void on_accept(struct evconnlistener *listener, evutil_socket_t fd, struc
   bufferevent_enable(bev, EV_READ | EV_WRITE);
 }
 
-static void on_listener_error(struct evconnlistener *listener, void *arg) {
+static void on_listener_error(struct evconnlistener* listener, void* arg) {
   int err = EVUTIL_SOCKET_ERROR();
   (void)arg;
-  fprintf(stderr, "listener error %d (%s); shutting down\n", err, evutil_socket_error_to_string(err));
+  fprintf(stderr, "listener error %d (%s); shutting down\n", err,
+          evutil_socket_error_to_string(err));
   event_base_loopexit(evconnlistener_get_base(listener), NULL);
 }
 
-static void on_sigint(evutil_socket_t sig, short what, void *arg) {
+static void on_sigint(evutil_socket_t sig, short what, void* arg) {
   (void)sig;
   (void)what;
   printf("echo-server: interrupted, exiting\n");
@@ -60,18 +61,18 @@ static void on_sigint(evutil_socket_t sig, short what, void *arg) {
   event_base_loopbreak(arg);
 }
 
-static struct evconnlistener *listen_on(struct event_base *base, struct sockaddr *sa, int len,
+static struct evconnlistener* listen_on(struct event_base* base, struct sockaddr* sa, int len,
                                         unsigned flags) {
-  struct evconnlistener *l = evconnlistener_new_bind(
+  struct evconnlistener* l = evconnlistener_new_bind(
       base, on_accept, NULL, LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE | flags, -1, sa, len);
   if (l != NULL) evconnlistener_set_error_cb(l, on_listener_error);
   return l;
 }
 
-int main(int argc, char **argv) {
-  struct event_base *base;
+int main(int argc, char** argv) {
+  struct event_base* base;
   struct evconnlistener *v4, *v6;
-  struct event *sigint_event;
+  struct event* sigint_event;
   struct sockaddr_in sin;
   struct sockaddr_in6 sin6;
   int port = argc > 1 ? atoi(argv[1]) : 9876;
@@ -92,9 +93,9 @@ int main(int argc, char **argv) {
   sin6.sin6_family = AF_INET6;
   sin6.sin6_port = htons((unsigned short)port);
 
-  v4 = listen_on(base, (struct sockaddr *)&sin, sizeof(sin), 0);
+  v4 = listen_on(base, (struct sockaddr*)&sin, sizeof(sin), 0);
   /* IPv6 is optional: a machine without it still serves IPv4. */
-  v6 = listen_on(base, (struct sockaddr *)&sin6, sizeof(sin6), LEV_OPT_BIND_IPV6ONLY);
+  v6 = listen_on(base, (struct sockaddr*)&sin6, sizeof(sin6), LEV_OPT_BIND_IPV6ONLY);
   if (v4 == NULL) {
     perror("could not create the IPv4 listener");
     return 1;

@@ -11,8 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static void on_readable(evutil_socket_t fd, short what, void *arg) {
-  struct event_base *base = arg;
+static void on_readable(evutil_socket_t fd, short what, void* arg) {
+  struct event_base* base = arg;
   char buf[256];
   ssize_t n = read(fd, buf, sizeof(buf) - 1);
   (void)what;
@@ -31,15 +31,15 @@ static void on_readable(evutil_socket_t fd, short what, void *arg) {
   if (strstr(buf, "quit\n") != NULL) event_base_loopbreak(base);
 }
 
-static void on_sigint(evutil_socket_t sig, short what, void *arg) {
+static void on_sigint(evutil_socket_t sig, short what, void* arg) {
   (void)sig;
   (void)what;
   event_base_loopbreak(arg);
 }
 
-int main(int argc, char **argv) {
-  const char *path = argc > 1 ? argv[1] : "event.fifo";
-  struct event_base *base;
+int main(int argc, char** argv) {
+  const char* path = argc > 1 ? argv[1] : "event.fifo";
+  struct event_base* base;
   struct event *reader, *sigint_event;
   int fd;
 

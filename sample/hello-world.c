@@ -22,21 +22,21 @@ static const char greeting[] = "Hello, World!\n";
 
 /* Called when the output buffer has drained below the low watermark (0):
  * the greeting is on its way, so the connection can go. */
-static void on_written(struct bufferevent *bev, void *arg) {
+static void on_written(struct bufferevent* bev, void* arg) {
   (void)arg;
   if (evbuffer_get_length(bufferevent_get_output(bev)) == 0) bufferevent_free(bev);
 }
 
-static void on_conn_event(struct bufferevent *bev, short what, void *arg) {
+static void on_conn_event(struct bufferevent* bev, short what, void* arg) {
   (void)arg;
   if (what & BEV_EVENT_ERROR) fprintf(stderr, "connection error: %s\n", strerror(errno));
   if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR)) bufferevent_free(bev);
 }
 
-static void on_accept(struct evconnlistener *listener, evutil_socket_t fd, struct sockaddr *addr,
-                      int addrlen, void *arg) {
-  struct event_base *base = arg;
-  struct bufferevent *bev;
+static void on_accept(struct evconnlistener* listener, evutil_socket_t fd, struct sockaddr* addr,
+                      int addrlen, void* arg) {
+  struct event_base* base = arg;
+  struct bufferevent* bev;
   (void)listener;
   (void)addr;
   (void)addrlen;
@@ -52,8 +52,8 @@ static void on_accept(struct evconnlistener *listener, evutil_socket_t fd, struc
   bufferevent_write(bev, greeting, strlen(greeting));
 }
 
-static void on_sigint(evutil_socket_t sig, short what, void *arg) {
-  struct event_base *base = arg;
+static void on_sigint(evutil_socket_t sig, short what, void* arg) {
+  struct event_base* base = arg;
   struct timeval now = {0, 0};
   (void)sig;
   (void)what;
@@ -62,10 +62,10 @@ static void on_sigint(evutil_socket_t sig, short what, void *arg) {
   event_base_loopexit(base, &now);
 }
 
-int main(int argc, char **argv) {
-  struct event_base *base;
-  struct evconnlistener *listener;
-  struct event *sigint_event;
+int main(int argc, char** argv) {
+  struct event_base* base;
+  struct evconnlistener* listener;
+  struct event* sigint_event;
   struct sockaddr_in sin;
   int port = argc > 1 ? atoi(argv[1]) : 9995;
 
@@ -81,8 +81,9 @@ int main(int argc, char **argv) {
   memset(&sin, 0, sizeof(sin));
   sin.sin_family = AF_INET;
   sin.sin_port = htons((unsigned short)port);
-  listener = evconnlistener_new_bind(base, on_accept, base, LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_FREE,
-                                     -1, (struct sockaddr *)&sin, sizeof(sin));
+  listener =
+      evconnlistener_new_bind(base, on_accept, base, LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_FREE, -1,
+                              (struct sockaddr*)&sin, sizeof(sin));
   if (listener == NULL) {
     fprintf(stderr, "could not listen on port %d\n", port);
     return 1;

@@ -21,19 +21,19 @@
 static struct sockaddr_storage target;
 static int target_len;
 
-static void on_read(struct bufferevent *bev, void *arg);
-static void on_drained(struct bufferevent *bev, void *arg);
-static void on_event(struct bufferevent *bev, short what, void *arg);
+static void on_read(struct bufferevent* bev, void* arg);
+static void on_drained(struct bufferevent* bev, void* arg);
+static void on_event(struct bufferevent* bev, short what, void* arg);
 
 /* After one side ended: free the other once its output has drained. */
-static void close_when_flushed(struct bufferevent *bev, void *arg) {
+static void close_when_flushed(struct bufferevent* bev, void* arg) {
   (void)arg;
   if (evbuffer_get_length(bufferevent_get_output(bev)) == 0) bufferevent_free(bev);
 }
 
-static void on_read(struct bufferevent *bev, void *arg) {
-  struct bufferevent *partner = arg;
-  struct evbuffer *out;
+static void on_read(struct bufferevent* bev, void* arg) {
+  struct bufferevent* partner = arg;
+  struct evbuffer* out;
   if (partner == NULL) {
     evbuffer_drain(bufferevent_get_input(bev), evbuffer_get_length(bufferevent_get_input(bev)));
     return;
@@ -48,15 +48,15 @@ static void on_read(struct bufferevent *bev, void *arg) {
   }
 }
 
-static void on_drained(struct bufferevent *bev, void *arg) {
-  struct bufferevent *partner = arg;
+static void on_drained(struct bufferevent* bev, void* arg) {
+  struct bufferevent* partner = arg;
   bufferevent_setcb(bev, on_read, NULL, on_event, partner);
   bufferevent_setwatermark(bev, EV_WRITE, 0, 0);
   if (partner != NULL) bufferevent_enable(partner, EV_READ);
 }
 
-static void on_event(struct bufferevent *bev, short what, void *arg) {
-  struct bufferevent *partner = arg;
+static void on_event(struct bufferevent* bev, short what, void* arg) {
+  struct bufferevent* partner = arg;
   if (what & BEV_EVENT_CONNECTED) return;
   if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR)) {
     if (partner != NULL) {
@@ -73,9 +73,9 @@ static void on_event(struct bufferevent *bev, short what, void *arg) {
   }
 }
 
-static void on_accept(struct evconnlistener *listener, evutil_socket_t fd, struct sockaddr *addr,
-                      int addrlen, void *arg) {
-  struct event_base *base = arg;
+static void on_accept(struct evconnlistener* listener, evutil_socket_t fd, struct sockaddr* addr,
+                      int addrlen, void* arg) {
+  struct event_base* base = arg;
   struct bufferevent *in, *out;
   (void)listener;
   (void)addr;
@@ -83,12 +83,14 @@ static void on_accept(struct evconnlistener *listener, evutil_socket_t fd, struc
   in = bufferevent_socket_new(base, fd, BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
   out = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
   if (in == NULL || out == NULL) {
-    if (in != NULL) bufferevent_free(in);
-    else evutil_closesocket(fd);
+    if (in != NULL)
+      bufferevent_free(in);
+    else
+      evutil_closesocket(fd);
     if (out != NULL) bufferevent_free(out);
     return;
   }
-  if (bufferevent_socket_connect(out, (struct sockaddr *)&target, target_len) < 0) {
+  if (bufferevent_socket_connect(out, (struct sockaddr*)&target, target_len) < 0) {
     fprintf(stderr, "le-proxy: connect to the target failed\n");
     bufferevent_free(out);
     bufferevent_free(in);
@@ -100,18 +102,18 @@ static void on_accept(struct evconnlistener *listener, evutil_socket_t fd, struc
   bufferevent_enable(out, EV_READ | EV_WRITE);
 }
 
-static void on_sigint(evutil_socket_t sig, short what, void *arg) {
+static void on_sigint(evutil_socket_t sig, short what, void* arg) {
   (void)sig;
   (void)what;
   event_base_loopbreak(arg);
 }
 
-int main(int argc, char **argv) {
+int main(int argc, char** argv) {
   struct sockaddr_storage listen_on;
   int listen_len = sizeof(listen_on);
-  struct event_base *base;
-  struct evconnlistener *listener;
-  struct event *sigint_event;
+  struct event_base* base;
+  struct evconnlistener* listener;
+  struct event* sigint_event;
 
   if (argc != 3) {
     fprintf(stderr, "usage: %s LISTEN-ADDR TARGET-ADDR\n", argv[0]);
@@ -120,16 +122,16 @@ int main(int argc, char **argv) {
   memset(&listen_on, 0, sizeof(listen_on));
   memset(&target, 0, sizeof(target));
   target_len = sizeof(target);
-  if (evutil_parse_sockaddr_port(argv[1], (struct sockaddr *)&listen_on, &listen_len) < 0 ||
-      evutil_parse_sockaddr_port(argv[2], (struct sockaddr *)&target, &target_len) < 0) {
+  if (evutil_parse_sockaddr_port(argv[1], (struct sockaddr*)&listen_on, &listen_len) < 0 ||
+      evutil_parse_sockaddr_port(argv[2], (struct sockaddr*)&target, &target_len) < 0) {
     fprintf(stderr, "le-proxy: cannot parse an address\n");
     return 1;
   }
   base = event_base_new();
   if (base == NULL) return 1;
-  listener = evconnlistener_new_bind(base, on_accept, base,
-                                     LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC | LEV_OPT_REUSEABLE,
-                                     -1, (struct sockaddr *)&listen_on, listen_len);
+  listener = evconnlistener_new_bind(
+      base, on_accept, base, LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC | LEV_OPT_REUSEABLE, -1,
+      (struct sockaddr*)&listen_on, listen_len);
   if (listener == NULL) {
     perror("le-proxy: cannot listen");
     return 1;

@@ -8,8 +8,8 @@
 
 static int deliveries;
 
-static void on_signal(evutil_socket_t sig, short what, void *arg) {
-  struct event *self = arg;
+static void on_signal(evutil_socket_t sig, short what, void* arg) {
+  struct event* self = arg;
   (void)what;
   printf("signal_cb: got signal %d (delivery %d)\n", (int)sig, ++deliveries);
   fflush(stdout);
@@ -17,8 +17,8 @@ static void on_signal(evutil_socket_t sig, short what, void *arg) {
 }
 
 int main(void) {
-  struct event_base *base = event_base_new();
-  struct event *ev;
+  struct event_base* base = event_base_new();
+  struct event* ev;
   if (base == NULL) return 1;
   ev = evsignal_new(base, SIGINT, on_signal, event_self_cbarg());
   if (ev == NULL || event_add(ev, NULL) < 0) return 1;

@@ -13,8 +13,8 @@
 static struct timeval start, interval;
 static int persistent, remaining;
 
-static void on_timeout(evutil_socket_t fd, short what, void *arg) {
-  struct event *self = arg;
+static void on_timeout(evutil_socket_t fd, short what, void* arg) {
+  struct event* self = arg;
   struct timeval now, elapsed;
   (void)fd;
   (void)what;
@@ -30,8 +30,8 @@ static void on_timeout(evutil_socket_t fd, short what, void *arg) {
   }
 }
 
-int main(int argc, char **argv) {
-  struct event_base *base;
+int main(int argc, char** argv) {
+  struct event_base* base;
   struct event timeout;
   int argi = 1, ms = 1000;
 

@@ -25,11 +25,16 @@ constexpr int kAbortCode = static_cast<int>(0xdeaddead);
 
 const char* severity_name(int severity) {
   switch (severity) {
-    case EVENT_LOG_DEBUG: return "debug";
-    case EVENT_LOG_MSG: return "msg";
-    case EVENT_LOG_WARN: return "warn";
-    case EVENT_LOG_ERR: return "err";
-    default: return "???";
+    case EVENT_LOG_DEBUG:
+      return "debug";
+    case EVENT_LOG_MSG:
+      return "msg";
+    case EVENT_LOG_WARN:
+      return "warn";
+    case EVENT_LOG_ERR:
+      return "err";
+    default:
+      return "???";
   }
 }
 

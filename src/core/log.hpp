@@ -27,11 +27,10 @@ EVPRIV_API int evpriv_debug_logging_enabled(void);
     __attribute__((format(printf, 2, 3)));
 // An internal invariant failed: logs file/line and aborts through the fatal path.
 [[noreturn]] EVPRIV_API void evpriv_assert_failed(const char* file, int line, const char* func,
-                                                 const char* expr);
+                                                  const char* expr);
 }
 
-#define EV_ASSERT(cond)                                                 \
-  do {                                                                  \
-    if (__builtin_expect(!(cond), 0))                                   \
-      evpriv_assert_failed(__FILE__, __LINE__, __func__, #cond);        \
+#define EV_ASSERT(cond)                                                                          \
+  do {                                                                                           \
+    if (__builtin_expect(!(cond), 0)) evpriv_assert_failed(__FILE__, __LINE__, __func__, #cond); \
   } while (0)

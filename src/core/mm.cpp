@@ -21,7 +21,8 @@ void (*g_free)(void*) = nullptr;
 
 extern "C" {
 
-void event_set_mem_functions(void* (*malloc_fn)(size_t sz), void* (*realloc_fn)(void* ptr, size_t sz),
+void event_set_mem_functions(void* (*malloc_fn)(size_t sz),
+                             void* (*realloc_fn)(void* ptr, size_t sz),
                              void (*free_fn)(void* ptr)) {
   g_malloc = malloc_fn;
   g_realloc = realloc_fn;
@@ -47,9 +48,7 @@ void* evpriv_calloc(size_t count, size_t size) {
   return p;
 }
 
-void* evpriv_realloc(void* p, size_t n) {
-  return g_realloc ? g_realloc(p, n) : realloc(p, n);
-}
+void* evpriv_realloc(void* p, size_t n) { return g_realloc ? g_realloc(p, n) : realloc(p, n); }
 
 void evpriv_free(void* p) {
   if (g_free) {

@@ -21,17 +21,20 @@ inline void store_le32(uint8_t* p, uint32_t v) {
 inline uint32_t rotl(uint32_t v, int n) { return (v << n) | (v >> (32 - n)); }
 
 inline void quarter_round(uint32_t* x, int a, int b, int c, int d) {
-  x[a] += x[b]; x[d] = rotl(x[d] ^ x[a], 16);
-  x[c] += x[d]; x[b] = rotl(x[b] ^ x[c], 12);
-  x[a] += x[b]; x[d] = rotl(x[d] ^ x[a], 8);
-  x[c] += x[d]; x[b] = rotl(x[b] ^ x[c], 7);
+  x[a] += x[b];
+  x[d] = rotl(x[d] ^ x[a], 16);
+  x[c] += x[d];
+  x[b] = rotl(x[b] ^ x[c], 12);
+  x[a] += x[b];
+  x[d] = rotl(x[d] ^ x[a], 8);
+  x[c] += x[d];
+  x[b] = rotl(x[b] ^ x[c], 7);
 }
 
 }  // namespace
 
 void chacha20_blocks(const uint8_t key[kChaChaKeyBytes], const uint8_t nonce[kChaChaNonceBytes],
-                     uint32_t counter,
-                     uint8_t* out, std::size_t blocks) {
+                     uint32_t counter, uint8_t* out, std::size_t blocks) {
   uint32_t input[16];
   // "expand 32-byte k"
   input[0] = 0x61707865;

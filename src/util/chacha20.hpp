@@ -14,7 +14,6 @@ constexpr std::size_t kChaChaNonceBytes = 12;
 // Writes 'blocks' consecutive keystream blocks for key/nonce, starting at
 // block number 'counter', into out (blocks * 64 bytes).
 void chacha20_blocks(const uint8_t key[kChaChaKeyBytes], const uint8_t nonce[kChaChaNonceBytes],
-                     uint32_t counter,
-                     uint8_t* out, std::size_t blocks);
+                     uint32_t counter, uint8_t* out, std::size_t blocks);
 
 }  // namespace ev

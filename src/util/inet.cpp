@@ -40,8 +40,10 @@ bool scan_unsigned(const char*& p, unsigned& out) {
     if (value > (ULONG_MAX - digit) / 10) overflow = true;
     value = value * 10 + digit;
   }
-  if (overflow) value = ULONG_MAX;
-  else if (negative) value = 0UL - value;
+  if (overflow)
+    value = ULONG_MAX;
+  else if (negative)
+    value = 0UL - value;
   out = static_cast<unsigned>(value);
   p = s;
   return true;
@@ -64,7 +66,8 @@ bool parse_hex_group(const char*& s, uint16_t& out) {
   const char* p = s;
   if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X') && is_xdigit(p[2])) p += 2;
   unsigned value = 0;
-  for (; is_xdigit(*p) && p - s <= 4; ++p) value = value * 16 + static_cast<unsigned>(hex_value(*p));
+  for (; is_xdigit(*p) && p - s <= 4; ++p)
+    value = value * 16 + static_cast<unsigned>(hex_value(*p));
   if (p - s > 4) return false;
   out = static_cast<uint16_t>(value);
   s = p;
@@ -143,10 +146,16 @@ void format_ipv6(const uint8_t a[16], char* buf, size_t size) {
   // Compress the first longest run of two or more zero groups.
   int best = -1, best_len = 1;
   for (int i = 0; i < 8;) {
-    if (w[i] != 0) { ++i; continue; }
+    if (w[i] != 0) {
+      ++i;
+      continue;
+    }
     int j = i;
     while (j < 8 && w[j] == 0) ++j;
-    if (j - i > best_len) { best = i; best_len = j - i; }
+    if (j - i > best_len) {
+      best = i;
+      best_len = j - i;
+    }
     i = j;
   }
 

@@ -78,12 +78,11 @@ int loopback_pair(int family, int type, int protocol, evutil_socket_t fds[2]) {
 
   sockaddr_storage local, peer;
   socklen_t local_len = sizeof(local), peer_len = sizeof(peer);
-  ScopedFd accepted(accept4(listener.get(), reinterpret_cast<sockaddr*>(&peer), &peer_len,
-                            SOCK_CLOEXEC));
+  ScopedFd accepted(
+      accept4(listener.get(), reinterpret_cast<sockaddr*>(&peer), &peer_len, SOCK_CLOEXEC));
   if (accepted.get() < 0) return -1;
   // Someone else may have raced to our port: make sure we got our own peer.
-  if (getsockname(connector.get(), reinterpret_cast<sockaddr*>(&local), &local_len) < 0)
-    return -1;
+  if (getsockname(connector.get(), reinterpret_cast<sockaddr*>(&local), &local_len) < 0) return -1;
   if (!same_address(local, local_len, peer, peer_len)) {
     errno = ECONNABORTED;
     return -1;
@@ -110,7 +109,8 @@ extern "C" int evutil_socketpair(int family, int type, int protocol, evutil_sock
     errno = EINVAL;
     return -1;
   }
-  if (family == AF_INET || family == AF_INET6) return ev::loopback_pair(family, type, protocol, fds);
+  if (family == AF_INET || family == AF_INET6)
+    return ev::loopback_pair(family, type, protocol, fds);
   // Some kernels (gVisor) write the array even when the call fails.
   int pair[2];
   if (socketpair(family, type, protocol, pair) != 0) return -1;

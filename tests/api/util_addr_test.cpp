@@ -52,7 +52,7 @@ TEST(UtilInetPton, ParsesIPv6Forms) {
   EXPECT_EQ(v6_round_trip("::ffff:1.2.3.4"), "::ffff:1.2.3.4");
   EXPECT_EQ(v6_round_trip("1:2:3:4:5:6:1.2.3.4"), "1:2:3:4:5:6:102:304");
   EXPECT_EQ(v6_round_trip("1:0:0:2:0:0:0:3"), "1:0:0:2::3");
-  EXPECT_EQ(v6_round_trip("1:0:0:2:0:0:3:4"), "1::2:0:0:3:4");  // First longest run.
+  EXPECT_EQ(v6_round_trip("1:0:0:2:0:0:3:4"), "1::2:0:0:3:4");     // First longest run.
   EXPECT_EQ(v6_round_trip("1:0:1:0:1:0:1:0"), "1:0:1:0:1:0:1:0");  // Single zeros stay.
 }
 
@@ -170,10 +170,26 @@ TEST(UtilParseSockaddrPort, IPv6Forms) {
 }
 
 TEST(UtilParseSockaddrPort, RejectsBadInput) {
-  for (const char* s : {"", "1.2.3.4:0", "1.2.3.4:65536", "1.2.3.4:-1", "1.2.3.4:", "1.2.3.4:x",
-                        "1.2.3.4:99999999999999999999", "[::1]:", "[::1]:0", "[::1]:70000",
-                        "[::1", "[]", "[]:80", ":80", "[1.2.3.4]:80", "localhost:80",
-                        "example.com", "1.2.3:80", "256.0.0.1:80", "1.2.3.4:80:90"}) {
+  for (const char* s : {"",
+                        "1.2.3.4:0",
+                        "1.2.3.4:65536",
+                        "1.2.3.4:-1",
+                        "1.2.3.4:",
+                        "1.2.3.4:x",
+                        "1.2.3.4:99999999999999999999",
+                        "[::1]:",
+                        "[::1]:0",
+                        "[::1]:70000",
+                        "[::1",
+                        "[]",
+                        "[]:80",
+                        ":80",
+                        "[1.2.3.4]:80",
+                        "localhost:80",
+                        "example.com",
+                        "1.2.3:80",
+                        "256.0.0.1:80",
+                        "1.2.3.4:80:90"}) {
     Parsed p = parse(s);
     EXPECT_EQ(p.rc, -1) << s;
     EXPECT_EQ(p.len, static_cast<int>(sizeof(sockaddr_storage))) << s;  // Untouched.
@@ -238,12 +254,12 @@ TEST(UtilSockaddrCmp, EqualityAndPorts) {
 }
 
 TEST(UtilSockaddrCmp, IsAConsistentOrder) {
-  const char* all[] = {"1.2.3.4:80", "1.2.3.4:81", "10.0.0.1:1", "255.0.0.1", "[::1]:80",
-                       "[::2]:1", "[fe80::1]:9"};
+  const char* all[] = {"1.2.3.4:80", "1.2.3.4:81", "10.0.0.1:1", "255.0.0.1",
+                       "[::1]:80",   "[::2]:1",    "[fe80::1]:9"};
   for (const char* a : all) {
     for (const char* b : all) {
       int ab = cmp(a, b, 1), ba = cmp(b, a, 1);
-      EXPECT_EQ(ab < 0, ba > 0) << a << " vs " << b;
+      EXPECT_EQ(ab<0, ba> 0) << a << " vs " << b;
       EXPECT_EQ(ab == 0, a == b) << a << " vs " << b;
     }
   }
@@ -254,8 +270,8 @@ TEST(UtilSockaddrCmp, IsAConsistentOrder) {
 TEST(UtilSockaddrCmp, OtherFamiliesAndNull) {
   sockaddr_un a{}, b{};
   a.sun_family = b.sun_family = AF_UNIX;
-  EXPECT_NE(evutil_sockaddr_cmp(reinterpret_cast<sockaddr*>(&a), reinterpret_cast<sockaddr*>(&b), 1),
-            0);
+  EXPECT_NE(
+      evutil_sockaddr_cmp(reinterpret_cast<sockaddr*>(&a), reinterpret_cast<sockaddr*>(&b), 1), 0);
   EXPECT_EQ(evutil_sockaddr_cmp(nullptr, nullptr, 1), 0);
   EXPECT_LT(evutil_sockaddr_cmp(nullptr, reinterpret_cast<sockaddr*>(&a), 1), 0);
 }

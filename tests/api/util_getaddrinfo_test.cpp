@@ -133,8 +133,10 @@ TEST(UtilGetaddrinfo, AddrconfigKeepsNumericAnswersUsable) {
   Result r;
   lookup(r, "127.0.0.1", "1", AF_INET, SOCK_STREAM, EVUTIL_AI_ADDRCONFIG);
   // Depends on the host's interfaces; either an answer or a clean error.
-  if (r.rc == 0) EXPECT_EQ(text(r.ai->ai_addr), "127.0.0.1");
-  else EXPECT_EQ(r.ai, nullptr);
+  if (r.rc == 0)
+    EXPECT_EQ(text(r.ai->ai_addr), "127.0.0.1");
+  else
+    EXPECT_EQ(r.ai, nullptr);
 }
 
 TEST(UtilGetaddrinfo, NamesGoToTheSystemResolver) {

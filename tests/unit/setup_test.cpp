@@ -17,9 +17,18 @@
 namespace {
 
 int g_mallocs, g_reallocs, g_frees;
-void* counting_malloc(size_t n) { ++g_mallocs; return malloc(n); }
-void* counting_realloc(void* p, size_t n) { ++g_reallocs; return realloc(p, n); }
-void counting_free(void* p) { ++g_frees; free(p); }
+void* counting_malloc(size_t n) {
+  ++g_mallocs;
+  return malloc(n);
+}
+void* counting_realloc(void* p, size_t n) {
+  ++g_reallocs;
+  return realloc(p, n);
+}
+void counting_free(void* p) {
+  ++g_frees;
+  free(p);
+}
 
 struct MemFunctions : ::testing::Test {
   void SetUp() override {

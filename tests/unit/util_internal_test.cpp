@@ -21,8 +21,8 @@ TEST(UtilChars, ClassesAreAsciiOnly) {
     EXPECT_EQ(ev::is_digit(c), ascii && i >= '0' && i <= '9') << i;
     EXPECT_EQ(ev::is_alpha(c), ascii && ((i >= 'a' && i <= 'z') || (i >= 'A' && i <= 'Z'))) << i;
     EXPECT_EQ(ev::is_space(c), i == ' ' || (i >= 9 && i <= 13)) << i;
-    EXPECT_EQ(ev::is_xdigit(c), ascii && ((i >= '0' && i <= '9') || (i >= 'a' && i <= 'f') ||
-                                          (i >= 'A' && i <= 'F')))
+    EXPECT_EQ(ev::is_xdigit(c),
+              ascii && ((i >= '0' && i <= '9') || (i >= 'a' && i <= 'f') || (i >= 'A' && i <= 'F')))
         << i;
     if (!ascii) {
       EXPECT_EQ(ev::to_lower(c), c);
@@ -94,7 +94,8 @@ TEST(UtilAddrinfo, OwnListsAreFlaggedAndFreeable) {
   EXPECT_NE(static_cast<void*>(both->ai_addr), static_cast<void*>(&sin));
 
   hints.ai_protocol = IPPROTO_UDP;
-  evutil_addrinfo* udp = evpriv_addrinfo_new(reinterpret_cast<sockaddr*>(&sin), sizeof(sin), &hints);
+  evutil_addrinfo* udp =
+      evpriv_addrinfo_new(reinterpret_cast<sockaddr*>(&sin), sizeof(sin), &hints);
   ASSERT_NE(udp, nullptr);
   EXPECT_EQ(udp->ai_socktype, SOCK_DGRAM);
   EXPECT_EQ(udp->ai_next, nullptr);

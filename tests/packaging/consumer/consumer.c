@@ -7,14 +7,14 @@
 #include <stdio.h>
 #include <string.h>
 
-static int loaded_from(const char *prefix, char *found, size_t found_len) {
-  FILE *maps = fopen("/proc/self/maps", "r");
+static int loaded_from(const char* prefix, char* found, size_t found_len) {
+  FILE* maps = fopen("/proc/self/maps", "r");
   char line[4096];
   int ok = 0;
   found[0] = '\0';
   if (maps == NULL) return 0;
   while (fgets(line, sizeof(line), maps) != NULL) {
-    char *path = strchr(line, '/');
+    char* path = strchr(line, '/');
     if (path == NULL || strstr(path, "/libevent") == NULL) continue;
     path[strcspn(path, "\n")] = '\0';
     snprintf(found, found_len, "%s", path);
@@ -25,7 +25,7 @@ static int loaded_from(const char *prefix, char *found, size_t found_len) {
   return ok;
 }
 
-int main(int argc, char **argv) {
+int main(int argc, char** argv) {
   char found[4096];
   if (argc != 2) {
     fprintf(stderr, "usage: %s <expected-lib-prefix>\n", argv[0]);

@@ -1,0 +1,145 @@
+/* Pipe dispatch: N socketpairs, each with a read event.  A round re-arms
+ * every event (delete + add, as a server re-arming its connections would),
+ * starts A "active" bytes on evenly spaced pairs and dispatches until W
+ * bytes have travelled: each read callback consumes one byte and, while
+ * writes remain, sends one to the next pair.
+ *
+ * With -o the events are not persistent: each callback re-adds its own
+ * event, which is where a library can coalesce the delete/add syscalls.
+ *
+ * Usage: pipe_bench [-n pipes] [-a active] [-w writes] [-r rounds]
+ *                   [-u warmup-rounds] [-o] [-x]
+ * -x exits without freeing anything (fewer syscalls to trace).
+ * Prints the result line of bench_run_rounds, named pipe_<persist|oneshot>_n<N>. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "bench_common.h"
+
+struct pipe_bench {
+  struct event_base* base;
+  int npipes;
+  int nactive;
+  int nwrites;
+  int persistent;
+  evutil_socket_t (*pairs)[2]; /* [i][0] is watched, [i][1] is written */
+  struct event** events;
+  int writes_done;
+  int reads_done;
+};
+
+static struct pipe_bench bench;
+
+static void send_byte(int pipe_index) {
+  if (write(bench.pairs[pipe_index][1], "x", 1) != 1) bench_die("write to socketpair failed");
+  bench.writes_done++;
+}
+
+static void on_readable(evutil_socket_t fd, short what, void* arg) {
+  intptr_t index = (intptr_t)arg;
+  char byte;
+  (void)what;
+  if (read(fd, &byte, 1) != 1) bench_die("read callback ran, but the socket had no byte");
+  bench.reads_done++;
+  if (bench.writes_done < bench.nwrites) send_byte((int)((index + 1) % bench.npipes));
+  if (!bench.persistent && event_add(bench.events[index], NULL) != 0)
+    bench_die("event_add in callback failed");
+  if (bench.reads_done == bench.nwrites) event_base_loopbreak(bench.base);
+}
+
+/* The timed phase: one full round of re-arming and dispatching. */
+BENCH_TIMED void bench_timed_pipe_round(void) {
+  for (int i = 0; i < bench.npipes; i++) {
+    if (event_del(bench.events[i]) != 0 || event_add(bench.events[i], NULL) != 0)
+      bench_die("re-arming an event failed");
+  }
+  bench.writes_done = 0;
+  bench.reads_done = 0;
+  int spacing = bench.npipes / bench.nactive;
+  for (int i = 0; i < bench.nactive; i++) send_byte(i * spacing);
+  if (event_base_dispatch(bench.base) < 0) bench_die("event_base_dispatch failed");
+  if (bench.reads_done != bench.nwrites) bench_die("dispatch ended before every byte was read");
+}
+
+static void setup(void) {
+  bench_raise_fd_limit(2L * bench.npipes + 64);
+  bench.base = bench_new_base();
+  bench.pairs = calloc((size_t)bench.npipes, sizeof *bench.pairs);
+  bench.events = calloc((size_t)bench.npipes, sizeof *bench.events);
+  if (!bench.pairs || !bench.events) bench_die("out of memory");
+  short flags = (short)(EV_READ | (bench.persistent ? EV_PERSIST : 0));
+  for (int i = 0; i < bench.npipes; i++) {
+    /* Non-blocking: a callback run on an empty socket fails loudly, not hangs. */
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, bench.pairs[i]) != 0)
+      bench_die("socketpair failed");
+    bench.events[i] =
+        event_new(bench.base, bench.pairs[i][0], flags, on_readable, (void*)(intptr_t)i);
+    if (!bench.events[i] || event_add(bench.events[i], NULL) != 0)
+      bench_die("creating a read event failed");
+  }
+}
+
+static void teardown(void) {
+  for (int i = 0; i < bench.npipes; i++) {
+    event_free(bench.events[i]);
+    close(bench.pairs[i][0]);
+    close(bench.pairs[i][1]);
+  }
+  free(bench.events);
+  free(bench.pairs);
+  event_base_free(bench.base);
+}
+
+int main(int argc, char** argv) {
+  long rounds = 20, warmup = 1;
+  bench.npipes = 100;
+  bench.nactive = 100;
+  bench.nwrites = 1000;
+  bench.persistent = 1;
+  int opt, skip_teardown = 0;
+  while ((opt = getopt(argc, argv, "n:a:w:r:u:ox")) != -1) {
+    switch (opt) {
+      case 'n':
+        bench.npipes = (int)bench_parse_count("-n", optarg);
+        break;
+      case 'a':
+        bench.nactive = (int)bench_parse_count("-a", optarg);
+        break;
+      case 'w':
+        bench.nwrites = (int)bench_parse_count("-w", optarg);
+        break;
+      case 'r':
+        rounds = bench_parse_count("-r", optarg);
+        break;
+      case 'u':
+        warmup = bench_parse_count("-u", optarg);
+        break;
+      case 'o':
+        bench.persistent = 0;
+        break;
+      case 'x':
+        skip_teardown = 1;
+        break;
+      default:
+        bench_die("usage: pipe_bench [-n pipes] [-a active] [-w writes] [-r n] [-u n] [-o] [-x]");
+    }
+  }
+  if (bench.npipes < 2 || bench.npipes > 9000) bench_die("-n must be between 2 and 9000");
+  if (bench.nwrites < 1) bench_die("-w must be at least 1");
+  if (bench.nactive < 1 || bench.nactive > bench.npipes) bench.nactive = bench.npipes;
+  if (bench.nactive > bench.nwrites) bench.nactive = bench.nwrites;
+
+  bench_check_loaded_library();
+  setup();
+  char name[64];
+  snprintf(name, sizeof name, "pipe_%s_n%d", bench.persistent ? "persist" : "oneshot",
+           bench.npipes);
+  bench_run_rounds(name, bench_timed_pipe_round, warmup, rounds, bench.nwrites);
+  if (!skip_teardown) teardown();
+  return 0;
+}

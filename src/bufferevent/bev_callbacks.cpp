@@ -1,0 +1,140 @@
+// Delivery of user callbacks, immediately or through the deferred callback
+// that runs from the event loop (BEV_OPT_DEFER_CALLBACKS,
+// BEV_TRIG_DEFER_CALLBACKS), and the "try to write" requests the socket
+// type batches until its handlers finish.
+#include <cerrno>
+
+#include "bufferevent/bev_core.hpp"
+#include "core/deferred.hpp"
+
+namespace ev {
+namespace {
+
+bool deferring(const BevCore* c, int options) {
+  return ((c->options | options) & BEV_OPT_DEFER_CALLBACKS) != 0;
+}
+
+// Runs one user callback, without the lock under BEV_OPT_UNLOCK_CALLBACKS.
+template <class Fn>
+void call_user(BevCore* c, Fn&& fn) {
+  const bool unlock = (c->options & BEV_OPT_UNLOCK_CALLBACKS) != 0;
+  if (unlock) bev_unlock(&c->pub);
+  fn();
+  if (unlock) bev_lock(&c->pub);
+}
+
+}  // namespace
+
+void bev_schedule_deferred(BevCore* c) {
+  // No reference is held while queued: a teardown cancels the queued run
+  // (so an event_base freed before its loop runs again leaks nothing).
+  evpriv_callback_schedule(c->pub.ev_base, &c->deferred);
+}
+
+void bev_request_write(BevCore* c) {
+  c->pending |= kPendingTryWrite;
+  if (c->handler_depth == 0) bev_schedule_deferred(c);
+}
+
+void bev_handler_leave(BevCore* c) {
+  bufferevent* bev = &c->pub;
+  if (c->handler_depth == 1 && (c->pending & kPendingTryWrite)) {
+    c->pending &= static_cast<uint8_t>(~kPendingTryWrite);
+    if (!c->dying && bev->be_ops->try_write != nullptr) bev->be_ops->try_write(bev);
+    // Output queued by a write callback run from try_write goes through the
+    // loop, so that a writer refilling on every callback cannot starve it.
+    if (c->pending & kPendingTryWrite) bev_schedule_deferred(c);
+  }
+  --c->handler_depth;
+}
+
+void bev_run_readcb(bufferevent* bev, int options) {
+  BevCore* c = core_of(bev);
+  if (bev->readcb == nullptr) return;
+  if (deferring(c, options)) {
+    c->pending |= kPendingRead;
+    bev_schedule_deferred(c);
+  } else {
+    bev->readcb(bev, bev->cbarg);
+  }
+}
+
+void bev_run_writecb(bufferevent* bev, int options) {
+  BevCore* c = core_of(bev);
+  if (bev->writecb == nullptr) return;
+  if (deferring(c, options)) {
+    c->pending |= kPendingWrite;
+    bev_schedule_deferred(c);
+  } else {
+    bev->writecb(bev, bev->cbarg);
+  }
+}
+
+void bev_run_eventcb(bufferevent* bev, short what, int options) {
+  BevCore* c = core_of(bev);
+  if (bev->errorcb == nullptr) return;
+  if (deferring(c, options)) {
+    c->pending_events = static_cast<short>(c->pending_events | what);
+    if (what & BEV_EVENT_ERROR) c->pending_errno = errno;
+    bev_schedule_deferred(c);
+  } else {
+    bev->errorcb(bev, what, bev->cbarg);
+  }
+}
+
+void bev_trigger_locked(bufferevent* bev, short iotype, int options) {
+  const bool ignore_wm = (options & BEV_TRIG_IGNORE_WATERMARKS) != 0;
+  if ((iotype & EV_READ) && (ignore_wm || evbuffer_get_length(bev->input) >= bev->wm_read.low))
+    bev_run_readcb(bev, options);
+  if ((iotype & EV_WRITE) &&
+      (ignore_wm || evbuffer_get_length(bev->output) <= bev->wm_write.low))
+    bev_run_writecb(bev, options);
+}
+
+namespace {
+
+// The deferred run: pending write attempt and queued user callbacks, in the
+// order libevent uses (connected first, then read, write, other events).
+void deferred_run_impl(BevCore* c) {
+  bufferevent* bev = &c->pub;
+  if ((c->pending_events & BEV_EVENT_CONNECTED) && bev->errorcb != nullptr) {
+    c->pending_events = static_cast<short>(c->pending_events & ~BEV_EVENT_CONNECTED);
+    call_user(c, [&] { bev->errorcb(bev, BEV_EVENT_CONNECTED, bev->cbarg); });
+  }
+  if (c->pending & kPendingRead) {
+    c->pending &= static_cast<uint8_t>(~kPendingRead);
+    if (bev->readcb != nullptr) call_user(c, [&] { bev->readcb(bev, bev->cbarg); });
+  }
+  if (c->pending & kPendingWrite) {
+    c->pending &= static_cast<uint8_t>(~kPendingWrite);
+    if (bev->writecb != nullptr) call_user(c, [&] { bev->writecb(bev, bev->cbarg); });
+  }
+  if (c->pending_events != 0) {
+    short what = c->pending_events;
+    int err = c->pending_errno;
+    c->pending_events = 0;
+    c->pending_errno = 0;
+    if (bev->errorcb != nullptr) {
+      errno = err;
+      call_user(c, [&] { bev->errorcb(bev, what, bev->cbarg); });
+    }
+  }
+}
+
+}  // namespace
+
+void deferred_run(event_callback*, void* arg) {
+  auto* c = static_cast<BevCore*>(arg);
+  bev_lock(&c->pub);
+  if (c->dying) {  // another thread is tearing it down (bev_core.cpp)
+    bev_unlock(&c->pub);
+    return;
+  }
+  bev_incref_locked(&c->pub);
+  bev_handler_enter(c);
+  deferred_run_impl(c);
+  bev_handler_leave(c);
+  bev_decref_and_unlock(&c->pub);
+}
+
+}  // namespace ev

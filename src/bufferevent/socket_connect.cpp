@@ -1,0 +1,163 @@
+// Connecting socket bufferevents (by address or by host name) and the
+// socket-only compatibility entry points.
+#include <event2/bufferevent.h>
+// The compat header has no C++ guards of its own (neither has libevent's).
+extern "C" {
+#include <event2/bufferevent_compat.h>
+}
+#include <event2/util.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+
+#include "bufferevent/api_util.hpp"
+#include "bufferevent/socket.hpp"
+
+namespace {
+
+// 1 connected at once, 0 in progress, 2 refused at once, -1 failed.
+int start_connect(evutil_socket_t fd, const sockaddr* sa, int socklen) {
+  if (connect(fd, sa, static_cast<socklen_t>(socklen)) == 0) return 1;
+  int err = errno;
+  if (err == EINPROGRESS || err == EINTR) return 0;
+  if (err == ECONNREFUSED) return 2;
+  return -1;
+}
+
+// Starts the connect with the lock held; see bufferevent_socket_connect.
+int connect_locked(bufferevent* bev, const sockaddr* sa, int socklen) {
+  ev::BevCore* c = ev::core_of(bev);
+  evutil_socket_t fd = event_get_fd(&bev->ev_read);
+  bool own_fd = false;
+  if (fd < 0) {
+    if (sa == nullptr) {
+      evpriv_warnx("bufferevent_socket_connect: no socket and no address");
+      return -1;
+    }
+    fd = socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    if (fd < 0) {
+      evpriv_warn("bufferevent_socket_connect: socket");
+      return -1;
+    }
+    own_fd = true;
+  }
+  int r = 0;  // without an address the caller already started a connect
+  if (sa != nullptr) {
+    r = start_connect(fd, sa, socklen);
+    if (r < 0) {
+      if (own_fd) {
+        int err = errno;
+        evutil_closesocket(fd);
+        errno = err;
+      }
+      return -1;
+    }
+  }
+  ev::socket_set_fd(bev, fd);
+  if (r == 0) {
+    // Writability tells us how the connect ended.
+    if (ev::bev_add_event(&bev->ev_write, &bev->timeout_write) < 0) return -1;
+    c->connecting = true;
+  } else if (r == 1) {
+    c->connecting = true;
+    event_active(&bev->ev_write, EV_WRITE, 1);
+  } else {
+    // Refused at once: report it from the loop, as a later failure would be.
+    ev::bev_run_eventcb(bev, BEV_EVENT_ERROR, BEV_OPT_DEFER_CALLBACKS);
+    ev::bev_disable_locked(bev, EV_READ | EV_WRITE);
+  }
+  return 0;
+}
+
+}  // namespace
+
+extern "C" {
+
+int bufferevent_socket_connect(struct bufferevent* bev, const struct sockaddr* sa, int socklen) {
+  BEV_CHECK(bev, -1);
+  if (!ev::is_socket_bev(bev)) {
+    evpriv_warnx("%s: not a socket bufferevent", __func__);
+    return -1;
+  }
+  if (sa != nullptr && socklen <= 0) {
+    evpriv_warnx("%s: bad address length %d", __func__, socklen);
+    return -1;
+  }
+  ev::BevHold hold(bev);
+  return connect_locked(bev, sa, socklen);
+}
+
+// Resolves with the blocking resolver (evutil_getaddrinfo) and connects to
+// the first address.  The evdns_base argument is accepted but not used for
+// the lookup yet: resolution always goes through the system resolver.
+// A failed lookup returns 0 and reports BEV_EVENT_ERROR through the event
+// callback, with the EVUTIL_EAI_* code in bufferevent_socket_get_dns_error.
+int bufferevent_socket_connect_hostname(struct bufferevent* bev, struct evdns_base* evdns_base,
+                                        int family, const char* hostname, int port) {
+  (void)evdns_base;
+  BEV_CHECK(bev, -1);
+  BEV_CHECK(hostname, -1);
+  if (family != AF_INET && family != AF_INET6 && family != AF_UNSPEC) {
+    evpriv_warnx("%s: unsupported address family %d", __func__, family);
+    return -1;
+  }
+  if (port < 1 || port > 65535) {
+    evpriv_warnx("%s: port %d out of range", __func__, port);
+    return -1;
+  }
+  if (!ev::is_socket_bev(bev)) {
+    evpriv_warnx("%s: not a socket bufferevent", __func__);
+    return -1;
+  }
+  char portbuf[8];
+  std::snprintf(portbuf, sizeof(portbuf), "%d", port);
+  evutil_addrinfo hints{};
+  hints.ai_family = family;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_protocol = IPPROTO_TCP;
+  ev::BevHold hold(bev);
+  ev::BevCore* c = ev::core_of(bev);
+  c->dns_error = 0;
+  evutil_addrinfo* ai = nullptr;
+  int err = evutil_getaddrinfo(hostname, portbuf, &hints, &ai);
+  if (err != 0) {
+    c->dns_error = err;
+    ev::bev_run_eventcb(bev, BEV_EVENT_ERROR, 0);
+    return 0;
+  }
+  if (connect_locked(bev, ai->ai_addr, static_cast<int>(ai->ai_addrlen)) < 0)
+    ev::bev_run_eventcb(bev, BEV_EVENT_ERROR, 0);
+  evutil_freeaddrinfo(ai);
+  return 0;
+}
+
+int bufferevent_socket_get_dns_error(struct bufferevent* bev) {
+  BEV_CHECK(bev, -1);
+  ev::bev_lock(bev);
+  int r = ev::core_of(bev)->dns_error;
+  ev::bev_unlock(bev);
+  return r;
+}
+
+int bufferevent_base_set(struct event_base* base, struct bufferevent* bufev) {
+  BEV_CHECK(base, -1);
+  BEV_CHECK(bufev, -1);
+  ev::BevHold hold(bufev);
+  if (!ev::is_socket_bev(bufev)) return -1;
+  if (event_base_set(base, &bufev->ev_read) == -1) return -1;
+  if (event_base_set(base, &bufev->ev_write) == -1) return -1;
+  bufev->ev_base = base;
+  return 0;
+}
+
+struct bufferevent* bufferevent_new(evutil_socket_t fd, evbuffercb readcb, evbuffercb writecb,
+                                    everrorcb errorcb, void* cbarg) {
+  bufferevent* bev = bufferevent_socket_new(nullptr, fd, 0);
+  if (bev != nullptr) bufferevent_setcb(bev, readcb, writecb, errorcb, cbarg);
+  return bev;
+}
+
+}  // extern "C"

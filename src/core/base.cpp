@@ -1,0 +1,190 @@
+// event_base construction (backend choice, priorities, locks) and teardown.
+#include "core/base.hpp"
+
+#include <unistd.h>
+
+#include <cctype>
+#include <climits>
+#include <cstdlib>
+#include <cstring>
+
+#include "core/config.hpp"
+#include "core/debug.hpp"
+#include "core/log.hpp"
+#include "core/mm.hpp"
+#include "core/once.hpp"
+#include "core/thread_state.hpp"
+
+namespace ev {
+
+event_base* g_current_base = nullptr;
+
+namespace {
+
+// getenv() that ignores the environment of set-uid programs, as libevent does.
+const char* safe_getenv(const char* name) { return secure_getenv(name); }
+
+// True when EVENT_NO<METHOD> is set, e.g. EVENT_NOEPOLL.
+bool disabled_by_env(const char* method) {
+  char var[64] = "EVENT_NO";
+  std::size_t n = std::strlen(var);
+  for (const char* p = method; *p != '\0' && n + 1 < sizeof(var); ++p)
+    var[n++] = static_cast<char>(std::toupper(static_cast<unsigned char>(*p)));
+  var[n] = '\0';
+  return safe_getenv(var) != nullptr;
+}
+
+}  // namespace
+}  // namespace ev
+
+bool event_base::init(const event_config* cfg) {
+  using namespace ev;
+  active_later_.init();
+  sig_.pair[0] = sig_.pair[1] = -1;
+  const bool use_env = cfg == nullptr || !(cfg->flags & EVENT_BASE_FLAG_IGNORE_ENV);
+  config_flags_ = cfg != nullptr ? cfg->flags : 0;
+  if (use_env && safe_getenv("EVENT_PRECISE_TIMER") != nullptr)
+    config_flags_ |= EVENT_BASE_FLAG_PRECISE_TIMER;
+  if (use_env && safe_getenv("EVENT_EPOLL_USE_CHANGELIST") != nullptr)
+    config_flags_ |= EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST;
+
+  // One monotonic clock for every base: CLOCK_MONOTONIC is precise and,
+  // through the vDSO, as cheap as the coarse one.
+  clock_id_ = CLOCK_MONOTONIC;
+  timeval mono;
+  now(&mono);
+
+  if (cfg != nullptr) {
+    max_dispatch_time_ = cfg->max_dispatch_interval;
+    limit_callbacks_after_prio_ = cfg->limit_callbacks_after_prio;
+    max_callbacks_ = cfg->max_dispatch_callbacks >= 0 ? cfg->max_dispatch_callbacks : INT_MAX;
+  } else {
+    max_dispatch_time_.tv_sec = -1;
+    limit_callbacks_after_prio_ = 1;
+    max_callbacks_ = INT_MAX;
+  }
+  if (max_callbacks_ == INT_MAX && max_dispatch_time_.tv_sec == -1)
+    limit_callbacks_after_prio_ = INT_MAX;
+
+  BackendOptions options;
+  options.base_flags = config_flags_;
+  for (const BackendInfo& info : backend_registry()) {
+    if (cfg != nullptr) {
+      if (cfg->avoids(info.name)) continue;
+      if ((info.features & cfg->require_features) != cfg->require_features) continue;
+    }
+    if (use_env && disabled_by_env(info.name)) continue;
+    backend_ = info.create(*this, options);
+    if (backend_ != nullptr) {
+      backend_info_ = &info;
+      break;
+    }
+  }
+  if (backend_ == nullptr) {
+    evpriv_warnx("%s: no event mechanism available", "event_base_new_with_config");
+    return false;
+  }
+  if (use_env && safe_getenv("EVENT_SHOW_METHOD") != nullptr)
+    evpriv_msgx("libevent using: %s", backend_info_->name);
+
+  if (set_priorities(1) < 0) return false;
+
+  if (locking_enabled() && (cfg == nullptr || !(cfg->flags & EVENT_BASE_FLAG_NOLOCK))) {
+    lock_ = evpriv_lock_new(EVTHREAD_LOCKTYPE_RECURSIVE);
+    if (lock_ == nullptr) return false;
+    current_event_cond_ = evpriv_cond_new(0);
+    if (g_cond_fns.alloc_condition != nullptr && current_event_cond_ == nullptr) return false;
+    lock();
+    int r = make_notifiable_locked();
+    unlock();
+    if (r < 0) {
+      evpriv_warnx("%s: Unable to make base notifiable.", "event_base_new_with_config");
+      return false;
+    }
+  }
+  return true;
+}
+
+int event_base::set_priorities(int n) {
+  using namespace ev;
+  if (active_count_ != 0 || n < 1 || n >= EVENT_MAX_PRIORITIES) return -1;
+  if (n == n_active_queues_) return 0;
+  auto* queues =
+      static_cast<CallbackQueue*>(mm_calloc(static_cast<std::size_t>(n), sizeof(CallbackQueue)));
+  if (queues == nullptr) {
+    evpriv_warn("%s: calloc", "event_base_priority_init");
+    return -1;
+  }
+  for (int i = 0; i < n; ++i) queues[i].init();
+  mm_free(active_queues_);
+  active_queues_ = queues;
+  n_active_queues_ = n;
+  return 0;
+}
+
+void event_base::ready(int fd, short what) { io_activate(fd, what); }
+
+void event_base::free_all(bool run_finalizers) {
+  using namespace ev;
+  close_notify_locked();
+
+  // Delete every event the program still has here; its memory is its own.
+  for (std::size_t fd = 0; fd < fds_.size(); ++fd) {
+    for (event* e = fds_[fd].events.head; e != nullptr;) {
+      event* next = EventList::next(e);
+      if (!(ev_flags(e) & EVLIST_INTERNAL)) del_locked(e, DelMode::kAutoBlock);
+      e = next;
+    }
+  }
+  for (int sig = 0; sig < NSIG; ++sig) {
+    for (event* e = sig_.events[sig].head; e != nullptr;) {
+      event* next = EventList::next(e);
+      if (!(ev_flags(e) & EVLIST_INTERNAL)) del_locked(e, DelMode::kAutoBlock);
+      e = next;
+    }
+  }
+  while (event* e = heap_.top()) del_locked(e, DelMode::kAutoBlock);
+  for (int i = 0; i < n_common_queues_; ++i) {
+    CommonTimeoutQueue* q = common_queues_[i];
+    del_locked(&q->timeout_event, DelMode::kAutoBlock);
+    debug_forget_event(&q->timeout_event);
+    for (event* e = q->first; e != nullptr;) {
+      event* next = CommonTimeoutQueue::next(e);
+      if (!(ev_flags(e) & EVLIST_INTERNAL)) del_locked(e, DelMode::kAutoBlock);
+      e = next;
+    }
+    mm_free(q);
+  }
+  mm_free(common_queues_);
+  common_queues_ = nullptr;
+  n_common_queues_ = 0;
+
+  // Finalizers may queue more callbacks (a bufferevent freeing its events),
+  // so sweep until a pass cancels nothing.
+  for (;;) {
+    int cancelled = 0;
+    auto sweep = [&](CallbackQueue& q) {
+      for (event_callback* cb = q.front(); cb != nullptr;) {
+        event_callback* next = CallbackQueue::next(cb);
+        cancelled += cancel_for_free(cb, run_finalizers);
+        cb = next;
+      }
+    };
+    for (int i = 0; i < n_active_queues_; ++i) sweep(active_queues_[i]);
+    sweep(active_later_);
+    if (cancelled == 0) break;
+  }
+  free_once_events();
+  signal_free_locked();
+}
+
+event_base::~event_base() {
+  using namespace ev;
+  if (backend_ != nullptr) destroy(backend_);
+  mm_free(active_queues_);
+  heap_.release();
+  fds_.release();
+  evpriv_cond_free(current_event_cond_);
+  evpriv_lock_free(lock_, EVTHREAD_LOCKTYPE_RECURSIVE);
+  if (g_current_base == this) g_current_base = nullptr;
+}

@@ -1,0 +1,112 @@
+// Debug mode (event_enable_debug_mode): misuse of events ends the program
+// with a clear message.  Each death test runs in a fresh process, because
+// debug mode must be enabled before any event or base exists.
+#include <event2/event.h>
+#include <event2/event_struct.h>
+#include <gtest/gtest.h>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstring>
+
+namespace {
+
+void noop_cb(evutil_socket_t, short, void*) {}
+
+class EventDebug : public ::testing::Test {
+ protected:
+  void SetUp() override { GTEST_FLAG_SET(death_test_style, "threadsafe"); }
+};
+
+int nonblocking_pipe_read_end() {
+  int p[2];
+  if (pipe2(p, O_NONBLOCK) != 0) return -1;
+  return p[0];
+}
+
+TEST_F(EventDebug, AddingAnUninitialisedEventIsCaught) {
+  EXPECT_DEATH(
+      {
+        event_enable_debug_mode();
+        event_base* base = event_base_new();
+        struct event ev;
+        std::memset(&ev, 0, sizeof(ev));
+        ev.ev_base = base;
+        event_add(&ev, nullptr);
+      },
+      "non-initialized event");
+}
+
+TEST_F(EventDebug, ReassigningAPendingEventIsCaught) {
+  EXPECT_DEATH(
+      {
+        event_enable_debug_mode();
+        event_base* base = event_base_new();
+        int fd = nonblocking_pipe_read_end();
+        struct event ev;
+        event_assign(&ev, base, fd, EV_READ, noop_cb, nullptr);
+        event_add(&ev, nullptr);
+        event_assign(&ev, base, fd, EV_READ, noop_cb, nullptr);
+      },
+      "already added event");
+}
+
+TEST_F(EventDebug, DoubleFreeIsCaught) {
+  EXPECT_DEATH(
+      {
+        event_enable_debug_mode();
+        event_base* base = event_base_new();
+        event* ev = event_new(base, nonblocking_pipe_read_end(), EV_READ, noop_cb, nullptr);
+        event_free(ev);
+        event_free(ev);
+      },
+      "non-setup event");
+}
+
+TEST_F(EventDebug, BlockingFdIsCaught) {
+  EXPECT_DEATH(
+      {
+        event_enable_debug_mode();
+        event_base* base = event_base_new();
+        int p[2];
+        if (pipe(p) == 0) event_new(base, p[0], EV_READ, noop_cb, nullptr);
+      },
+      "nonblocking");
+}
+
+TEST_F(EventDebug, EnablingTwiceOrTooLateIsFatal) {
+  EXPECT_EXIT(
+      {
+        event_enable_debug_mode();
+        event_enable_debug_mode();
+      },
+      ::testing::ExitedWithCode(1), "called twice");
+  EXPECT_EXIT(
+      {
+        event_base* base = event_base_new();
+        (void)base;
+        event_enable_debug_mode();
+      },
+      ::testing::ExitedWithCode(1), "before");
+}
+
+TEST_F(EventDebug, CorrectUseRunsNormally) {
+  EXPECT_EXIT(
+      {
+        event_enable_debug_mode();
+        event_base* base = event_base_new();
+        event* ev = event_new(base, nonblocking_pipe_read_end(), EV_READ, noop_cb, nullptr);
+        event_add(ev, nullptr);
+        event_del(ev);
+        event_debug_unassign(ev);
+        event_assign(ev, base, -1, 0, noop_cb, nullptr);
+        event_free(ev);
+        event_base_free(base);
+        libevent_global_shutdown();
+        _exit(7);
+      },
+      ::testing::ExitedWithCode(7), "");
+}
+
+}  // namespace
