@@ -90,7 +90,8 @@ int bufferevent_priority_set(struct bufferevent* bufev, int pri) {
   // The deferred callback follows, unless it is queued right now (its
   // queue position depends on the priority); it then moves next time.
   event_callback& d = core_of(bufev)->deferred;
-  if (!(d.evcb_flags & (EVLIST_ACTIVE | EVLIST_ACTIVE_LATER))) d.evcb_pri = static_cast<ev_uint8_t>(pri);
+  if (!(d.evcb_flags & (EVLIST_ACTIVE | EVLIST_ACTIVE_LATER)))
+    d.evcb_pri = static_cast<ev_uint8_t>(pri);
   return 0;
 }
 

@@ -119,7 +119,8 @@ void bufferevent_setwatermark(struct bufferevent* bufev, short events, size_t lo
   bufev->wm_read.low = lowmark;
   bufev->wm_read.high = highmark;
   if (highmark == 0) {
-    if (c->input_wm_cb != nullptr) evbuffer_cb_clear_flags(bufev->input, c->input_wm_cb, EVBUFFER_CB_ENABLED);
+    if (c->input_wm_cb != nullptr)
+      evbuffer_cb_clear_flags(bufev->input, c->input_wm_cb, EVBUFFER_CB_ENABLED);
     ev::bev_unsuspend_read(bufev, ev::kSuspendWatermark);
     return;
   }

@@ -5,18 +5,18 @@
 #include "bufferevent/bev_core.hpp"
 #include "core/log.hpp"
 
-#define BEV_CHECK(arg, fail)                                  \
-  do {                                                        \
-    if ((arg) == nullptr) {                                   \
+#define BEV_CHECK(arg, fail)                                   \
+  do {                                                         \
+    if ((arg) == nullptr) {                                    \
       evpriv_warnx("%s: %s must not be NULL", __func__, #arg); \
-      return fail;                                            \
-    }                                                         \
+      return fail;                                             \
+    }                                                          \
   } while (0)
 
-#define BEV_CHECK_VOID(arg)                                   \
-  do {                                                        \
-    if ((arg) == nullptr) {                                   \
+#define BEV_CHECK_VOID(arg)                                    \
+  do {                                                         \
+    if ((arg) == nullptr) {                                    \
       evpriv_warnx("%s: %s must not be NULL", __func__, #arg); \
-      return;                                                 \
-    }                                                         \
+      return;                                                  \
+    }                                                          \
   } while (0)

@@ -86,8 +86,7 @@ void bev_trigger_locked(bufferevent* bev, short iotype, int options) {
   const bool ignore_wm = (options & BEV_TRIG_IGNORE_WATERMARKS) != 0;
   if ((iotype & EV_READ) && (ignore_wm || evbuffer_get_length(bev->input) >= bev->wm_read.low))
     bev_run_readcb(bev, options);
-  if ((iotype & EV_WRITE) &&
-      (ignore_wm || evbuffer_get_length(bev->output) <= bev->wm_write.low))
+  if ((iotype & EV_WRITE) && (ignore_wm || evbuffer_get_length(bev->output) <= bev->wm_write.low))
     bev_run_writecb(bev, options);
 }
 

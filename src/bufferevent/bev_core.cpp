@@ -40,8 +40,7 @@ bool enable_locking(BevCore* c, void* shared_lock) {
   if (lock == nullptr) {
     lock = evpriv_lock_new(EVTHREAD_LOCKTYPE_RECURSIVE);
     if (lock == nullptr) {
-      evpriv_warnx("%s: BEV_OPT_THREADSAFE needs thread support (evthread_use_pthreads)",
-                   __func__);
+      evpriv_warnx("%s: BEV_OPT_THREADSAFE needs thread support (evthread_use_pthreads)", __func__);
       return false;
     }
     c->own_lock = true;

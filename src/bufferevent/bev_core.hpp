@@ -68,16 +68,16 @@ struct BevCore {
   bufferevent pub{};
   void* lock = nullptr;  // recursive lock shared with both evbuffers
   int refcnt = 1;
-  int options = 0;            // BEV_OPT_* given at creation
+  int options = 0;  // BEV_OPT_* given at creation
   uint16_t read_suspended = 0;
   uint16_t write_suspended = 0;
   uint8_t pending = 0;        // BevPending bits
   uint8_t handler_depth = 0;  // nesting of our own handlers running
   bool own_lock = false;
-  bool dying = false;         // refcnt reached zero, teardown in progress
-  bool connecting = false;    // socket: non-blocking connect outstanding
+  bool dying = false;       // refcnt reached zero, teardown in progress
+  bool connecting = false;  // socket: non-blocking connect outstanding
   bool connection_refused = false;
-  short pending_events = 0;   // BEV_EVENT_* waiting for the deferred run
+  short pending_events = 0;  // BEV_EVENT_* waiting for the deferred run
   int pending_errno = 0;
   int dns_error = 0;
   size_t max_single_read;

@@ -55,7 +55,8 @@ int bev_generic_adj_timeouts(bufferevent* bev) {
 }
 
 void bev_generic_reset_read_timer(bufferevent* bev) {
-  if (event_pending(&bev->ev_read, EV_TIMEOUT, nullptr)) event_add(&bev->ev_read, &bev->timeout_read);
+  if (event_pending(&bev->ev_read, EV_TIMEOUT, nullptr))
+    event_add(&bev->ev_read, &bev->timeout_read);
 }
 
 void bev_generic_reset_write_timer(bufferevent* bev) {

@@ -45,8 +45,7 @@ bool underlying_full(FilterBev* f, bufferevent_flush_mode mode) {
 }
 
 // Runs the input filter while it makes progress and we want data.
-bufferevent_filter_result process_input(FilterBev* f, bufferevent_flush_mode mode,
-                                        int* processed) {
+bufferevent_filter_result process_input(FilterBev* f, bufferevent_flush_mode mode, int* processed) {
   bufferevent* bev = &f->pub;
   evbuffer* src = f->underlying->input;
   if (mode == BEV_NORMAL && (!(bev->enabled & EV_READ) || input_full(bev, mode))) return BEV_OK;
@@ -75,8 +74,7 @@ bufferevent_filter_result process_output(FilterBev* f, bufferevent_flush_mode mo
                                          int* processed) {
   bufferevent* bev = &f->pub;
   evbuffer* dst = f->underlying->output;
-  if (mode == BEV_NORMAL && (!(bev->enabled & EV_WRITE) || underlying_full(f, mode)))
-    return BEV_OK;
+  if (mode == BEV_NORMAL && (!(bev->enabled & EV_WRITE) || underlying_full(f, mode))) return BEV_OK;
   // Our own additions to the output must not re-enter us.
   evbuffer_cb_clear_flags(bev->output, f->output_cb, EVBUFFER_CB_ENABLED);
   bufferevent_filter_result res = BEV_OK;
@@ -202,7 +200,9 @@ void filter_destruct(bufferevent* bev) {
   bev_decref_and_unlock(f->underlying);
 }
 
-evutil_socket_t filter_get_fd(bufferevent* bev) { return bufferevent_getfd(filter_of(bev)->underlying); }
+evutil_socket_t filter_get_fd(bufferevent* bev) {
+  return bufferevent_getfd(filter_of(bev)->underlying);
+}
 
 int filter_set_fd(bufferevent* bev, evutil_socket_t fd) {
   return bufferevent_setfd(filter_of(bev)->underlying, fd);
@@ -211,9 +211,17 @@ int filter_set_fd(bufferevent* bev, evutil_socket_t fd) {
 bufferevent* filter_get_underlying(bufferevent* bev) { return filter_of(bev)->underlying; }
 
 const bufferevent_ops kFilterOps = {
-    "filter",      filter_enable, filter_disable, filter_unlink,         filter_destruct,
-    bev_generic_adj_timeouts,     filter_flush,   filter_get_fd,         filter_set_fd,
-    filter_get_underlying,        nullptr,
+    .type = "filter",
+    .enable = filter_enable,
+    .disable = filter_disable,
+    .unlink = filter_unlink,
+    .destruct = filter_destruct,
+    .adj_timeouts = bev_generic_adj_timeouts,
+    .flush = filter_flush,
+    .get_fd = filter_get_fd,
+    .set_fd = filter_set_fd,
+    .get_underlying = filter_get_underlying,
+    .try_write = nullptr,
 };
 
 }  // namespace

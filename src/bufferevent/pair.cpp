@@ -126,8 +126,17 @@ int pair_flush(bufferevent* bev, short iotype, bufferevent_flush_mode mode) {
 }
 
 const bufferevent_ops kPairOps = {
-    "pair_elt", pair_enable, pair_disable, pair_unlink, pair_destruct,           nullptr,
-    pair_flush, nullptr,     nullptr,      nullptr,     nullptr,
+    .type = "pair_elt",
+    .enable = pair_enable,
+    .disable = pair_disable,
+    .unlink = pair_unlink,
+    .destruct = pair_destruct,
+    .adj_timeouts = bev_generic_adj_timeouts,
+    .flush = pair_flush,
+    .get_fd = nullptr,
+    .set_fd = nullptr,
+    .get_underlying = nullptr,
+    .try_write = nullptr,
 };
 
 PairBev* new_end(event_base* base, int options, void* lock) {

@@ -25,7 +25,8 @@ bool rate_timeout_ok(const timeval* tv) { return tv->tv_sec >= 0 && tv->tv_usec 
 }  // namespace
 
 uint32_t bucket_tick(const timeval& now, const ev_token_bucket_cfg* cfg) {
-  uint64_t msec = static_cast<uint64_t>(now.tv_sec) * 1000 + static_cast<uint64_t>(now.tv_usec) / 1000;
+  uint64_t msec =
+      static_cast<uint64_t>(now.tv_sec) * 1000 + static_cast<uint64_t>(now.tv_usec) / 1000;
   return static_cast<uint32_t>(msec / cfg->msec_per_tick);
 }
 

@@ -60,7 +60,8 @@ void on_readable(evutil_socket_t fd, short what, void* arg) {
         return;
       }
       size_t room = bev->wm_read.high - have;
-      if (howmuch < 0 || static_cast<size_t>(howmuch) > room) howmuch = static_cast<ev_ssize_t>(room);
+      if (howmuch < 0 || static_cast<size_t>(howmuch) > room)
+        howmuch = static_cast<ev_ssize_t>(room);
     }
     if (c->read_suspended != 0 || howmuch <= 0) {
       handler_end(bev);
@@ -124,7 +125,8 @@ int write_some(bufferevent* bev) {
   if (n < 0 && retriable(errno)) return -2;
   event_del(&bev->ev_write);
   bev_disable_locked(bev, EV_WRITE);
-  bev_run_eventcb(bev, static_cast<short>(BEV_EVENT_WRITING | (n < 0 ? BEV_EVENT_ERROR : BEV_EVENT_EOF)), 0);
+  bev_run_eventcb(
+      bev, static_cast<short>(BEV_EVENT_WRITING | (n < 0 ? BEV_EVENT_ERROR : BEV_EVENT_EOF)), 0);
   return -1;
 }
 
@@ -169,8 +171,7 @@ void on_writable(evutil_socket_t fd, short what, void* arg) {
   int n = write_some(bev);
   if (n != -1) {
     if (evbuffer_get_length(bev->output) == 0) event_del(&bev->ev_write);
-    if ((n > 0 || (n == 0 && !connected)) &&
-        evbuffer_get_length(bev->output) <= bev->wm_write.low)
+    if ((n > 0 || (n == 0 && !connected)) && evbuffer_get_length(bev->output) <= bev->wm_write.low)
       bev_run_writecb(bev, 0);
   }
   handler_end(bev);
@@ -263,8 +264,17 @@ int socket_set_fd(bufferevent* bev, evutil_socket_t fd) {
 bool is_socket_bev(const bufferevent* bev) { return bev->be_ops == &kSocketOps; }
 
 const bufferevent_ops kSocketOps = {
-    "socket",       sock_enable,  sock_disable, nullptr,       sock_destruct,  sock_adj_timeouts,
-    sock_flush,     sock_get_fd,  socket_set_fd, nullptr,      sock_try_write,
+    .type = "socket",
+    .enable = sock_enable,
+    .disable = sock_disable,
+    .unlink = nullptr,
+    .destruct = sock_destruct,
+    .adj_timeouts = sock_adj_timeouts,
+    .flush = sock_flush,
+    .get_fd = sock_get_fd,
+    .set_fd = socket_set_fd,
+    .get_underlying = nullptr,
+    .try_write = sock_try_write,
 };
 
 }  // namespace ev

@@ -76,8 +76,8 @@ TEST_P(BevConnect, RefusedConnectionIsReportedAsAnError) {
   Recorder r;
   r.attach(b);
   bufferevent_enable(b, EV_READ | EV_WRITE);
-  ASSERT_EQ(0, bufferevent_socket_connect(b, reinterpret_cast<sockaddr*>(&nowhere),
-                                          sizeof(nowhere)));
+  ASSERT_EQ(0,
+            bufferevent_socket_connect(b, reinterpret_cast<sockaddr*>(&nowhere), sizeof(nowhere)));
   ASSERT_TRUE(run_until(base, [&] { return r.events > 0; }));
   run_for(base, 20);
   EXPECT_EQ(1, r.events);
@@ -92,8 +92,8 @@ TEST_P(BevConnect, RefusedConnectionWithoutReadingEnabled) {
   bufferevent* b = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
   Recorder r;
   r.attach(b);
-  ASSERT_EQ(0, bufferevent_socket_connect(b, reinterpret_cast<sockaddr*>(&nowhere),
-                                          sizeof(nowhere)));
+  ASSERT_EQ(0,
+            bufferevent_socket_connect(b, reinterpret_cast<sockaddr*>(&nowhere), sizeof(nowhere)));
   ASSERT_TRUE(run_until(base, [&] { return r.events > 0; }));
   EXPECT_EQ(BEV_EVENT_ERROR, r.last_what);
   bufferevent_free(b);

@@ -294,8 +294,8 @@ TEST_P(BevLifecycle, ReadAndReadBufferDrainTheInput) {
 TEST_P(BevLifecycle, CompatInterfaceWorks) {
   SockPair sp;
   Recorder r;
-  bufferevent* b = bufferevent_new(sp.fd[0], Recorder::on_read, Recorder::on_write,
-                                   Recorder::on_event, &r);
+  bufferevent* b =
+      bufferevent_new(sp.fd[0], Recorder::on_read, Recorder::on_write, Recorder::on_event, &r);
   ASSERT_NE(nullptr, b);
   r.bev = b;
   ASSERT_EQ(0, bufferevent_base_set(base, b));

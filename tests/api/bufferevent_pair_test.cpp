@@ -22,6 +22,9 @@ class BevPair : public evtest::PerBackend {
   void TearDown() override {
     if (p[0] != nullptr) bufferevent_free(p[0]);
     if (p[1] != nullptr) bufferevent_free(p[1]);
+    // Pair buffers defer their callbacks; a queued run holds references
+    // until the loop runs it (as in libevent), so let it run.
+    run_for(base, 1);
     PerBackend::TearDown();
   }
   bufferevent* p[2] = {nullptr, nullptr};
@@ -160,6 +163,14 @@ TEST_P(BevPair, ReadTimeoutFiresWithoutData) {
   ASSERT_TRUE(run_until(base, [&] { return rb.events > 0; }));
   EXPECT_EQ(BEV_EVENT_TIMEOUT | BEV_EVENT_READING, rb.last_what);
   EXPECT_FALSE(bufferevent_get_enabled(p[1]) & EV_READ);
+}
+
+TEST_P(BevPair, TimeoutSetAfterEnablingApplies) {
+  bufferevent_enable(p[1], EV_READ);
+  timeval tv = {0, 30 * 1000};
+  bufferevent_set_timeouts(p[1], &tv, nullptr);
+  ASSERT_TRUE(run_until(base, [&] { return rb.events > 0; }));
+  EXPECT_EQ(BEV_EVENT_TIMEOUT | BEV_EVENT_READING, rb.last_what);
 }
 
 TEST_P(BevPair, ReadTimeoutDoesNotCountWhileDisabled) {

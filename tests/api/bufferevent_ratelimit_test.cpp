@@ -139,7 +139,7 @@ TEST_P(BevRate, GroupMembersShareTheBucket) {
   EXPECT_EQ(16384, bufferevent_get_max_to_read(b));
   bufferevent_free(a);  // leaves the group on the way out
   bufferevent_free(b);
-  run_for(base, 10);     // (libevent completes frees from the loop)
+  run_for(base, 10);  // (libevent completes frees from the loop)
   bufferevent_rate_limit_group_free(g);
   ev_token_bucket_cfg_free(cfg);
 }

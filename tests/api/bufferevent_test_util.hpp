@@ -91,8 +91,8 @@ struct Recorder {
   short last_what = 0;
   short all_what = 0;
   int last_errno = 0;
-  std::string data;         // everything the read callback drained
-  bool drain = true;        // read callback empties the input
+  std::string data;   // everything the read callback drained
+  bool drain = true;  // read callback empties the input
   bool free_on_event = false;
   bool free_on_read = false;
   bufferevent* bev = nullptr;

@@ -24,7 +24,8 @@ class BevThreads : public ::testing::Test {
 
   // Runs the loop in a thread until stop() (keeps it alive with a timer).
   void start_loop() {
-    keepalive = event_new(base, -1, EV_PERSIST, [](evutil_socket_t, short, void*) {}, nullptr);
+    keepalive = event_new(
+        base, -1, EV_PERSIST, [](evutil_socket_t, short, void*) {}, nullptr);
     timeval tv = {0, 5000};
     event_add(keepalive, &tv);
     loop = std::thread([this] { event_base_dispatch(base); });
@@ -74,7 +75,8 @@ TEST_F(BevThreads, ManyThreadsWriteWhileTheLoopSends) {
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t)
     threads.emplace_back([&] {
-      for (int i = 0; i < kWrites; ++i) ASSERT_EQ(0, bufferevent_write(writer, chunk.data(), chunk.size()));
+      for (int i = 0; i < kWrites; ++i)
+        ASSERT_EQ(0, bufferevent_write(writer, chunk.data(), chunk.size()));
     });
   for (auto& t : threads) t.join();
   const size_t total = static_cast<size_t>(kThreads) * kWrites * chunk.size();
@@ -89,8 +91,8 @@ TEST_F(BevThreads, ManyThreadsWriteWhileTheLoopSends) {
 TEST_F(BevThreads, FreeFromAnotherThreadWhileDataFlows) {
   for (int round = 0; round < 20; ++round) {
     SockPair sp;
-    bufferevent* reader = bufferevent_socket_new(base, sp.release(0),
-                                                 BEV_OPT_THREADSAFE | BEV_OPT_CLOSE_ON_FREE);
+    bufferevent* reader =
+        bufferevent_socket_new(base, sp.release(0), BEV_OPT_THREADSAFE | BEV_OPT_CLOSE_ON_FREE);
     Sink sink;
     bufferevent_setcb(reader, Sink::on_read, nullptr, Sink::on_event, &sink);
     bufferevent_enable(reader, EV_READ);
@@ -151,9 +153,9 @@ TEST_F(BevThreads, BuffersShareTheBuffereventLock) {
 
 TEST_F(BevThreads, DeferredUnlockedCallbacksAcrossThreads) {
   bufferevent* p[2];
-  ASSERT_EQ(0, bufferevent_pair_new(base, BEV_OPT_THREADSAFE | BEV_OPT_DEFER_CALLBACKS |
-                                              BEV_OPT_UNLOCK_CALLBACKS,
-                                    p));
+  ASSERT_EQ(0,
+            bufferevent_pair_new(
+                base, BEV_OPT_THREADSAFE | BEV_OPT_DEFER_CALLBACKS | BEV_OPT_UNLOCK_CALLBACKS, p));
   Sink sink;
   bufferevent_setcb(p[1], Sink::on_read, nullptr, Sink::on_event, &sink);
   bufferevent_enable(p[1], EV_READ);
@@ -174,7 +176,8 @@ TEST_F(BevThreads, DeferredUnlockedCallbacksAcrossThreads) {
 TEST_F(BevThreads, FilterOverThreadsafeSocket) {
   SockPair sp;
   bufferevent* u = bufferevent_socket_new(base, sp.fd[0], BEV_OPT_THREADSAFE);
-  bufferevent* f = bufferevent_filter_new(u, nullptr, nullptr, BEV_OPT_THREADSAFE, nullptr, nullptr);
+  bufferevent* f =
+      bufferevent_filter_new(u, nullptr, nullptr, BEV_OPT_THREADSAFE, nullptr, nullptr);
   ASSERT_NE(nullptr, f);
   Sink sink;
   bufferevent_setcb(f, Sink::on_read, nullptr, nullptr, &sink);
