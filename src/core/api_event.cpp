@@ -71,12 +71,12 @@ struct event* event_new(struct event_base* base, evutil_socket_t fd, short event
 
 void event_free(struct event* e) {
   if (e == nullptr) return;
-  // A base-less event was never added anywhere.  (In debug mode event_del
-  // reports a free of an event that was never set up or already freed.)
-  if (e->ev_base != nullptr)
-    event_del(e);
-  else
-    debug_assert_is_setup(e);
+  // In debug mode, check the registry before reading the event: a second
+  // free must be reported (as libevent words it, a del on a non-setup
+  // event), not read freed memory.
+  debug_note_del(e);
+  // A base-less event was never added anywhere.
+  if (e->ev_base != nullptr) event_del(e);
   debug_forget_event(e);
   mm_free(e);
 }

@@ -85,9 +85,15 @@ Entry* insert(std::uintptr_t key) {
 
 std::uintptr_t key_of(const event* e) { return reinterpret_cast<std::uintptr_t>(e); }
 
+// The event's fields are shown only when it is known to be set up: an
+// event that is not may be freed memory (a double free) or garbage.
 [[noreturn]] void misuse(const char* what, const event* e) {
   evpriv_errx(kErrAbort, "%s %p (events: 0x%x, fd: %d, flags: 0x%x)", what,
               static_cast<const void*>(e), e->ev_events, e->ev_fd, e->ev_evcallback.evcb_flags);
+}
+
+[[noreturn]] void misuse_not_setup(const char* what, const event* e) {
+  evpriv_errx(kErrAbort, "%s %p", what, static_cast<const void*>(e));
 }
 
 }  // namespace
@@ -108,21 +114,23 @@ void debug_note_teardown_slow(const event* e) {
 void debug_note_add_slow(const event* e) {
   SpinGuard g(g_registry_lock);
   Entry* entry = find(key_of(e));
-  if (entry == nullptr) misuse("event_debug_note_add_: noting an add on a non-setup event", e);
+  if (entry == nullptr)
+    misuse_not_setup("event_debug_note_add_: noting an add on a non-setup event", e);
   entry->added = true;
 }
 
 void debug_note_del_slow(const event* e) {
   SpinGuard g(g_registry_lock);
   Entry* entry = find(key_of(e));
-  if (entry == nullptr) misuse("event_debug_note_del_: noting a del on a non-setup event", e);
+  if (entry == nullptr)
+    misuse_not_setup("event_debug_note_del_: noting a del on a non-setup event", e);
   entry->added = false;
 }
 
 void debug_assert_is_setup_slow(const event* e) {
   SpinGuard g(g_registry_lock);
   if (find(key_of(e)) == nullptr)
-    misuse("event_debug_assert_is_setup_ called on a non-initialized event", e);
+    misuse_not_setup("event_debug_assert_is_setup_ called on a non-initialized event", e);
 }
 
 void debug_assert_not_added_slow(const event* e) {
