@@ -74,9 +74,13 @@ bufferevent_filter_result process_output(FilterBev* f, bufferevent_flush_mode mo
                                          int* processed) {
   bufferevent* bev = &f->pub;
   evbuffer* dst = f->underlying->output;
-  if (mode == BEV_NORMAL && (!(bev->enabled & EV_WRITE) || underlying_full(f, mode))) return BEV_OK;
+  // In normal mode the filter is only urged when there is something to
+  // write and room below; flushing calls it regardless (as libevent does).
+  if (mode == BEV_NORMAL && (!(bev->enabled & EV_WRITE) || underlying_full(f, mode) ||
+                             evbuffer_get_length(bev->output) == 0))
+    return BEV_OK;
   // Our own additions to the output must not re-enter us.
-  evbuffer_cb_clear_flags(bev->output, f->output_cb, EVBUFFER_CB_ENABLED);
+  buffer_set_owner_watch(bev->output, false);
   bufferevent_filter_result res = BEV_OK;
   bool again;
   do {
@@ -101,13 +105,14 @@ bufferevent_filter_result process_output(FilterBev* f, bufferevent_flush_mode mo
               evbuffer_get_length(bev->output) > before && !underlying_full(f, mode);
     }
   } while (again);
-  evbuffer_cb_set_flags(bev->output, f->output_cb, EVBUFFER_CB_ENABLED);
+  buffer_set_owner_watch(bev->output, true);
   if (*processed) bev_generic_reset_write_timer(bev);
   return res;
 }
 
-void output_grew(evbuffer*, const evbuffer_cb_info* info, void* arg) {
-  auto* f = static_cast<FilterBev*>(arg);
+// ops->output_changed.
+void output_grew(bufferevent* bev, const evbuffer_cb_info* info) {
+  FilterBev* f = filter_of(bev);
   if (info->n_added == 0) return;
   BevHold hold(&f->pub);
   int processed = 0;
@@ -222,6 +227,7 @@ const bufferevent_ops kFilterOps = {
     .set_fd = filter_set_fd,
     .get_underlying = filter_get_underlying,
     .try_write = nullptr,
+    .output_changed = output_grew,
 };
 
 }  // namespace
@@ -233,25 +239,15 @@ extern "C" struct bufferevent* bufferevent_filter_new(struct bufferevent* underl
                                                       int options, void (*free_context)(void*),
                                                       void* ctx) {
   BEV_CHECK(underlying, nullptr);
-  void* mem = ev::mm_calloc(1, sizeof(ev::FilterBev));
-  if (mem == nullptr) return nullptr;
-  auto* f = ::new (mem) ev::FilterBev();
+  auto* f = ev::make<ev::FilterBev>();
+  if (f == nullptr) return nullptr;
   // A thread-safe filter shares its underlying bufferevent's lock when it
   // has one: callbacks flow both ways, and one lock cannot be taken in
   // the wrong order.
   void* shared = (options & BEV_OPT_THREADSAFE) ? ev::core_of(underlying)->lock : nullptr;
-  if (!ev::bev_init_common(f, underlying->ev_base, &ev::kFilterOps, options, shared)) {
-    ev::mm_free(f);
+  if (!ev::bev_init_common(f, underlying->ev_base, &ev::kFilterOps, options, shared))
     return nullptr;
-  }
   bufferevent* bev = &f->pub;
-  f->output_cb = evbuffer_add_cb(bev->output, ev::output_grew, f);
-  if (f->output_cb == nullptr) {
-    ev::bev_abort_init(f);
-    ev::mm_free(f);
-    return nullptr;
-  }
-  ev::buffer_cb_set_nodefer(bev->output, f->output_cb, true);
   ev::bev_init_generic_timers(bev);
   f->underlying = underlying;
   f->process_in = input_filter != nullptr ? input_filter : ev::pass_through;
