@@ -20,6 +20,7 @@ void bench_die(const char* message) {
 }
 
 static long clock_reads;
+long bench_harness_reads, bench_harness_writes;
 
 long long bench_cpu_ns(void) {
   struct timespec ts;
@@ -91,19 +92,32 @@ void bench_raise_fd_limit(long wanted) {
   if (setrlimit(RLIMIT_NOFILE, &lim) != 0) bench_die("setrlimit(RLIMIT_NOFILE) failed");
 }
 
+long long bench_wall_ns(void) {
+  struct timespec ts;
+  if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0) bench_die("clock_gettime failed");
+  return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
 void bench_run_rounds(const char* name, void (*round)(void), long warmup, long rounds,
                       long long events_per_round) {
   for (long i = 0; i < warmup; i++) round();
-  long long total = 0, best = 0;
+  long long total = 0, best = 0, wall_total = 0, wall_best = 0;
   for (long i = 0; i < rounds; i++) {
+    long long wall_start = bench_wall_ns();
     long long start = bench_cpu_ns();
     round();
     long long spent = bench_cpu_ns() - start;
+    long long wall = bench_wall_ns() - wall_start;
     total += spent;
+    wall_total += wall;
     if (i == 0 || spent < best) best = spent;
+    if (i == 0 || wall < wall_best) wall_best = wall;
   }
-  printf("result name=%s cpu_ns=%lld events=%lld rounds=%ld best_ns=%lld clock_reads=%ld\n", name,
-         total, rounds * events_per_round, rounds, best, clock_reads);
+  printf(
+      "result name=%s cpu_ns=%lld events=%lld rounds=%ld best_ns=%lld clock_reads=%ld"
+      " wall_ns=%lld best_wall_ns=%lld harness_read=%ld harness_write=%ld\n",
+      name, total, rounds * events_per_round, rounds, best, clock_reads, wall_total, wall_best,
+      bench_harness_reads, bench_harness_writes);
   fflush(stdout);
 }
 

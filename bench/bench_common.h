@@ -24,6 +24,9 @@ struct event_base;
 /* CPU time (user + system) consumed by the whole process, in nanoseconds. */
 long long bench_cpu_ns(void);
 
+/* Wall-clock time (CLOCK_MONOTONIC, answered by the vDSO: no system call). */
+long long bench_wall_ns(void);
+
 /* Prints "loaded lib=<path>" for every libevent file mapped into the process.
  * When BENCH_EXPECT_LIBDIR is set, exits with status 3 unless
  * libevent-2.1.so.7 was loaded from that directory. */
@@ -40,10 +43,18 @@ void bench_raise_fd_limit(long wanted);
  * line bench/compare reads:
  *   result name=<name> cpu_ns=<all rounds> events=<all rounds> rounds=<n>
  *          best_ns=<fastest round> clock_reads=<CPU clock reads so far>
+ *          wall_ns=<all rounds> best_wall_ns=<fastest round, wall clock>
+ *          harness_read=<n> harness_write=<n>
  * (clock_reads lets strace counts leave out the harness's own clock calls,
- * which are system calls for the process CPU clock). */
+ * which are system calls for the process CPU clock; the wall clock is not.
+ * Likewise harness_<syscall> counts the program's own calls in the timed
+ * rounds, which compare subtracts from that system call's count.) */
 void bench_run_rounds(const char* name, void (*round)(void), long warmup, long rounds,
                       long long events_per_round);
+
+/* The program's own read(2)/write(2) calls inside timed rounds (the echo
+ * server's control socket), reported in the result line. */
+extern long bench_harness_reads, bench_harness_writes;
 
 /* Parses a non-negative integer option value; exits on garbage. */
 long bench_parse_count(const char* option, const char* text);

@@ -1,0 +1,365 @@
+/* evbuffer operations, one mode per run (-m).  Events per round in brackets.
+ *
+ *   small    appends of 16-64 bytes (seeded lengths), each followed by a
+ *            drain of an earlier append's length, so the buffer stays at
+ *            about 1.3 KiB  [N appends + N drains]
+ *   large    a 64 KiB append, drained again  [N appends]
+ *   move     append 256 bytes to one buffer and move it to another with
+ *            evbuffer_add_buffer, as a proxy forwards what it read; the
+ *            destination is drained every 64 moves  [N moves]
+ *   readln   an HTTP-like request header block (12 lines and the empty
+ *            line) appended, then read line by line with EVBUFFER_EOL_CRLF
+ *            [13 N lines]
+ *   search   evbuffer_search for a 4-byte needle that sits at the end of
+ *            1 MiB of seeded letters, built from 4 KiB appends  [N searches]
+ *   pullup   four 4 KiB appends, evbuffer_pullup of all 16 KiB, drain
+ *            [N pullups]
+ *   reserve  evbuffer_reserve_space(4 KiB), 1000 bytes written and
+ *            committed, as a socket read would; drained every 64 KiB
+ *            [N reserve + commit pairs]
+ *   sockio   -s bytes appended, evbuffer_write into a socketpair,
+ *            evbuffer_read from the other end until all arrived, drain
+ *            [N messages]
+ *   addfile  evbuffer_add_file of a 64 KiB file (a dup of one descriptor:
+ *            the buffer closes it) to a buffer flagged
+ *            EVBUFFER_FLAG_DRAINS_TO_FD, as a socket bufferevent's output is
+ *            (so the library may use sendfile), evbuffer_write into a
+ *            socketpair whose other end the harness reads with read(2)
+ *            [N files]
+ *   mem      no rounds: heap bytes (counting event_set_mem_functions) of
+ *            evbuffer_new and of evbuffer_add of 4 KiB to an empty buffer;
+ *            prints "metric" lines instead of a result line
+ *
+ * The buffers stay small (large, move): a round that frees a few hundred KiB
+ * at once makes malloc give memory back to the kernel and fault it in again,
+ * and the page faults would hide the library's own cost.
+ *
+ * Usage: buffer_bench -m MODE [-n ops] [-s bytes] [-r rounds] [-u warmup] [-x]
+ * Prints the result line of bench_run_rounds, named buf_<mode> (sockio:
+ * buf_sockio_<bytes>). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/event.h>
+
+#include "bench_common.h"
+#include "bench_heap.h"
+
+enum {
+  kSmallWindow = 32,      /* appends the small mode keeps in the buffer */
+  kLargeSize = 64 * 1024, /* the large append, the file and the read scratch */
+  kMoveSize = 256,
+  kSearchSize = 1024 * 1024,
+  kSearchPiece = 4096,
+  kPullupPiece = 4096,
+  kReserveSize = 4096,
+  kReserveFill = 1000,
+  kHeaderLines = 13
+};
+
+static const char kNeedle[] = "xyz!"; /* '!' never occurs in the haystack */
+
+static const char kHeaderBlock[] =
+    "GET /catalog/items?id=1234&view=full HTTP/1.1\r\n"
+    "Host: www.example.com\r\n"
+    "User-Agent: bench/1.0 (X11; Linux x86_64)\r\n"
+    "Accept: text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8\r\n"
+    "Accept-Language: en-US,en;q=0.5\r\n"
+    "Accept-Encoding: gzip, deflate\r\n"
+    "Connection: keep-alive\r\n"
+    "Cookie: session=0123456789abcdef0123456789abcdef; theme=dark\r\n"
+    "Cache-Control: max-age=0\r\n"
+    "If-None-Match: \"5f2b-4e8c1d\"\r\n"
+    "Referer: http://www.example.com/catalog\r\n"
+    "Upgrade-Insecure-Requests: 1\r\n"
+    "\r\n";
+
+struct buffer_bench {
+  long nops;
+  long msg_size;
+  struct evbuffer* a; /* the buffer every mode works on */
+  struct evbuffer* b; /* move: destination; sockio: the reading side */
+  unsigned char* data;
+  unsigned char* scratch;
+  unsigned char* small_lengths;
+  int pair[2]; /* [0] is written, [1] is read */
+  int file_fd;
+};
+
+static struct buffer_bench bench;
+
+static void check(int ok, const char* what) {
+  if (!ok) bench_die(what);
+}
+
+BENCH_TIMED void bench_timed_buf_small(void) {
+  const unsigned char* len = bench.small_lengths;
+  for (long i = 0; i < bench.nops; i++) {
+    check(evbuffer_add(bench.a, bench.data, len[i]) == 0, "evbuffer_add failed");
+    if (i >= kSmallWindow)
+      check(evbuffer_drain(bench.a, len[i - kSmallWindow]) == 0, "evbuffer_drain failed");
+  }
+  long first = bench.nops > kSmallWindow ? bench.nops - kSmallWindow : 0;
+  for (long i = first; i < bench.nops; i++)
+    check(evbuffer_drain(bench.a, len[i]) == 0, "evbuffer_drain failed");
+  check(evbuffer_get_length(bench.a) == 0, "small: the buffer is not empty after the round");
+}
+
+BENCH_TIMED void bench_timed_buf_large(void) {
+  for (long i = 0; i < bench.nops; i++) {
+    check(evbuffer_add(bench.a, bench.data, kLargeSize) == 0, "evbuffer_add failed");
+    check(evbuffer_drain(bench.a, kLargeSize) == 0, "evbuffer_drain failed");
+  }
+}
+
+BENCH_TIMED void bench_timed_buf_move(void) {
+  for (long i = 0; i < bench.nops; i++) {
+    check(evbuffer_add(bench.a, bench.data, kMoveSize) == 0, "evbuffer_add failed");
+    check(evbuffer_add_buffer(bench.b, bench.a) == 0, "evbuffer_add_buffer failed");
+    if (i % 64 == 63) check(evbuffer_drain(bench.b, 64 * kMoveSize) == 0, "drain failed");
+  }
+  check(evbuffer_get_length(bench.a) == 0, "move: the source is not empty");
+  evbuffer_drain(bench.b, evbuffer_get_length(bench.b));
+}
+
+BENCH_TIMED void bench_timed_buf_readln(void) {
+  long lines = 0;
+  for (long i = 0; i < bench.nops; i++) {
+    check(evbuffer_add(bench.a, kHeaderBlock, sizeof kHeaderBlock - 1) == 0, "evbuffer_add failed");
+    size_t length;
+    char* line;
+    while ((line = evbuffer_readln(bench.a, &length, EVBUFFER_EOL_CRLF)) != NULL) {
+      lines++;
+      free(line);
+    }
+  }
+  check(lines == bench.nops * kHeaderLines, "readln: wrong number of lines");
+}
+
+BENCH_TIMED void bench_timed_buf_search(void) {
+  for (long i = 0; i < bench.nops; i++) {
+    struct evbuffer_ptr found = evbuffer_search(bench.a, kNeedle, 4, NULL);
+    check(found.pos == kSearchSize - 4, "search: the needle was not found at the end");
+  }
+}
+
+BENCH_TIMED void bench_timed_buf_pullup(void) {
+  for (long i = 0; i < bench.nops; i++) {
+    for (int piece = 0; piece < 4; piece++)
+      check(evbuffer_add(bench.a, bench.data, kPullupPiece) == 0, "evbuffer_add failed");
+    check(evbuffer_pullup(bench.a, 4 * kPullupPiece) != NULL, "evbuffer_pullup failed");
+    check(evbuffer_drain(bench.a, 4 * kPullupPiece) == 0, "evbuffer_drain failed");
+  }
+}
+
+BENCH_TIMED void bench_timed_buf_reserve(void) {
+  for (long i = 0; i < bench.nops; i++) {
+    struct evbuffer_iovec vec[2];
+    int n = evbuffer_reserve_space(bench.a, kReserveSize, vec, 2);
+    check(n >= 1 && n <= 2, "evbuffer_reserve_space failed");
+    size_t left = kReserveFill;
+    for (int v = 0; v < n; v++) {
+      size_t part = vec[v].iov_len < left ? vec[v].iov_len : left;
+      memset(vec[v].iov_base, 'r', part);
+      vec[v].iov_len = part;
+      left -= part;
+    }
+    check(left == 0, "evbuffer_reserve_space gave less than asked for");
+    check(evbuffer_commit_space(bench.a, vec, n) == 0, "evbuffer_commit_space failed");
+    if (evbuffer_get_length(bench.a) >= 64 * 1024) evbuffer_drain(bench.a, 64 * 1024);
+  }
+  evbuffer_drain(bench.a, evbuffer_get_length(bench.a));
+}
+
+static void write_pending(struct evbuffer* out) {
+  if (evbuffer_get_length(out) > 0 && evbuffer_write(out, bench.pair[0]) < 0 && errno != EAGAIN)
+    bench_die("evbuffer_write failed");
+}
+
+BENCH_TIMED void bench_timed_buf_sockio(void) {
+  size_t size = (size_t)bench.msg_size;
+  for (long i = 0; i < bench.nops; i++) {
+    check(evbuffer_add(bench.a, bench.data, size) == 0, "evbuffer_add failed");
+    size_t got = 0;
+    while (got < size) {
+      write_pending(bench.a);
+      int n = evbuffer_read(bench.b, bench.pair[1], -1);
+      if (n > 0)
+        got += (size_t)n;
+      else if (n == 0 || errno != EAGAIN)
+        bench_die("evbuffer_read failed");
+    }
+    check(evbuffer_drain(bench.b, size) == 0, "evbuffer_drain failed");
+  }
+}
+
+BENCH_TIMED void bench_timed_buf_addfile(void) {
+  for (long i = 0; i < bench.nops; i++) {
+    int fd = dup(bench.file_fd);
+    check(fd >= 0, "dup failed");
+    check(evbuffer_add_file(bench.a, fd, 0, kLargeSize) == 0, "evbuffer_add_file failed");
+    size_t got = 0;
+    while (got < kLargeSize) {
+      write_pending(bench.a);
+      ssize_t n = read(bench.pair[1], bench.scratch, kLargeSize);
+      if (n > 0)
+        got += (size_t)n;
+      else if (n == 0 || errno != EAGAIN)
+        bench_die("read from the socketpair failed");
+    }
+    check(evbuffer_get_length(bench.a) == 0, "addfile: data left in the buffer");
+  }
+}
+
+/* Memory: what an empty evbuffer costs, and what 4 KiB added to it costs. */
+static void measure_memory(void) {
+  long long before = bench_heap_live_bytes();
+  struct evbuffer* buf = evbuffer_new();
+  check(buf != NULL, "evbuffer_new failed");
+  long long after_new = bench_heap_live_bytes();
+  check(evbuffer_add(buf, bench.data, 4096) == 0, "evbuffer_add failed");
+  long long after_add = bench_heap_live_bytes();
+  if (after_new == before || after_add == after_new)
+    bench_die("the library allocated nothing through event_set_mem_functions");
+  bench_print_metric("buf_mem_new", (double)(after_new - before), "bytes");
+  bench_print_metric("buf_mem_add4k", (double)(after_add - after_new), "bytes");
+  evbuffer_free(buf);
+  check(bench_heap_live_bytes() == before, "evbuffer_free did not free everything");
+}
+
+static struct evbuffer* new_buffer(void) {
+  struct evbuffer* buf = evbuffer_new();
+  check(buf != NULL, "evbuffer_new failed");
+  return buf;
+}
+
+static void setup(const char* mode) {
+  uint64_t rng = 0x5eed0b0fULL;
+  bench.data = malloc(kLargeSize);
+  bench.scratch = malloc(kLargeSize);
+  check(bench.data && bench.scratch, "out of memory");
+  for (int i = 0; i < kLargeSize; i++)
+    bench.data[i] = (unsigned char)('a' + bench_random(&rng) % 26);
+  bench.a = new_buffer();
+  bench.b = new_buffer();
+  if (strcmp(mode, "small") == 0) {
+    bench.small_lengths = malloc((size_t)bench.nops + 1);
+    check(bench.small_lengths != NULL, "out of memory");
+    for (long i = 0; i < bench.nops; i++)
+      bench.small_lengths[i] = (unsigned char)(16 + bench_random(&rng) % 49);
+  } else if (strcmp(mode, "search") == 0) {
+    for (int i = 0; i < kSearchSize / kSearchPiece; i++) {
+      for (int j = 0; j < kSearchPiece; j++)
+        bench.scratch[j] = (unsigned char)('a' + bench_random(&rng) % 26);
+      if (i == kSearchSize / kSearchPiece - 1) memcpy(bench.scratch + kSearchPiece - 4, kNeedle, 4);
+      check(evbuffer_add(bench.a, bench.scratch, kSearchPiece) == 0, "evbuffer_add failed");
+    }
+  } else if (strcmp(mode, "sockio") == 0 || strcmp(mode, "addfile") == 0) {
+    check(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, bench.pair) == 0,
+          "socketpair failed");
+    int wanted = 4 * kLargeSize; /* room for a whole message in flight */
+    setsockopt(bench.pair[0], SOL_SOCKET, SO_SNDBUF, &wanted, sizeof wanted);
+    setsockopt(bench.pair[1], SOL_SOCKET, SO_RCVBUF, &wanted, sizeof wanted);
+  }
+  if (strcmp(mode, "addfile") == 0) {
+    const char* dir = getenv("TMPDIR");
+    char name[4096];
+    snprintf(name, sizeof name, "%s/buffer_bench.XXXXXX", dir && *dir ? dir : P_tmpdir);
+    bench.file_fd = mkstemp(name);
+    check(bench.file_fd >= 0, "mkstemp failed");
+    unlink(name);
+    check(write(bench.file_fd, bench.data, kLargeSize) == kLargeSize, "writing the file failed");
+    /* As a socket bufferevent's output: the buffer may use sendfile. */
+    check(evbuffer_set_flags(bench.a, EVBUFFER_FLAG_DRAINS_TO_FD) == 0,
+          "evbuffer_set_flags failed");
+  }
+}
+
+struct mode {
+  const char* name;
+  void (*round)(void);
+  long default_ops;
+  long events_per_op;
+};
+
+static const struct mode kModes[] = {
+    {"small", bench_timed_buf_small, 200000, 2},
+    {"large", bench_timed_buf_large, 20000, 1},
+    {"move", bench_timed_buf_move, 100000, 1},
+    {"readln", bench_timed_buf_readln, 10000, kHeaderLines},
+    {"search", bench_timed_buf_search, 20, 1},
+    {"pullup", bench_timed_buf_pullup, 10000, 1},
+    {"reserve", bench_timed_buf_reserve, 200000, 1},
+    {"sockio", bench_timed_buf_sockio, 10000, 1},
+    {"addfile", bench_timed_buf_addfile, 200, 1},
+    {"mem", NULL, 1, 1},
+};
+
+int main(int argc, char** argv) {
+  long rounds = 5, warmup = 1;
+  const char* mode_name = "small";
+  bench.nops = -1;
+  bench.msg_size = 1024;
+  int opt, skip_teardown = 0;
+  while ((opt = getopt(argc, argv, "m:n:s:r:u:x")) != -1) {
+    switch (opt) {
+      case 'm':
+        mode_name = optarg;
+        break;
+      case 'n':
+        bench.nops = bench_parse_count("-n", optarg);
+        break;
+      case 's':
+        bench.msg_size = bench_parse_count("-s", optarg);
+        break;
+      case 'r':
+        rounds = bench_parse_count("-r", optarg);
+        break;
+      case 'u':
+        warmup = bench_parse_count("-u", optarg);
+        break;
+      case 'x':
+        skip_teardown = 1;
+        break;
+      default:
+        bench_die("usage: buffer_bench -m MODE [-n ops] [-s bytes] [-r n] [-u n] [-x]");
+    }
+  }
+  const struct mode* mode = NULL;
+  for (size_t i = 0; i < sizeof kModes / sizeof kModes[0]; i++)
+    if (strcmp(kModes[i].name, mode_name) == 0) mode = &kModes[i];
+  if (!mode)
+    bench_die(
+        "-m must be small, large, move, readln, search, pullup, reserve, sockio, addfile or mem");
+  if (bench.nops < 0) bench.nops = mode->default_ops;
+  if (bench.nops < 1) bench_die("-n must be at least 1");
+  if (bench.msg_size < 1 || bench.msg_size > kLargeSize) bench_die("-s must be 1..65536");
+
+  if (!mode->round) bench_heap_count(); /* before the library allocates anything */
+  bench_check_loaded_library();
+  setup(mode->name);
+  if (!mode->round) {
+    measure_memory();
+  } else {
+    char name[64];
+    if (mode->round == bench_timed_buf_sockio)
+      snprintf(name, sizeof name, "buf_sockio_%ld", bench.msg_size);
+    else
+      snprintf(name, sizeof name, "buf_%s", mode->name);
+    bench_run_rounds(name, mode->round, warmup, rounds, bench.nops * mode->events_per_op);
+  }
+  if (!skip_teardown) {
+    evbuffer_free(bench.a);
+    evbuffer_free(bench.b);
+    free(bench.data);
+    free(bench.scratch);
+    free(bench.small_lengths);
+  }
+  return 0;
+}

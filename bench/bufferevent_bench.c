@@ -1,0 +1,315 @@
+/* bufferevents, one mode per run (-m).  Events per round in brackets.
+ *
+ *   pair    ping-pong of -s byte messages over bufferevent_pair_new (with
+ *           BEV_OPT_DEFER_CALLBACKS, so each hop goes through the loop):
+ *           one end sends, the other echoes with bufferevent_write_buffer,
+ *           the first sends the next once the whole echo is back
+ *           [N round trips]
+ *   filter  the same ping-pong, but the sending end is a
+ *           bufferevent_filter_new over the pair with identity filters in
+ *           both directions  [N round trips]
+ *   echo    an echo server: -c TCP connections over loopback, each a socket
+ *           bufferevent whose read callback writes its input back.  The
+ *           load generator is this program re-executed (-C, see
+ *           load_generator.c): its own process, plain sockets and epoll,
+ *           no libevent, so it costs the same whichever library the server
+ *           uses and neither callgrind nor a strace without -f sees it.  A
+ *           round tells it to start over a control socket; each connection
+ *           sends N/c messages, the next one once the previous echo is
+ *           complete; it reports the end of the round over the control
+ *           socket.  CPU time is the server's alone.  [c * (N/c) messages]
+ *   mem     no rounds: -c idle socket bufferevents (socketpairs, created
+ *           with BEV_OPT_CLOSE_ON_FREE and EV_READ enabled) under counting
+ *           event_set_mem_functions; prints the heap bytes per bufferevent
+ *           as a "metric" line
+ *
+ * Usage: bufferevent_bench -m pair|filter|echo|mem [-n messages] [-c conns]
+ *                          [-s bytes] [-r rounds] [-u warmup] [-x]
+ * Prints the result line of bench_run_rounds, named bev_pair, bev_filter or
+ * bev_echo_c<conns>. */
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+
+#include "bench_common.h"
+#include "bench_heap.h"
+#include "load_generator.h"
+
+/* A run that never ends is a library bug: fail it long before compare's
+ * own timeout would. */
+enum { kRunAlarmSeconds = 400 };
+
+struct bev_bench {
+  struct event_base* base;
+  long nmessages; /* per round */
+  long nconns;
+  long msg_size;
+  unsigned char* message;
+  /* pair and filter */
+  struct bufferevent* sender;
+  struct bufferevent* echoer;
+  long round_trips;
+  /* echo */
+  struct bufferevent** conns;
+  int control; /* our end of the control socket */
+  pid_t generator;
+  struct event* control_event;
+  int round_done;
+};
+
+static struct bev_bench bench;
+
+static void on_alarm(int signal_number) {
+  static const char message[] = "bench: the run did not end within its alarm (a hang?)\n";
+  (void)signal_number;
+  if (write(2, message, sizeof message - 1) < 0) _exit(2);
+  _exit(2);
+}
+
+static void on_echo_read(struct bufferevent* bev, void* arg) {
+  (void)arg;
+  if (bufferevent_write_buffer(bev, bufferevent_get_input(bev)) != 0)
+    bench_die("bufferevent_write_buffer failed");
+}
+
+static void on_unexpected_event(struct bufferevent* bev, short what, void* arg) {
+  (void)bev, (void)arg;
+  fprintf(stderr, "bench: bufferevent event 0x%x during a round\n", what);
+  exit(2);
+}
+
+/* The sending end of the ping-pong: the echo is complete, send the next. */
+static void on_pong(struct bufferevent* bev, void* arg) {
+  (void)arg;
+  struct evbuffer* input = bufferevent_get_input(bev);
+  if (evbuffer_get_length(input) < (size_t)bench.msg_size) return;
+  if (evbuffer_get_length(input) > (size_t)bench.msg_size)
+    bench_die("echo longer than the message");
+  evbuffer_drain(input, (size_t)bench.msg_size);
+  if (++bench.round_trips == bench.nmessages) {
+    event_base_loopbreak(bench.base);
+    return;
+  }
+  if (bufferevent_write(bev, bench.message, (size_t)bench.msg_size) != 0)
+    bench_die("bufferevent_write failed");
+}
+
+static enum bufferevent_filter_result pass_through(struct evbuffer* src, struct evbuffer* dst,
+                                                   ev_ssize_t limit,
+                                                   enum bufferevent_flush_mode mode, void* arg) {
+  (void)limit, (void)mode, (void)arg;
+  if (evbuffer_add_buffer(dst, src) != 0) return BEV_ERROR;
+  return BEV_OK;
+}
+
+/* `filtered` only names the mode in errors (it also keeps the two timed
+ * functions distinct, so the compiler cannot fold them into one symbol). */
+static void ping_pong_round(int filtered) {
+  bench.round_trips = 0;
+  if (bufferevent_write(bench.sender, bench.message, (size_t)bench.msg_size) != 0)
+    bench_die("bufferevent_write failed");
+  if (event_base_dispatch(bench.base) < 0) bench_die("event_base_dispatch failed");
+  if (bench.round_trips != bench.nmessages) {
+    fprintf(stderr, "bench: %s: the loop ended after %ld of %ld round trips\n",
+            filtered ? "filter" : "pair", bench.round_trips, bench.nmessages);
+    exit(2);
+  }
+}
+
+BENCH_TIMED void bench_timed_bev_pair(void) { ping_pong_round(0); }
+
+BENCH_TIMED void bench_timed_bev_filter(void) { ping_pong_round(1); }
+
+static void on_control(evutil_socket_t fd, short what, void* arg) {
+  (void)what, (void)arg;
+  char reply;
+  bench_harness_reads++;
+  if (read(fd, &reply, 1) != 1 || reply != 'd') bench_die("the load generator quit");
+  bench.round_done = 1;
+  event_base_loopbreak(bench.base);
+}
+
+BENCH_TIMED void bench_timed_bev_echo(void) {
+  bench.round_done = 0;
+  if (write(bench.control, "g", 1) != 1) bench_die("cannot start the load generator");
+  bench_harness_writes++;
+  if (event_base_dispatch(bench.base) < 0) bench_die("event_base_dispatch failed");
+  if (!bench.round_done) bench_die("the loop ended before the load generator finished");
+}
+
+static void setup_ping_pong(int filtered) {
+  struct bufferevent* pair[2];
+  if (bufferevent_pair_new(bench.base, BEV_OPT_DEFER_CALLBACKS, pair) != 0)
+    bench_die("bufferevent_pair_new failed");
+  bench.sender = pair[0];
+  bench.echoer = pair[1];
+  if (filtered) {
+    bench.sender =
+        bufferevent_filter_new(pair[0], pass_through, pass_through,
+                               BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS, NULL, NULL);
+    if (!bench.sender) bench_die("bufferevent_filter_new failed");
+  }
+  bufferevent_setcb(bench.sender, on_pong, NULL, on_unexpected_event, NULL);
+  bufferevent_setcb(bench.echoer, on_echo_read, NULL, on_unexpected_event, NULL);
+  if (bufferevent_enable(bench.sender, EV_READ | EV_WRITE) != 0 ||
+      bufferevent_enable(bench.echoer, EV_READ | EV_WRITE) != 0)
+    bench_die("bufferevent_enable failed");
+}
+
+static void setup_echo(void) {
+  bench_raise_fd_limit(2 * bench.nconns + 64);
+  int listener = bench_listen_loopback();
+  int control[2];
+  if (socketpair(AF_UNIX, SOCK_STREAM, 0, control) != 0) bench_die("socketpair failed");
+  fcntl(control[0], F_SETFD, FD_CLOEXEC);
+  fflush(stdout);
+  bench.generator = bench_start_load_generator(control[1], listener, bench.nconns,
+                                               bench.nmessages / bench.nconns, bench.msg_size);
+  close(control[1]);
+  bench.control = control[0];
+  bench.conns = calloc((size_t)bench.nconns, sizeof *bench.conns);
+  if (!bench.conns) bench_die("out of memory");
+  for (long i = 0; i < bench.nconns; i++) {
+    int fd = bench_accept_connection(listener);
+    bench.conns[i] = bufferevent_socket_new(bench.base, fd, BEV_OPT_CLOSE_ON_FREE);
+    if (!bench.conns[i]) bench_die("bufferevent_socket_new failed");
+    bufferevent_setcb(bench.conns[i], on_echo_read, NULL, on_unexpected_event, NULL);
+    if (bufferevent_enable(bench.conns[i], EV_READ) != 0) bench_die("bufferevent_enable failed");
+  }
+  close(listener);
+  bench.control_event =
+      event_new(bench.base, bench.control, EV_READ | EV_PERSIST, on_control, NULL);
+  if (!bench.control_event || event_add(bench.control_event, NULL) != 0)
+    bench_die("cannot watch the control socket");
+}
+
+/* Memory of idle socket bufferevents: heap bytes per bufferevent. */
+static void measure_memory(void) {
+  bench_raise_fd_limit(2 * bench.nconns + 64);
+  int(*pairs)[2] = malloc((size_t)bench.nconns * sizeof *pairs);
+  struct bufferevent** bevs = malloc((size_t)bench.nconns * sizeof *bevs);
+  if (!pairs || !bevs) bench_die("out of memory");
+  for (long i = 0; i < bench.nconns; i++)
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, pairs[i]) != 0)
+      bench_die("socketpair failed");
+  long long before = bench_heap_live_bytes();
+  long long allocations_before = bench_heap_allocations();
+  for (long i = 0; i < bench.nconns; i++) {
+    bevs[i] = bufferevent_socket_new(bench.base, pairs[i][0], BEV_OPT_CLOSE_ON_FREE);
+    if (!bevs[i] || bufferevent_enable(bevs[i], EV_READ) != 0)
+      bench_die("creating a socket bufferevent failed");
+  }
+  long long used = bench_heap_live_bytes() - before;
+  if (used <= 0) bench_die("the library allocated nothing through event_set_mem_functions");
+  bench_print_metric("bev_mem_idle_socket", (double)used / (double)bench.nconns, "bytes");
+  bench_print_metric("bev_mem_idle_socket_allocs",
+                     (double)(bench_heap_allocations() - allocations_before) / (double)bench.nconns,
+                     "allocations");
+  for (long i = 0; i < bench.nconns; i++) {
+    bufferevent_free(bevs[i]);
+    close(pairs[i][1]);
+  }
+  free(bevs);
+  free(pairs);
+}
+
+static void teardown(void) {
+  if (bench.conns) {
+    for (long i = 0; i < bench.nconns; i++) bufferevent_free(bench.conns[i]);
+    event_free(bench.control_event);
+    free(bench.conns);
+  } else if (bench.sender) {
+    bufferevent_free(bench.sender);
+    bufferevent_free(bench.echoer);
+  }
+  event_base_free(bench.base);
+}
+
+int main(int argc, char** argv) {
+  long rounds = 5, warmup = 1;
+  const char* mode = "pair";
+  bench.nmessages = -1;
+  bench.nconns = -1;
+  bench.msg_size = 1024;
+  int opt, skip_teardown = 0;
+  while ((opt = getopt(argc, argv, "m:n:c:s:r:u:xC:")) != -1) {
+    switch (opt) {
+      case 'C':
+        return bench_run_load_generator(optarg);
+      case 'm':
+        mode = optarg;
+        break;
+      case 'n':
+        bench.nmessages = bench_parse_count("-n", optarg);
+        break;
+      case 'c':
+        bench.nconns = bench_parse_count("-c", optarg);
+        break;
+      case 's':
+        bench.msg_size = bench_parse_count("-s", optarg);
+        break;
+      case 'r':
+        rounds = bench_parse_count("-r", optarg);
+        break;
+      case 'u':
+        warmup = bench_parse_count("-u", optarg);
+        break;
+      case 'x':
+        skip_teardown = 1;
+        break;
+      default:
+        bench_die(
+            "usage: bufferevent_bench -m pair|filter|echo|mem [-n messages] [-c conns] "
+            "[-s bytes] [-r n] [-u n] [-x]");
+    }
+  }
+  int is_echo = strcmp(mode, "echo") == 0, is_mem = strcmp(mode, "mem") == 0;
+  int is_filter = strcmp(mode, "filter") == 0;
+  if (!is_echo && !is_mem && !is_filter && strcmp(mode, "pair") != 0)
+    bench_die("-m must be pair, filter, echo or mem");
+  if (bench.nmessages < 0) bench.nmessages = is_echo ? 20000 : 50000;
+  if (bench.nconns < 0) bench.nconns = is_mem ? 1000 : 100;
+  if (bench.nconns < 1 || bench.nconns > 9000) bench_die("-c must be between 1 and 9000");
+  if (bench.nmessages < 1) bench_die("-n must be at least 1");
+  if (bench.msg_size < 1 || bench.msg_size > 65536) bench_die("-s must be 1..65536");
+  if (is_echo && bench.nmessages < bench.nconns) bench.nmessages = bench.nconns;
+  if (is_echo) bench.nmessages -= bench.nmessages % bench.nconns; /* whole messages per conn */
+  bench.message = malloc((size_t)bench.msg_size);
+  if (!bench.message) bench_die("out of memory");
+  memset(bench.message, 'm', (size_t)bench.msg_size);
+  bench_remember_own_path();
+
+  if (is_mem) bench_heap_count(); /* before the library allocates anything */
+  bench_check_loaded_library();
+  signal(SIGALRM, on_alarm);
+  alarm(kRunAlarmSeconds);
+  bench.base = bench_new_base();
+  if (is_mem) {
+    measure_memory();
+    if (!skip_teardown) event_base_free(bench.base);
+    return 0;
+  }
+  char name[64];
+  if (is_echo) {
+    setup_echo();
+    snprintf(name, sizeof name, "bev_echo_c%ld", bench.nconns);
+    bench_run_rounds(name, bench_timed_bev_echo, warmup, rounds, bench.nmessages);
+    bench_stop_load_generator(bench.control, bench.generator);
+  } else {
+    setup_ping_pong(is_filter);
+    bench_run_rounds(is_filter ? "bev_filter" : "bev_pair",
+                     is_filter ? bench_timed_bev_filter : bench_timed_bev_pair, warmup, rounds,
+                     bench.nmessages);
+  }
+  if (!skip_teardown) teardown();
+  free(bench.message);
+  return 0;
+}

@@ -1,0 +1,127 @@
+"""The benchmarks bench/compare runs, with their sizes and targets.
+
+Two kinds:
+  Bench        a timed phase (CPU time, instructions, system calls per event;
+               msgs/s too when `throughput` is set);
+  MemoryBench  a program that prints "metric name=... value=..." lines (heap
+               bytes under counting event_set_mem_functions), run once per
+               side: the numbers are deterministic.
+"""
+
+CPU_TARGET, INSTR_TARGET = 0.8, 0.6
+
+
+class Bench:
+    """One timed benchmark: a program, its arguments (full and --quick) and
+    the rounds each measure runs.  `timed` is the function callgrind counts.
+    `follow_forks` = False traces the main process only (the echo server,
+    not its load generator).  `throughput` adds messages per second (wall
+    clock) to the second table.  Targets: `cpu_target` and `instr_target`
+    are maximal ratios ours/ref (None: none stated), `msgs_target` a minimal
+    ratio of messages per second, `syscall_target` a maximum of ours per
+    event, epoll_wait not counted."""
+
+    kind = "timed"
+
+    def __init__(self, name, program, timed, args, quick_args, rounds, quick_rounds,
+                 callgrind_args=None, follow_forks=True, throughput=False,
+                 cpu_target=CPU_TARGET, instr_target=INSTR_TARGET, msgs_target=None,
+                 syscall_target=None):
+        self.name, self.program, self.timed = name, program, timed
+        self.args, self.quick_args = args, quick_args
+        self.rounds, self.quick_rounds = rounds, quick_rounds
+        self.callgrind_args = callgrind_args or args
+        self.follow_forks, self.throughput = follow_forks, throughput
+        self.cpu_target, self.instr_target = cpu_target, instr_target
+        self.msgs_target, self.syscall_target = msgs_target, syscall_target
+        self.path = None  # the program's file, once --bin-dir is known
+
+
+class MemoryBench:
+    """A memory measurement: `metrics` maps each metric the program prints
+    to (description, maximal value of ours or None)."""
+
+    kind = "memory"
+
+    def __init__(self, name, program, args, metrics):
+        self.name, self.program, self.args, self.metrics = name, program, args, metrics
+        self.path = None
+
+
+def _event_core():
+    benches = []
+    for mode, flag in (("persist", []), ("oneshot", ["-o"])):
+        for n, rounds in ((100, 60), (1000, 40), (5000, 12)):
+            args = ["-n", str(n), "-a", "100", "-w", "1000"] + flag
+            benches.append(Bench("pipe_%s_n%d" % (mode, n), "pipe_bench",
+                                 "bench_timed_pipe_round", args, args, rounds, 2))
+    benches.append(Bench("timer_churn", "timer_bench", "bench_timed_timer_churn",
+                         ["-m", "churn", "-n", "100000"], ["-m", "churn", "-n", "10000"], 12, 1))
+    benches.append(Bench("common_timeout", "timer_bench", "bench_timed_common_timeouts",
+                         ["-m", "common", "-n", "1000000"], ["-m", "common", "-n", "50000"], 4, 1,
+                         callgrind_args=["-m", "common", "-n", "200000"]))
+    for mode, rounds in (("batch", 30), ("chain", 25)):
+        benches.append(Bench("active_" + mode, "active_bench", "bench_timed_active_" + mode,
+                             ["-m", mode, "-t", "1000000"], ["-m", mode, "-t", "100000"], rounds, 1))
+    return benches
+
+
+def _evbuffer():
+    benches = []
+    # name, extra arguments, operations per round: full, --quick, callgrind; rounds
+    for name, extra, ops, quick_ops, callgrind_ops, rounds in (
+            ("small", [], 200000, 20000, 50000, 15),
+            ("large", [], 20000, 2000, 2000, 15),
+            ("move", [], 100000, 10000, 20000, 15),
+            ("readln", [], 10000, 1000, 2000, 15),
+            ("search", [], 20, 2, 4, 10),
+            ("pullup", [], 10000, 1000, 2000, 15),
+            ("reserve", [], 200000, 20000, 50000, 15),
+            ("sockio_1024", ["-s", "1024"], 10000, 1000, 2000, 10),
+            ("sockio_65536", ["-s", "65536"], 1000, 100, 200, 10),
+            ("addfile", [], 200, 20, 40, 8)):
+        mode = name.split("_")[0]
+        args = ["-m", mode] + extra
+        benches.append(Bench("buf_" + name, "buffer_bench", "bench_timed_buf_" + mode,
+                             args + ["-n", str(ops)], args + ["-n", str(quick_ops)], rounds, 1,
+                             callgrind_args=args + ["-n", str(callgrind_ops)]))
+    return benches
+
+
+def _bufferevents():
+    benches = []
+    for mode in ("pair", "filter"):
+        args = ["-m", mode]
+        benches.append(Bench("bev_" + mode, "bufferevent_bench", "bench_timed_bev_" + mode,
+                             args + ["-n", "50000"], args + ["-n", "5000"], 10, 1,
+                             callgrind_args=args + ["-n", "10000"], throughput=True,
+                             cpu_target=None, instr_target=None))
+    # connections, messages per round: full, --quick, callgrind; rounds
+    for conns, messages, quick_messages, callgrind_messages, rounds in (
+            (1, 5000, 500, 1000, 4), (100, 10000, 2000, 2000, 4), (1000, 20000, 2000, 5000, 3)):
+        args = ["-m", "echo", "-c", str(conns)]
+        loaded = conns >= 100  # the targets are stated for 100 and 1000 connections
+        benches.append(Bench("bev_echo_c%d" % conns, "bufferevent_bench", "bench_timed_bev_echo",
+                             args + ["-n", str(messages)], args + ["-n", str(quick_messages)],
+                             rounds, 1, callgrind_args=args + ["-n", str(callgrind_messages)],
+                             follow_forks=False, throughput=True,
+                             cpu_target=0.5 if loaded else None, instr_target=None,
+                             msgs_target=1.5 if loaded else None, syscall_target=2))
+    return benches
+
+
+def _memory():
+    return [
+        MemoryBench("buf_mem", "buffer_bench", ["-m", "mem"], {
+            "buf_mem_new": ("heap bytes of evbuffer_new", None),
+            "buf_mem_add4k": ("heap bytes of adding 4 KiB to an empty evbuffer", 4608),
+        }),
+        MemoryBench("bev_mem", "bufferevent_bench", ["-m", "mem", "-c", "1000"], {
+            "bev_mem_idle_socket": ("heap bytes per idle socket bufferevent (1000)", 600),
+            "bev_mem_idle_socket_allocs": ("malloc + realloc calls per idle socket bufferevent",
+                                           None),
+        }),
+    ]
+
+
+BENCHMARKS = _event_core() + _evbuffer() + _bufferevents() + _memory()

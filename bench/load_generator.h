@@ -1,0 +1,36 @@
+/* The echo benchmark's load generator and the sockets around it.
+ *
+ * The generator is the benchmark program itself, re-executed with -C: a
+ * process of its own that uses plain sockets and epoll (never libevent), so
+ * its cost does not depend on the library under test, and neither
+ * callgrind (which does not follow exec by default) nor a strace without -f
+ * counts it.  Protocol on the control socket: the server writes 'g' to start
+ * a round, the generator answers 'd' once every connection has sent its
+ * messages and received every echo; end of file ends the generator. */
+#ifndef BENCH_LOAD_GENERATOR_H
+#define BENCH_LOAD_GENERATOR_H
+
+#include <sys/types.h>
+
+/* Records this program's path (from /proc/self/exe) for the re-execution;
+ * call it early in main. */
+void bench_remember_own_path(void);
+
+/* A listening TCP socket on 127.0.0.1 with a kernel-chosen port. */
+int bench_listen_loopback(void);
+
+/* Forks and executes the generator: it connects `nconns` times to the
+ * listener's port, then runs rounds of `per_conn` messages of `size` bytes
+ * per connection.  `control` is the generator's end of the control socket. */
+pid_t bench_start_load_generator(int control, int listener, long nconns, long per_conn, long size);
+
+/* Accepts one connection: non-blocking, TCP_NODELAY (exits on failure). */
+int bench_accept_connection(int listener);
+
+/* Closes the control socket (the generator exits) and reaps the process. */
+void bench_stop_load_generator(int control, pid_t generator);
+
+/* The generator's main, for -C <control fd>:<port>:<conns>:<messages>:<size>. */
+int bench_run_load_generator(const char* spec);
+
+#endif /* BENCH_LOAD_GENERATOR_H */
