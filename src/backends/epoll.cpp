@@ -66,21 +66,21 @@ struct FdState {
 };
 
 uint32_t to_epoll(short what) {
-  uint32_t events = 0;
-  if (what & EV_READ) events |= EPOLLIN;
-  if (what & EV_WRITE) events |= EPOLLOUT;
+  uint32_t events = ((what & EV_READ) >> 1) | (what & EV_WRITE);  // see from_epoll()
   if (what & EV_CLOSED) events |= EPOLLRDHUP;
   if (what & EV_ET) events |= EPOLLET;
   return events;
 }
 
 short from_epoll(uint32_t events) {
-  short what = 0;
+  // EPOLLOUT and EV_WRITE are the same bit; the rest is shifted or implied.
+  static_assert(EPOLLOUT == EV_WRITE && (EPOLLIN << 1) == EV_READ);
+  short what = static_cast<short>(((events & EPOLLIN) << 1) | (events & EPOLLOUT));
   // An error or hang-up makes reads and writes return at once.
-  if (events & (EPOLLHUP | EPOLLERR)) what |= EV_READ | EV_WRITE;
-  if (events & EPOLLIN) what |= EV_READ;
-  if (events & EPOLLOUT) what |= EV_WRITE;
-  if (events & (EPOLLRDHUP | EPOLLHUP)) what |= EV_CLOSED;
+  if (events & (EPOLLHUP | EPOLLERR)) [[unlikely]]
+    what |= EV_READ | EV_WRITE;
+  if (events & (EPOLLRDHUP | EPOLLHUP)) [[unlikely]]
+    what |= EV_CLOSED;
   return what;
 }
 
@@ -125,8 +125,11 @@ class EpollBackend final : public Backend {
   unsigned long ctl_calls() const { return ctl_calls_; }
 
  private:
-  int ctl(int op, int fd, short what, uint32_t gen);
-  int sync(int fd);
+  inline int ctl(int op, int fd, short what, uint32_t gen);
+  [[gnu::noinline]] int apply_update(int fd, short now);
+  [[gnu::noinline]] int mod_failed(int fd, short want);
+  [[gnu::noinline]] int modify(int fd, short want);
+  [[gnu::always_inline]] inline int sync(int fd);
   void flush_changes();
   int wait(const timeval* timeout);
   int wait_ms(int ms);
@@ -154,7 +157,7 @@ class EpollBackend final : public Backend {
   bool rebuild_needed_ = false;
 };
 
-int EpollBackend::ctl(int op, int fd, short what, uint32_t gen) {
+inline int EpollBackend::ctl(int op, int fd, short what, uint32_t gen) {
   epoll_event event{};
   event.events = to_epoll(what);
   event.data.u64 = (static_cast<uint64_t>(gen) << 32) | static_cast<uint32_t>(fd);
@@ -163,7 +166,7 @@ int EpollBackend::ctl(int op, int fd, short what, uint32_t gen) {
 }
 
 // Brings the kernel registration of `fd` in line with its wanted interest.
-int EpollBackend::sync(int fd) {
+inline int EpollBackend::sync(int fd) {
   FdState& st = fds_[fd];
   const short want = st.wanted;
   if (want == 0) {
@@ -184,12 +187,7 @@ int EpollBackend::sync(int fd) {
   int rc;
   if (mod_first) {
     rc = ctl(op, fd, want, st.gen);
-    if (rc < 0 && errno == ENOENT) {
-      // The number was closed (and maybe reused) since we registered it.
-      op = EPOLL_CTL_ADD;
-      rc = ctl(op, fd, want, st.gen + 1);
-      if (rc == 0) ++st.gen;
-    }
+    if (rc < 0) return mod_failed(fd, want);
   } else {
     rc = ctl(op, fd, want, st.gen + 1);
     if (rc == 0) {
@@ -213,15 +211,74 @@ int EpollBackend::sync(int fd) {
   return 0;
 }
 
-int EpollBackend::update(int fd, short old_events, short new_events) {
-  (void)old_events;  // our own table knows what the kernel has
-  if (fd < 0) {
-    evpriv_warnx("epoll: invalid fd %d", fd);
+// After a failed MOD of fd to `want` (errno still set by it): the number may
+// have been closed, and maybe reused, since we registered it; then ADD.
+int EpollBackend::mod_failed(int fd, short want) {
+  FdState& st = fds_[fd];
+  int op = EPOLL_CTL_MOD;
+  int rc = -1;
+  if (errno == ENOENT) {
+    op = EPOLL_CTL_ADD;
+    rc = ctl(op, fd, want, st.gen + 1);
+    if (rc == 0) ++st.gen;
+  }
+  if (rc < 0) {
+    evpriv_warn("Epoll %s(%d) on fd %d failed. Old events were %d; new events are %d", op_name(op),
+                op, fd, st.registered ? st.kernel : 0, want);
+    // A failed ADD leaves nothing registered; a failed MOD leaves the old one.
+    if (op == EPOLL_CTL_ADD) st.registered = false;
     return -1;
   }
+  st.wanted = want;
+  st.registered = true;
+  st.lazy = false;
+  st.kernel = want;
+  return 0;
+}
+
+// One MOD of a registration that (as far as we know) is still ours.
+int EpollBackend::modify(int fd, short want) {
+  if (ctl(EPOLL_CTL_MOD, fd, want, fds_[fd].gen) < 0) return mod_failed(fd, want);
+  FdState& st = fds_[fd];
+  st.wanted = want;
+  st.lazy = false;
+  st.kernel = want;
+  return 0;
+}
+
+// The common cases touch only the table (interest dropped or unchanged) or
+// make one MOD (a registration re-armed in the iteration it went lazy in,
+// see sync()); the rest, and growing the table, is apply_update()'s.
+int EpollBackend::update(int fd, short old_events, short new_events) {
+  (void)old_events;  // our own table knows what the kernel has
   short now = new_events & (kInterestBits | EV_ET);
   if ((now & kInterestBits) == 0) now = 0;
-  if (static_cast<size_t>(fd) >= nfds_) {
+  if (static_cast<size_t>(static_cast<unsigned>(fd)) < nfds_ && !changelist_) [[likely]] {
+    FdState& st = fds_[fd];
+    if (now == 0) {
+      // Dropping all interest only marks the registration lazy (see above).
+      st.wanted = 0;
+      if (st.registered && !st.lazy) {
+        st.lazy = true;
+        st.lazy_since = dispatches_;
+      }
+      return 0;
+    }
+    if (st.registered && !st.lazy && st.kernel == now) {
+      st.wanted = now;
+      return 0;
+    }
+    if (st.registered && (!st.lazy || st.lazy_since == dispatches_)) return modify(fd, now);
+  }
+  return apply_update(fd, now);
+}
+
+int EpollBackend::apply_update(int fd, short now) {
+  if (static_cast<size_t>(static_cast<unsigned>(fd)) >= nfds_) {
+    if (fd < 0) {
+      evpriv_warnx("epoll: invalid fd %d", fd);
+      return -1;
+    }
     if (now == 0) return 0;
     if (!grow_zeroed(fds_, nfds_, static_cast<size_t>(fd) + 1)) {
       evpriv_warn("epoll: cannot grow the fd table");
@@ -269,7 +326,20 @@ int EpollBackend::dispatch(const timeval* timeout) {
     return -1;
   }
   // update() never touches events_, so ready() may re-enter it freely.
-  for (int i = 0; i < n; ++i) report(events_[i]);
+  for (int i = 0; i < n; ++i) {
+    // The common case inline: a live registration somebody wants.
+    const uint64_t data = events_[i].data.u64;
+    const uint32_t fd = static_cast<uint32_t>(data);
+    if (fd < nfds_) {
+      const FdState& st = fds_[fd];
+      if (st.registered && st.gen == static_cast<uint32_t>(data >> 32) && st.wanted != 0) {
+        const short what = from_epoll(events_[i].events) & st.wanted;
+        if (what != 0) host_.ready(static_cast<int>(fd), what);  // may re-enter update()
+        continue;
+      }
+    }
+    report(events_[i]);
+  }
   if (rebuild_needed_) rebuild();
 
   if (n == nevents_ && nevents_ < kMaxEvents) {

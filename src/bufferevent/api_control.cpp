@@ -89,9 +89,12 @@ int bufferevent_priority_set(struct bufferevent* bufev, int pri) {
   if (event_priority_set(&bufev->ev_write, pri) == -1) return -1;
   // The deferred callback follows, unless it is queued right now (its
   // queue position depends on the priority); it then moves next time.
-  event_callback& d = core_of(bufev)->deferred;
-  if (!(d.evcb_flags & (EVLIST_ACTIVE | EVLIST_ACTIVE_LATER)))
-    d.evcb_pri = static_cast<ev_uint8_t>(pri);
+  // (Not allocated yet: it will take the events' priority.)
+  if (ev::BevExtra* x = core_of(bufev)->extra; x != nullptr) {
+    event_callback& d = x->deferred;
+    if (!(d.evcb_flags & (EVLIST_ACTIVE | EVLIST_ACTIVE_LATER)))
+      d.evcb_pri = static_cast<ev_uint8_t>(pri);
+  }
   return 0;
 }
 
@@ -132,26 +135,33 @@ void bufferevent_trigger_event(struct bufferevent* bufev, short what, int option
 
 int bufferevent_set_max_single_read(struct bufferevent* bev, size_t size) {
   BEV_CHECK(bev, -1);
-  ev::bev_lock(bev);
-  core_of(bev)->max_single_read =
-      (size == 0 || size > static_cast<size_t>(EV_SSIZE_MAX)) ? ev::kDefaultMaxSingleIo : size;
-  ev::bev_unlock(bev);
+  if (size == 0 || size > static_cast<size_t>(EV_SSIZE_MAX)) size = ev::kDefaultMaxSingleIo;
+  ev::BevHold hold(bev);
+  ev::BevCore* c = core_of(bev);
+  if (c->extra == nullptr && size == ev::kDefaultMaxSingleIo) return 0;
+  ev::BevExtra* x = ev::bev_extra(c);
+  if (x == nullptr) return -1;
+  x->max_single_read = size;
   return 0;
 }
 
 int bufferevent_set_max_single_write(struct bufferevent* bev, size_t size) {
   BEV_CHECK(bev, -1);
-  ev::bev_lock(bev);
-  core_of(bev)->max_single_write =
-      (size == 0 || size > static_cast<size_t>(EV_SSIZE_MAX)) ? ev::kDefaultMaxSingleIo : size;
-  ev::bev_unlock(bev);
+  if (size == 0 || size > static_cast<size_t>(EV_SSIZE_MAX)) size = ev::kDefaultMaxSingleIo;
+  ev::BevHold hold(bev);
+  ev::BevCore* c = core_of(bev);
+  if (c->extra == nullptr && size == ev::kDefaultMaxSingleIo) return 0;
+  ev::BevExtra* x = ev::bev_extra(c);
+  if (x == nullptr) return -1;
+  x->max_single_write = size;
   return 0;
 }
 
 ev_ssize_t bufferevent_get_max_single_read(struct bufferevent* bev) {
   BEV_CHECK(bev, -1);
   ev::bev_lock(bev);
-  auto r = static_cast<ev_ssize_t>(core_of(bev)->max_single_read);
+  const ev::BevExtra* x = core_of(bev)->extra;
+  auto r = static_cast<ev_ssize_t>(x != nullptr ? x->max_single_read : ev::kDefaultMaxSingleIo);
   ev::bev_unlock(bev);
   return r;
 }
@@ -159,7 +169,8 @@ ev_ssize_t bufferevent_get_max_single_read(struct bufferevent* bev) {
 ev_ssize_t bufferevent_get_max_single_write(struct bufferevent* bev) {
   BEV_CHECK(bev, -1);
   ev::bev_lock(bev);
-  auto r = static_cast<ev_ssize_t>(core_of(bev)->max_single_write);
+  const ev::BevExtra* x = core_of(bev)->extra;
+  auto r = static_cast<ev_ssize_t>(x != nullptr ? x->max_single_write : ev::kDefaultMaxSingleIo);
   ev::bev_unlock(bev);
   return r;
 }

@@ -6,19 +6,18 @@
 using ev::BevHold;
 using ev::core_of;
 
-namespace {
+namespace ev {
 
-// Watches the input buffer while a read high watermark is set: reading
+// The input buffer is watched while a read high watermark is set: reading
 // pauses at the mark and resumes when the user drained below it.
-void input_watermark_cb(evbuffer* buf, const evbuffer_cb_info*, void* arg) {
-  auto* bev = static_cast<bufferevent*>(arg);
-  if (evbuffer_get_length(buf) >= bev->wm_read.high)
-    ev::bev_suspend_read(bev, ev::kSuspendWatermark);
+void bev_input_changed(bufferevent* bev) {
+  if (evbuffer_get_length(bev->input) >= bev->wm_read.high)
+    bev_suspend_read(bev, kSuspendWatermark);
   else
-    ev::bev_unsuspend_read(bev, ev::kSuspendWatermark);
+    bev_unsuspend_read(bev, kSuspendWatermark);
 }
 
-}  // namespace
+}  // namespace ev
 
 extern "C" {
 
@@ -110,7 +109,6 @@ void bufferevent_setwatermark(struct bufferevent* bufev, short events, size_t lo
                               size_t highmark) {
   BEV_CHECK_VOID(bufev);
   BevHold hold(bufev);
-  ev::BevCore* c = core_of(bufev);
   if (events & EV_WRITE) {
     bufev->wm_write.low = lowmark;
     bufev->wm_write.high = highmark;
@@ -118,22 +116,12 @@ void bufferevent_setwatermark(struct bufferevent* bufev, short events, size_t lo
   if (!(events & EV_READ)) return;
   bufev->wm_read.low = lowmark;
   bufev->wm_read.high = highmark;
+  // The watch acts at once, even when user callbacks are deferred.
+  ev::buffer_set_owner_watch(bufev->input, highmark != 0);
   if (highmark == 0) {
-    if (c->input_wm_cb != nullptr)
-      evbuffer_cb_clear_flags(bufev->input, c->input_wm_cb, EVBUFFER_CB_ENABLED);
     ev::bev_unsuspend_read(bufev, ev::kSuspendWatermark);
     return;
   }
-  if (c->input_wm_cb == nullptr) {
-    c->input_wm_cb = evbuffer_add_cb(bufev->input, input_watermark_cb, bufev);
-    if (c->input_wm_cb == nullptr) {
-      evpriv_warnx("%s: cannot watch the input buffer", __func__);
-      return;
-    }
-    // Must act at once even when user callbacks are deferred.
-    ev::buffer_cb_set_nodefer(bufev->input, c->input_wm_cb, true);
-  }
-  evbuffer_cb_set_flags(bufev->input, c->input_wm_cb, EVBUFFER_CB_ENABLED);
   if (evbuffer_get_length(bufev->input) >= highmark)
     ev::bev_suspend_read(bufev, ev::kSuspendWatermark);
   else

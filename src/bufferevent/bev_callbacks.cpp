@@ -25,15 +25,31 @@ void call_user(BevCore* c, Fn&& fn) {
 
 }  // namespace
 
-void bev_schedule_deferred(BevCore* c) {
+bool bev_schedule_deferred(BevCore* c) {
+  // Its state is allocated on first use (idle bufferevents never need it).
+  BevExtra* x = bev_extra(c);
+  if (x == nullptr) return false;
   // No reference is held while queued: a teardown cancels the queued run
   // (so an event_base freed before its loop runs again leaks nothing).
-  evpriv_callback_schedule(c->pub.ev_base, &c->deferred);
+  evpriv_callback_schedule(c->pub.ev_base, &x->deferred);
+  return true;
 }
+
+namespace {
+
+// Queues the pending write attempt; out of memory, waits for writability
+// instead (only the socket type, whose ev_write watches the fd, asks).
+void schedule_try_write(BevCore* c) {
+  if (bev_schedule_deferred(c)) return;
+  c->pending &= static_cast<uint8_t>(~kPendingTryWrite);
+  bev_add_event(&c->pub.ev_write, &c->pub.timeout_write);
+}
+
+}  // namespace
 
 void bev_request_write(BevCore* c) {
   c->pending |= kPendingTryWrite;
-  if (c->handler_depth == 0) bev_schedule_deferred(c);
+  if (c->handler_depth == 0) schedule_try_write(c);
 }
 
 void bev_handler_leave(BevCore* c) {
@@ -43,7 +59,7 @@ void bev_handler_leave(BevCore* c) {
     if (!c->dying && bev->be_ops->try_write != nullptr) bev->be_ops->try_write(bev);
     // Output queued by a write callback run from try_write goes through the
     // loop, so that a writer refilling on every callback cannot starve it.
-    if (c->pending & kPendingTryWrite) bev_schedule_deferred(c);
+    if (c->pending & kPendingTryWrite) schedule_try_write(c);
   }
   --c->handler_depth;
 }
@@ -51,34 +67,33 @@ void bev_handler_leave(BevCore* c) {
 void bev_run_readcb(bufferevent* bev, int options) {
   BevCore* c = core_of(bev);
   if (bev->readcb == nullptr) return;
-  if (deferring(c, options)) {
+  if (deferring(c, options) && bev_schedule_deferred(c)) {
     c->pending |= kPendingRead;
-    bev_schedule_deferred(c);
   } else {
-    bev->readcb(bev, bev->cbarg);
+    bev->readcb(bev, bev->cbarg);  // (out of memory: no deferral)
   }
 }
 
 void bev_run_writecb(bufferevent* bev, int options) {
   BevCore* c = core_of(bev);
   if (bev->writecb == nullptr) return;
-  if (deferring(c, options)) {
+  if (deferring(c, options) && bev_schedule_deferred(c)) {
     c->pending |= kPendingWrite;
-    bev_schedule_deferred(c);
   } else {
-    bev->writecb(bev, bev->cbarg);
+    bev->writecb(bev, bev->cbarg);  // (out of memory: no deferral)
   }
 }
 
 void bev_run_eventcb(bufferevent* bev, short what, int options) {
   BevCore* c = core_of(bev);
   if (bev->errorcb == nullptr) return;
-  if (deferring(c, options)) {
-    c->pending_events = static_cast<short>(c->pending_events | what);
-    if (what & BEV_EVENT_ERROR) c->pending_errno = errno;
-    bev_schedule_deferred(c);
+  const int err = errno;  // allocating the deferred state may change it
+  if (deferring(c, options) && bev_schedule_deferred(c)) {
+    c->pending_events = static_cast<uint8_t>(c->pending_events | what);
+    if (what & BEV_EVENT_ERROR) c->pending_errno = err;
   } else {
-    bev->errorcb(bev, what, bev->cbarg);
+    errno = err;
+    bev->errorcb(bev, what, bev->cbarg);  // (out of memory: no deferral)
   }
 }
 
@@ -97,7 +112,7 @@ namespace {
 void deferred_run_impl(BevCore* c) {
   bufferevent* bev = &c->pub;
   if ((c->pending_events & BEV_EVENT_CONNECTED) && bev->errorcb != nullptr) {
-    c->pending_events = static_cast<short>(c->pending_events & ~BEV_EVENT_CONNECTED);
+    c->pending_events = static_cast<uint8_t>(c->pending_events & ~BEV_EVENT_CONNECTED);
     call_user(c, [&] { bev->errorcb(bev, BEV_EVENT_CONNECTED, bev->cbarg); });
   }
   if (c->pending & kPendingRead) {

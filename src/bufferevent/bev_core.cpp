@@ -12,6 +12,9 @@
 // does.
 #include <event2/thread.h>
 
+#include <atomic>
+#include <cstddef>
+
 #include "bufferevent/bev_core.hpp"
 #include "core/deferred.hpp"
 #include "core/locking.hpp"
@@ -22,17 +25,10 @@
 namespace ev {
 namespace {
 
-void parent_incref(void* p) {
-  auto* bev = static_cast<bufferevent*>(p);
-  bev_lock(bev);
-  bev_incref_locked(bev);
-  bev_unlock(bev);
-}
-
-void parent_decref(void* p) {
-  auto* bev = static_cast<bufferevent*>(p);
-  bev_lock(bev);
-  bev_decref_and_unlock(bev);
+BevCore* owner_of(evbuffer* buf, uint8_t tag) {
+  size_t offset =
+      tag == kOwnerBevInput ? offsetof(BevCore, input_storage) : offsetof(BevCore, output_storage);
+  return reinterpret_cast<BevCore*>(reinterpret_cast<unsigned char*>(buf) - offset);
 }
 
 bool enable_locking(BevCore* c, void* shared_lock) {
@@ -51,77 +47,127 @@ bool enable_locking(BevCore* c, void* shared_lock) {
   return true;
 }
 
+// One user of the block is done with it; the last frees it (and the lock,
+// which a buffer outliving the bufferevent still takes).
+void release_block(BevCore* c) {
+  if (c->block_refs.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
+  if (c->own_lock) evpriv_lock_free(c->lock, EVTHREAD_LOCKTYPE_RECURSIVE);
+  // Subtypes hold only trivially destructible members beyond what
+  // destruct() released.
+  mm_free(c);
+}
+
 // Frees everything once nothing can reach the bufferevent any more.
 // `read_finalized`: ev_read went through event_finalize() and is done.
 void finish_teardown(BevCore* c, bool read_finalized) {
   bufferevent* bev = &c->pub;
   if (!read_finalized) event_del(&bev->ev_read);
   event_del(&bev->ev_write);
-  evpriv_callback_cancel(bev->ev_base, &c->deferred);
   bev_rate_teardown(c);
-  if (c->output_cb != nullptr) evbuffer_remove_cb_entry(bev->output, c->output_cb);
-  if (c->input_wm_cb != nullptr) evbuffer_remove_cb_entry(bev->input, c->input_wm_cb);
-  // The buffers may outlive us (a deferred buffer callback holds them):
-  // make sure they no longer point back here.
-  buffer_set_parent(bev->input, nullptr, nullptr, nullptr);
-  buffer_set_parent(bev->output, nullptr, nullptr, nullptr);
+  if (c->extra != nullptr) {
+    evpriv_callback_cancel(bev->ev_base, &c->extra->deferred);
+    destroy(c->extra);
+    c->extra = nullptr;
+  }
+  // The buffers may outlive us (a view in another buffer holds them): they
+  // stop reporting here, and the block stays until they are gone.
+  buffer_set_owner_watch(bev->input, false);
+  buffer_set_owner_watch(bev->output, false);
   evbuffer_free(bev->input);
   evbuffer_free(bev->output);
   // Last, as it may drop a bufferevent whose lock the buffers shared.
   if (bev->be_ops->destruct != nullptr) bev->be_ops->destruct(bev);
-  if (c->own_lock) evpriv_lock_free(c->lock, EVTHREAD_LOCKTYPE_RECURSIVE);
-  // Subtypes are allocated whole with ev::mm_malloc and hold only trivially
-  // destructible members beyond what destruct() released.
-  mm_free(c);
+  release_block(c);
 }
 
 void finalize_cb(event*, void* arg) { finish_teardown(static_cast<BevCore*>(arg), true); }
 
 }  // namespace
 
+// ---- owner hooks of the embedded buffers (evbuffer/evbuffer.hpp) ----
+
+void owner_buffer_changed(evbuffer* buf, uint8_t tag, const evbuffer_cb_info* info) {
+  BevCore* c = owner_of(buf, tag);
+  if (tag == kOwnerBevInput) {
+    bev_input_changed(&c->pub);
+  } else if (c->pub.be_ops->output_changed != nullptr) {
+    c->pub.be_ops->output_changed(&c->pub, info);
+  }
+}
+
+void owner_buffer_incref(evbuffer* buf, uint8_t tag) {
+  bufferevent* bev = &owner_of(buf, tag)->pub;
+  bev_lock(bev);
+  bev_incref_locked(bev);
+  bev_unlock(bev);
+}
+
+void owner_buffer_decref(evbuffer* buf, uint8_t tag) {
+  bufferevent* bev = &owner_of(buf, tag)->pub;
+  bev_lock(bev);
+  bev_decref_and_unlock(bev);
+}
+
+void owner_buffer_released(evbuffer* buf, uint8_t tag) { release_block(owner_of(buf, tag)); }
+
 bool bev_init_common(BevCore* c, event_base* base, const bufferevent_ops* ops, int options,
                      void* shared_lock) {
-  if ((options & (BEV_OPT_DEFER_CALLBACKS | BEV_OPT_UNLOCK_CALLBACKS)) ==
-      BEV_OPT_UNLOCK_CALLBACKS) {
-    evpriv_warnx("UNLOCK_CALLBACKS requires DEFER_CALLBACKS");
-    return false;
-  }
   bufferevent* bev = &c->pub;
   bev->ev_base = base;
   bev->be_ops = ops;
-  bev->input = evbuffer_new();
-  bev->output = evbuffer_new();
-  if (bev->input == nullptr || bev->output == nullptr) {
+  bev->input = buffer_init_embedded(&c->input_storage, kOwnerBevInput);
+  bev->output = buffer_init_embedded(&c->output_storage, kOwnerBevOutput);
+  bev->enabled = EV_WRITE;  // as libevent: writing starts enabled
+  c->options = static_cast<uint8_t>(options);
+  if ((options & (BEV_OPT_DEFER_CALLBACKS | BEV_OPT_UNLOCK_CALLBACKS)) ==
+      BEV_OPT_UNLOCK_CALLBACKS) {
+    evpriv_warnx("UNLOCK_CALLBACKS requires DEFER_CALLBACKS");
     bev_abort_init(c);
     return false;
   }
-  bev->enabled = EV_WRITE;  // as libevent: writing starts enabled
-  c->options = options;
-  c->max_single_read = kDefaultMaxSingleIo;
-  c->max_single_write = kDefaultMaxSingleIo;
   if ((options & BEV_OPT_THREADSAFE) && !enable_locking(c, shared_lock)) {
     bev_abort_init(c);
     return false;
   }
   if (options & BEV_OPT_DEFER_CALLBACKS) {
-    evbuffer_defer_callbacks(bev->input, base);
-    evbuffer_defer_callbacks(bev->output, base);
+    // Every callback goes through the loop: set that up now, so that
+    // running them cannot fail later.
+    if (bev_extra(c) == nullptr || evbuffer_defer_callbacks(bev->input, base) < 0 ||
+        evbuffer_defer_callbacks(bev->output, base) < 0) {
+      bev_abort_init(c);
+      return false;
+    }
   }
-  int npri = event_base_get_npriorities(base);
-  evpriv_callback_init(&c->deferred, deferred_run, c, npri > 0 ? npri / 2 : 0);
-  buffer_set_parent(bev->input, bev, parent_incref, parent_decref);
-  buffer_set_parent(bev->output, bev, parent_incref, parent_decref);
+  if (ops->output_changed != nullptr) buffer_set_owner_watch(bev->output, true);
   return true;
 }
 
 void bev_abort_init(BevCore* c) {
-  bufferevent* bev = &c->pub;
-  if (bev->input != nullptr) evbuffer_free(bev->input);
-  if (bev->output != nullptr) evbuffer_free(bev->output);
-  bev->input = bev->output = nullptr;
-  if (c->own_lock) evpriv_lock_free(c->lock, EVTHREAD_LOCKTYPE_RECURSIVE);
-  c->lock = nullptr;
-  c->own_lock = false;
+  // Nothing but our own code has seen it: no events, no references.
+  destroy(c->extra);
+  c->extra = nullptr;
+  evbuffer_free(c->pub.input);
+  evbuffer_free(c->pub.output);
+  release_block(c);
+}
+
+BevExtra* bev_extra(BevCore* c) {
+  if (c->extra != nullptr) return c->extra;
+  auto* x = make<BevExtra>();
+  if (x == nullptr) return nullptr;
+  // The deferred callback runs at the bufferevent's priority (that of its
+  // events; the base's middle one unless bufferevent_priority_set()).
+  event* e = &c->pub.ev_read;
+  int pri;
+  if (event_initialized(e)) {
+    pri = event_get_priority(e);
+  } else {
+    int npri = event_base_get_npriorities(c->pub.ev_base);
+    pri = npri > 0 ? npri / 2 : 0;
+  }
+  evpriv_callback_init(&x->deferred, deferred_run, c, pri);
+  c->extra = x;
+  return x;
 }
 
 void bev_lock(bufferevent* bev) {
@@ -177,29 +223,29 @@ int bev_disable_locked(bufferevent* bev, short what) {
   return bev->be_ops->disable(bev, what) < 0 ? -1 : 0;
 }
 
-void bev_suspend_read(bufferevent* bev, uint16_t why) {
+void bev_suspend_read(bufferevent* bev, uint8_t why) {
   BevCore* c = core_of(bev);
   if (c->read_suspended == 0) bev->be_ops->disable(bev, EV_READ);
   c->read_suspended |= why;
 }
 
-void bev_unsuspend_read(bufferevent* bev, uint16_t why) {
+void bev_unsuspend_read(bufferevent* bev, uint8_t why) {
   BevCore* c = core_of(bev);
   if (c->read_suspended == 0) return;
-  c->read_suspended &= static_cast<uint16_t>(~why);
+  c->read_suspended &= static_cast<uint8_t>(~why);
   if (c->read_suspended == 0 && (bev->enabled & EV_READ)) bev->be_ops->enable(bev, EV_READ);
 }
 
-void bev_suspend_write(bufferevent* bev, uint16_t why) {
+void bev_suspend_write(bufferevent* bev, uint8_t why) {
   BevCore* c = core_of(bev);
   if (c->write_suspended == 0) bev->be_ops->disable(bev, EV_WRITE);
   c->write_suspended |= why;
 }
 
-void bev_unsuspend_write(bufferevent* bev, uint16_t why) {
+void bev_unsuspend_write(bufferevent* bev, uint8_t why) {
   BevCore* c = core_of(bev);
   if (c->write_suspended == 0) return;
-  c->write_suspended &= static_cast<uint16_t>(~why);
+  c->write_suspended &= static_cast<uint8_t>(~why);
   if (c->write_suspended == 0 && (bev->enabled & EV_WRITE)) bev->be_ops->enable(bev, EV_WRITE);
 }
 

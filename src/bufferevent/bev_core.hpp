@@ -3,6 +3,13 @@
 // counting, locking, suspension and callback dispatch (immediate or
 // deferred to the loop).  Types live in their own files (socket, pair,
 // filter); rate limiting in ratelimit*.cpp.
+//
+// Memory: one block holds the public struct, the private state and both
+// evbuffers (embedded, reporting to us through the evbuffer owner hooks
+// rather than allocated callback entries).  Whatever not every bufferevent
+// needs (the deferred callback, rate limits, per-read/write caps, the DNS
+// error) lives in a BevExtra allocated on first use.  An idle socket
+// bufferevent is a single allocation of sizeof(BevCore).
 #pragma once
 
 #include <event2/buffer.h>
@@ -11,8 +18,11 @@
 #include <event2/event.h>
 #include <event2/event_struct.h>
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
+
+#include "evbuffer/evbuffer.hpp"
 
 namespace ev {
 struct BevRate;
@@ -42,12 +52,15 @@ struct bufferevent_ops {
   // Move queued output now if the transport allows (socket only; may be
   // null).  Called when the outermost handler ends or from the deferred run.
   void (*try_write)(bufferevent* bev);
+  // The output buffer changed (the owner hook of the embedded buffer; not
+  // called while the type turned the watch off).  May be null.
+  void (*output_changed)(bufferevent* bev, const evbuffer_cb_info* info);
 };
 
 namespace ev {
 
 // Why reading or writing is paused independently of bufferevent_enable().
-enum BevSuspend : uint16_t {
+enum BevSuspend : uint8_t {
   kSuspendWatermark = 0x01,   // input reached the read high watermark
   kSuspendBandwidth = 0x02,   // own token bucket is empty
   kSuspendGroup = 0x04,       // the rate-limit group is empty
@@ -62,33 +75,42 @@ enum BevPending : uint8_t {
   kPendingTryWrite = 0x04,  // the socket type should attempt a write
 };
 
+inline constexpr size_t kDefaultMaxSingleIo = 16384;
+
+// State that not every bufferevent needs, allocated on first use
+// (bev_extra()) and freed at teardown.
+struct BevExtra {
+  event_callback deferred{};  // runs deferred_run(); see bev_schedule_deferred
+  size_t max_single_read = kDefaultMaxSingleIo;
+  size_t max_single_write = kDefaultMaxSingleIo;
+  BevRate* rate = nullptr;  // rate limiting, when used
+  int dns_error = 0;        // socket: last bufferevent_socket_connect_hostname
+};
+
 // Private state; the public struct comes first so that a bufferevent*
 // handed to users converts back with a cast.
 struct BevCore {
   bufferevent pub{};
-  void* lock = nullptr;  // recursive lock shared with both evbuffers
+  void* lock = nullptr;       // recursive lock shared with both evbuffers
+  BevExtra* extra = nullptr;  // see bev_extra()
   int refcnt = 1;
-  int options = 0;  // BEV_OPT_* given at creation
-  uint16_t read_suspended = 0;
-  uint16_t write_suspended = 0;
-  uint8_t pending = 0;        // BevPending bits
-  uint8_t handler_depth = 0;  // nesting of our own handlers running
-  bool own_lock = false;
-  bool dying = false;       // refcnt reached zero, teardown in progress
-  bool connecting = false;  // socket: non-blocking connect outstanding
-  bool connection_refused = false;
-  short pending_events = 0;  // BEV_EVENT_* waiting for the deferred run
-  int pending_errno = 0;
-  int dns_error = 0;
-  size_t max_single_read;
-  size_t max_single_write;
-  event_callback deferred{};
-  evbuffer_cb_entry* input_wm_cb = nullptr;  // read high watermark watcher
-  evbuffer_cb_entry* output_cb = nullptr;    // type-specific output watcher
-  BevRate* rate = nullptr;                   // rate limiting, when used
+  uint8_t options = 0;          // BEV_OPT_* given at creation
+  uint8_t read_suspended = 0;   // BevSuspend bits
+  uint8_t write_suspended = 0;  // BevSuspend bits
+  uint8_t pending = 0;          // BevPending bits
+  uint8_t handler_depth = 0;    // nesting of our own handlers running
+  uint8_t pending_events = 0;   // BEV_EVENT_* waiting for the deferred run
+  // Users of the block: this bufferevent until its teardown, and each
+  // embedded buffer until its last reference (views may outlive us).
+  std::atomic<uint8_t> block_refs{3};
+  bool own_lock : 1 = false;
+  bool dying : 1 = false;       // refcnt reached zero, teardown in progress
+  bool connecting : 1 = false;  // socket: non-blocking connect outstanding
+  bool connection_refused : 1 = false;
+  int pending_errno = 0;  // errno of a deferred BEV_EVENT_ERROR
+  EmbeddedBuffer input_storage;
+  EmbeddedBuffer output_storage;
 };
-
-inline constexpr size_t kDefaultMaxSingleIo = 16384;
 
 inline BevCore* core_of(bufferevent* bev) { return reinterpret_cast<BevCore*>(bev); }
 inline const BevCore* core_of(const bufferevent* bev) {
@@ -97,11 +119,21 @@ inline const BevCore* core_of(const bufferevent* bev) {
 
 // Sets up the common state of a freshly allocated bufferevent: buffers,
 // lock (THREADSAFE, sharing `shared_lock` when given), deferred callbacks.
-// Returns false (and leaves nothing to clean up but the memory) on failure.
+// On failure frees `c` entirely and returns false.
 bool bev_init_common(BevCore* c, event_base* base, const bufferevent_ops* ops, int options,
                      void* shared_lock);
-// Undoes bev_init_common() for a bufferevent that never went live.
+// Frees a bufferevent that bev_init_common() set up but that never went
+// live (no events added, no references handed out).
 void bev_abort_init(BevCore* c);
+// The input buffer changed while its watch is on (read high watermark).
+void bev_input_changed(bufferevent* bev);
+
+// The extra state, created on first use (lock held); nullptr when out of
+// memory.
+BevExtra* bev_extra(BevCore* c);
+inline BevRate* bev_rate(const BevCore* c) {
+  return c->extra != nullptr ? c->extra->rate : nullptr;
+}
 
 void bev_lock(bufferevent* bev);
 void bev_unlock(bufferevent* bev);
@@ -129,10 +161,10 @@ int bev_enable_locked(bufferevent* bev, short what);
 int bev_disable_locked(bufferevent* bev, short what);
 
 // Pause or resume a direction for the given BevSuspend reason.
-void bev_suspend_read(bufferevent* bev, uint16_t why);
-void bev_unsuspend_read(bufferevent* bev, uint16_t why);
-void bev_suspend_write(bufferevent* bev, uint16_t why);
-void bev_unsuspend_write(bufferevent* bev, uint16_t why);
+void bev_suspend_read(bufferevent* bev, uint8_t why);
+void bev_unsuspend_read(bufferevent* bev, uint8_t why);
+void bev_suspend_write(bufferevent* bev, uint8_t why);
+void bev_unsuspend_write(bufferevent* bev, uint8_t why);
 
 // Run a user callback now, or queue it when deferral is on (the
 // bufferevent's option or BEV_TRIG_DEFER_CALLBACKS in `options`).
@@ -143,8 +175,8 @@ void bev_run_eventcb(bufferevent* bev, short what, int options);
 void bev_trigger_locked(bufferevent* bev, short iotype, int options);
 // The deferred callback's function (bev_callbacks.cpp).
 void deferred_run(event_callback* cb, void* arg);
-// Queue the deferred callback.
-void bev_schedule_deferred(BevCore* c);
+// Queue the deferred callback; false when its state cannot be allocated.
+bool bev_schedule_deferred(BevCore* c);
 
 // Marks one of our handlers as running: while any runs, a request to try
 // writing is only recorded and carried out when the outermost one ends.

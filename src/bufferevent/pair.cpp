@@ -66,8 +66,8 @@ void transfer(bufferevent* src, bufferevent* dst, bool ignore_wm) {
   evbuffer_freeze(dst->input, 0);
 }
 
-void output_grew(evbuffer*, const evbuffer_cb_info* info, void* arg) {
-  auto* bev = static_cast<bufferevent*>(arg);
+// ops->output_changed.
+void output_grew(bufferevent* bev, const evbuffer_cb_info* info) {
   bufferevent* partner = partner_of(bev);
   if (info->n_added <= info->n_deleted || partner == nullptr) return;
   bev_incref_and_lock(partner);
@@ -137,25 +137,15 @@ const bufferevent_ops kPairOps = {
     .set_fd = nullptr,
     .get_underlying = nullptr,
     .try_write = nullptr,
+    .output_changed = output_grew,
 };
 
 PairBev* new_end(event_base* base, int options, void* lock) {
-  void* mem = mm_calloc(1, sizeof(PairBev));
-  if (mem == nullptr) return nullptr;
-  auto* p = ::new (mem) PairBev();
-  if (!bev_init_common(p, base, &kPairOps, options, lock)) {
-    mm_free(p);
-    return nullptr;
-  }
+  auto* p = make<PairBev>();
+  if (p == nullptr) return nullptr;
+  if (!bev_init_common(p, base, &kPairOps, options, lock)) return nullptr;
   bufferevent* bev = &p->pub;
   bev_init_generic_timers(bev);
-  p->output_cb = evbuffer_add_cb(bev->output, output_grew, bev);
-  if (p->output_cb == nullptr) {
-    bev_abort_init(p);
-    mm_free(p);
-    return nullptr;
-  }
-  buffer_cb_set_nodefer(bev->output, p->output_cb, true);
   evbuffer_freeze(bev->input, 0);
   evbuffer_freeze(bev->output, 1);
   return p;

@@ -59,12 +59,14 @@ void bucket_update(TokenBucket* b, const ev_token_bucket_cfg* cfg, uint32_t tick
 }
 
 BevRate* bev_rate_get(BevCore* c) {
-  if (c->rate != nullptr) return c->rate;
+  BevExtra* x = bev_extra(c);
+  if (x == nullptr) return nullptr;
+  if (x->rate != nullptr) return x->rate;
   auto* r = make<BevRate>();
   if (r == nullptr) return nullptr;
   r->owner = c;
   event_assign(&r->refill, c->pub.ev_base, -1, 0, refill_cb, r);
-  c->rate = r;
+  x->rate = r;
   return r;
 }
 
@@ -108,7 +110,7 @@ void own_bucket_changed(BevRate* r, ev_ssize_t old_limit, ev_ssize_t new_limit, 
       bev_suspend_read(bev, kSuspendBandwidth);
     event_add(&r->refill, &r->cfg->tick_timeout);
   } else if (old_limit <= 0 && new_limit > 0) {
-    const uint16_t other = write ? r->owner->read_suspended : r->owner->write_suspended;
+    const uint8_t other = write ? r->owner->read_suspended : r->owner->write_suspended;
     if (!(other & kSuspendBandwidth)) event_del(&r->refill);
     if (write)
       bev_unsuspend_write(bev, kSuspendBandwidth);
@@ -118,8 +120,10 @@ void own_bucket_changed(BevRate* r, ev_ssize_t old_limit, ev_ssize_t new_limit, 
 }
 
 ev_ssize_t allowance(BevCore* c, bool write) {
-  auto max = static_cast<ev_ssize_t>(write ? c->max_single_write : c->max_single_read);
-  BevRate* r = c->rate;
+  const BevExtra* x = c->extra;
+  if (x == nullptr) return static_cast<ev_ssize_t>(kDefaultMaxSingleIo);
+  auto max = static_cast<ev_ssize_t>(write ? x->max_single_write : x->max_single_read);
+  BevRate* r = x->rate;
   if (r == nullptr) return max;
   if (r->cfg != nullptr) {
     update_own(r);
@@ -140,7 +144,7 @@ ev_ssize_t allowance(BevCore* c, bool write) {
 }
 
 void charge(BevCore* c, ev_ssize_t n, bool write) {
-  BevRate* r = c->rate;
+  BevRate* r = bev_rate(c);
   if (r == nullptr) return;
   if (r->cfg != nullptr) {
     ev_ssize_t& lim = write ? r->limit.write_limit : r->limit.read_limit;
@@ -159,12 +163,12 @@ void bev_charge_read(BevCore* c, ev_ssize_t n) { charge(c, n, false); }
 void bev_charge_write(BevCore* c, ev_ssize_t n) { charge(c, n, true); }
 
 void bev_rate_teardown(BevCore* c) {
-  BevRate* r = c->rate;
+  BevRate* r = bev_rate(c);
   if (r == nullptr) return;
   if (r->group != nullptr) group_detach(r, false);
   event_del(&r->refill);
   destroy(r);
-  c->rate = nullptr;
+  c->extra->rate = nullptr;
 }
 
 }  // namespace ev
@@ -215,7 +219,7 @@ int bufferevent_set_rate_limit(struct bufferevent* bev, struct ev_token_bucket_c
   BevHold hold(bev);
   ev::BevCore* c = core_of(bev);
   if (cfg == nullptr) {
-    if (ev::BevRate* r = c->rate; r != nullptr && r->cfg != nullptr) {
+    if (ev::BevRate* r = ev::bev_rate(c); r != nullptr && r->cfg != nullptr) {
       r->cfg = nullptr;
       event_del(&r->refill);
       ev::bev_unsuspend_read(bev, ev::kSuspendBandwidth);
@@ -251,7 +255,7 @@ const struct ev_token_bucket_cfg* bufferevent_get_token_bucket_cfg(const struct 
   BEV_CHECK(bev, nullptr);
   auto* b = const_cast<bufferevent*>(bev);
   ev::bev_lock(b);
-  const ev::BevRate* r = core_of(bev)->rate;
+  const ev::BevRate* r = ev::bev_rate(core_of(bev));
   const ev_token_bucket_cfg* cfg = r != nullptr ? r->cfg : nullptr;
   ev::bev_unlock(b);
   return cfg;
@@ -260,7 +264,7 @@ const struct ev_token_bucket_cfg* bufferevent_get_token_bucket_cfg(const struct 
 static ev_ssize_t own_limit(struct bufferevent* bev, bool write) {
   BEV_CHECK(bev, -1);
   BevHold hold(bev);
-  ev::BevRate* r = core_of(bev)->rate;
+  ev::BevRate* r = ev::bev_rate(core_of(bev));
   if (r == nullptr || r->cfg == nullptr) return EV_SSIZE_MAX;
   ev::update_own(r);
   return write ? r->limit.write_limit : r->limit.read_limit;
@@ -272,7 +276,7 @@ ev_ssize_t bufferevent_get_write_limit(struct bufferevent* bev) { return own_lim
 static int decrement_own(struct bufferevent* bev, ev_ssize_t decr, bool write) {
   BEV_CHECK(bev, -1);
   BevHold hold(bev);
-  ev::BevRate* r = core_of(bev)->rate;
+  ev::BevRate* r = ev::bev_rate(core_of(bev));
   if (r == nullptr || r->cfg == nullptr) {
     evpriv_warnx("bufferevent_decrement_%s_limit: no rate limit set", write ? "write" : "read");
     return -1;

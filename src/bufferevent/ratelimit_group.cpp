@@ -248,7 +248,7 @@ int bufferevent_add_to_rate_limit_group(struct bufferevent* bev,
 int bufferevent_remove_from_rate_limit_group(struct bufferevent* bev) {
   BEV_CHECK(bev, -1);
   ev::BevHold hold(bev);
-  ev::BevRate* r = ev::core_of(bev)->rate;
+  ev::BevRate* r = ev::bev_rate(ev::core_of(bev));
   if (r != nullptr && r->group != nullptr) {
     ev::group_detach(r, true);
   } else {

@@ -192,8 +192,8 @@ void sock_try_write(bufferevent* bev) {
   if (n > 0 && evbuffer_get_length(bev->output) <= bev->wm_write.low) bev_run_writecb(bev, 0);
 }
 
-void output_grew(evbuffer*, const evbuffer_cb_info* info, void* arg) {
-  auto* bev = static_cast<bufferevent*>(arg);
+// ops->output_changed.
+void output_grew(bufferevent* bev, const evbuffer_cb_info* info) {
   BevCore* c = core_of(bev);
   if (info->n_added == 0 || !(bev->enabled & EV_WRITE) || c->write_suspended != 0 ||
       c->connecting || fd_of(bev) < 0)
@@ -275,29 +275,19 @@ const bufferevent_ops kSocketOps = {
     .set_fd = socket_set_fd,
     .get_underlying = nullptr,
     .try_write = sock_try_write,
+    .output_changed = output_grew,
 };
 
 }  // namespace ev
 
 extern "C" struct bufferevent* bufferevent_socket_new(struct event_base* base, evutil_socket_t fd,
                                                       int options) {
-  void* mem = ev::mm_calloc(1, sizeof(ev::BevCore));
-  if (mem == nullptr) return nullptr;
-  auto* c = ::new (mem) ev::BevCore();
-  if (!ev::bev_init_common(c, base, &ev::kSocketOps, options, nullptr)) {
-    ev::mm_free(c);
-    return nullptr;
-  }
+  auto* c = ev::make<ev::BevCore>();
+  if (c == nullptr) return nullptr;
+  if (!ev::bev_init_common(c, base, &ev::kSocketOps, options, nullptr)) return nullptr;
   bufferevent* bev = &c->pub;
   event_assign(&bev->ev_read, base, fd, EV_READ | EV_PERSIST, ev::on_readable, bev);
   event_assign(&bev->ev_write, base, fd, EV_WRITE | EV_PERSIST, ev::on_writable, bev);
-  c->output_cb = evbuffer_add_cb(bev->output, ev::output_grew, bev);
-  if (c->output_cb == nullptr) {
-    ev::bev_abort_init(c);
-    ev::mm_free(c);
-    return nullptr;
-  }
-  ev::buffer_cb_set_nodefer(bev->output, c->output_cb, true);
   // As libevent: users may not append to the input or drain the output.
   evbuffer_freeze(bev->input, 0);
   evbuffer_freeze(bev->output, 1);

@@ -120,11 +120,12 @@ int bufferevent_socket_connect_hostname(struct bufferevent* bev, struct evdns_ba
   hints.ai_protocol = IPPROTO_TCP;
   ev::BevHold hold(bev);
   ev::BevCore* c = ev::core_of(bev);
-  c->dns_error = 0;
+  if (c->extra != nullptr) c->extra->dns_error = 0;
   evutil_addrinfo* ai = nullptr;
   int err = evutil_getaddrinfo(hostname, portbuf, &hints, &ai);
   if (err != 0) {
-    c->dns_error = err;
+    // Without memory for it the code reads as 0; the error is reported.
+    if (ev::BevExtra* x = ev::bev_extra(c); x != nullptr) x->dns_error = err;
     ev::bev_run_eventcb(bev, BEV_EVENT_ERROR, 0);
     return 0;
   }
@@ -137,7 +138,8 @@ int bufferevent_socket_connect_hostname(struct bufferevent* bev, struct evdns_ba
 int bufferevent_socket_get_dns_error(struct bufferevent* bev) {
   BEV_CHECK(bev, -1);
   ev::bev_lock(bev);
-  int r = ev::core_of(bev)->dns_error;
+  const ev::BevExtra* x = ev::core_of(bev)->extra;
+  int r = x != nullptr ? x->dns_error : 0;
   ev::bev_unlock(bev);
   return r;
 }

@@ -25,6 +25,14 @@ struct CallbackQueue {
     *last = cb;
     last = &cb->evcb_active_next.tqe_next;
   }
+  // remove() of the first callback, cb.
+  void pop_front(event_callback* cb) {
+    first = cb->evcb_active_next.tqe_next;
+    if (first != nullptr)
+      first->evcb_active_next.tqe_prev = &first;
+    else
+      last = &first;
+  }
   void remove(event_callback* cb) {
     event_callback* nx = cb->evcb_active_next.tqe_next;
     if (nx != nullptr)

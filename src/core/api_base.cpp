@@ -187,8 +187,10 @@ int event_base_update_cache_time(struct event_base* base) {
 
 int event_gettime_monotonic(struct event_base* base, struct timeval* tv) {
   if (base == nullptr || tv == nullptr) return -1;
+  // Always the precise clock: the loop's coarse one (timers.cpp) would make
+  // two calls a few ms apart return the same time.  Both count from boot.
   timespec ts;
-  if (clock_gettime(base->clock_id_, &ts) != 0) return -1;
+  if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0) return -1;
   tv->tv_sec = ts.tv_sec;
   tv->tv_usec = ts.tv_nsec / 1000;
   return 0;

@@ -48,11 +48,9 @@ bool event_base::init(const event_config* cfg) {
   if (use_env && safe_getenv("EVENT_EPOLL_USE_CHANGELIST") != nullptr)
     config_flags_ |= EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST;
 
-  // One monotonic clock for every base: CLOCK_MONOTONIC is precise and,
-  // through the vDSO, as cheap as the coarse one.
-  clock_id_ = CLOCK_MONOTONIC;
+  configure_clock();
   timeval mono;
-  now(&mono);
+  read_clock(&mono);
 
   if (cfg != nullptr) {
     max_dispatch_time_ = cfg->max_dispatch_interval;
@@ -77,6 +75,7 @@ bool event_base::init(const event_config* cfg) {
     backend_ = info.create(*this, options);
     if (backend_ != nullptr) {
       backend_info_ = &info;
+      ready_et_bit_ = (info.features & EV_FEATURE_ET) ? EV_ET : 0;
       break;
     }
   }
@@ -121,8 +120,6 @@ int event_base::set_priorities(int n) {
   n_active_queues_ = n;
   return 0;
 }
-
-void event_base::ready(int fd, short what) { io_activate(fd, what); }
 
 void event_base::free_all(bool run_finalizers) {
   using namespace ev;

@@ -8,6 +8,7 @@
 
 #include <signal.h>
 #include <sys/time.h>
+#include <time.h>
 
 #include "backends/backend.hpp"
 #include "core/active_queue.hpp"
@@ -55,7 +56,7 @@ struct event_base final : ev::BackendHost {
   int set_priorities(int n);
 
   // ---- backend host (base.cpp) -----------------------------------------
-  void ready(int fd, short what) override;
+  void ready(int fd, short what) override;  // io_map.cpp
   void release_lock() override { unlock(); }
   void acquire_lock() override { lock(); }
 
@@ -67,7 +68,7 @@ struct event_base final : ev::BackendHost {
     if (lock_ != nullptr) evpriv_lock_release(lock_, 0);
   }
   bool in_loop_thread() const;
-  bool needs_notify() const;
+  inline bool needs_notify() const;
   void notify_if_needed() {
     if (needs_notify()) notify();
   }
@@ -79,10 +80,15 @@ struct event_base final : ev::BackendHost {
   void close_notify_locked();
 
   // ---- event_ops.cpp: add / del / activate -----------------------------
-  int add_locked(event* e, const timeval* tv, bool absolute);
-  int del_locked(event* e, ev::DelMode mode);
+  inline int add_locked(event* e, const timeval* tv, bool absolute);
+  inline int del_locked(event* e, ev::DelMode mode);
+  int add_slow_locked(event* e, const timeval* tv, bool absolute);
+  int del_slow_locked(event* e, ev::DelMode mode);
   int remove_timer_locked(event* e);
-  void activate_locked(event* e, int res, short ncalls);
+  inline void activate_locked(event* e, int res, short ncalls);
+  template <bool in_loop>
+  inline void activate_event_locked(event* e, int res, short ncalls);
+  void activate_slow_locked(event* e, int res, short ncalls);
   int activate_callback_locked(event_callback* cb);
   int activate_later_locked(event_callback* cb);
   int cancel_callback_locked(event_callback* cb, bool even_if_finalizing);
@@ -91,22 +97,31 @@ struct event_base final : ev::BackendHost {
   // ---- event_setup.cpp ------------------------------------------------
   void assign_internal_event(event* e, int fd, short events, event_callback_fn cb, void* arg);
 
-  // ---- queues.cpp: list membership and counters -----------------------
-  void insert_inserted(event* e);
-  void remove_inserted(event* e);
-  void insert_timeout(event* e);
-  void remove_timeout(event* e);
-  void insert_active(event_callback* cb);
-  void remove_active(event_callback* cb);
+  // ---- queues.cpp (hot ones: base_inline.hpp): lists and counters -----
+  inline void insert_inserted(event* e);
+  inline void remove_inserted(event* e);
+  inline void insert_timeout(event* e);
+  inline void remove_timeout(event* e);
+  template <bool track_max = true>
+  inline void insert_active(event_callback* cb);
+  inline void note_count_peaks();
+  inline void remove_active(event_callback* cb);
+  inline void pop_active(ev::CallbackQueue& q, event_callback* cb);
   void insert_active_later(event_callback* cb);
   void remove_active_later(event_callback* cb);
   void make_later_events_active();
   bool has_events() const { return virtual_count_ > 0 || event_count_ > 0; }
 
   // ---- io_map.cpp ------------------------------------------------------
-  int io_add(event* e);
-  int io_del(event* e);
-  void io_activate(int fd, short what);
+  // Register / unregister an fd event and count it as inserted (0 or -1).
+  int add_io_event_locked(event* e);
+  int del_io_event_locked(event* e);
+  // ready() for callers outside the loop thread's dispatch.
+  void io_activate(int fd, short what) {
+    ready(fd, what);
+    note_count_peaks();
+    notify_if_needed();
+  }
   int io_readd_all();
 
   // ---- signal.cpp ------------------------------------------------------
@@ -118,14 +133,42 @@ struct event_base final : ev::BackendHost {
   void signal_become_receiver();
 
   // ---- timers.cpp: clock, cache, heap, common timeouts -----------------
-  void now(timeval* tv);
+  void configure_clock();
+  // The cached time inside callbacks, else a fresh clock reading.
+  void now(timeval* tv) {
+    if (tv_cache_.tv_sec != 0) [[likely]]
+      *tv = tv_cache_;
+    else
+      read_clock(tv);
+  }
+  void read_clock(timeval* tv) {
+    timespec ts;
+    clock_gettime(clock_id_, &ts);
+    tv->tv_sec = ts.tv_sec;
+    tv->tv_usec = ts.tv_nsec / 1000;
+    // The wall-clock offset (event_pending(), the cached gettimeofday) is
+    // re-measured every few seconds.
+    if (last_clock_sync_ + 5 < tv->tv_sec || last_clock_sync_ == 0) [[unlikely]]
+      sync_clock_diff(tv);
+  }
   void update_time_cache();
   void clear_time_cache() { timerclear(&tv_cache_); }
   void sync_clock_diff(const timeval* mono);
+  // now_tv + delay, pushed back by clock_slack_ unless delay is zero.
+  void deadline_after(const timeval& now_tv, const timeval& delay, timeval* out) const {
+    timeradd(&now_tv, &delay, out);
+    if (timerisset(&delay)) timeradd(out, &clock_slack_, out);
+  }
   void next_timeout(timeval* tv, timeval** tv_p);
   void process_timeouts();
-  bool is_common_timeout(const timeval* tv) const;
-  ev::CommonTimeoutQueue* common_queue_for(const timeval* tv) const;
+  bool schedule_timeout_locked(event* e, const timeval* tv, bool absolute);
+  int add_heap_timer_locked(event* e, const timeval* tv);  // add_locked()'s case
+  bool is_common_timeout(const timeval* tv) const {
+    return ev::has_common_timeout_magic(tv) && ev::common_timeout_index(tv) < n_common_queues_;
+  }
+  ev::CommonTimeoutQueue* common_queue_for(const timeval* tv) const {
+    return common_queues_[ev::common_timeout_index(tv)];
+  }
   const timeval* init_common_timeout(const timeval* duration);
   void schedule_common_queue(ev::CommonTimeoutQueue* q, event* head);
   static void common_timeout_fired(evutil_socket_t, short, void* arg);
@@ -148,6 +191,7 @@ struct event_base final : ev::BackendHost {
   // ---- state -----------------------------------------------------------
   ev::Backend* backend_ = nullptr;
   const ev::BackendInfo* backend_info_ = nullptr;
+  short ready_et_bit_ = 0;  // EV_ET when the backend reports edge-triggered
   int config_flags_ = 0;
 
   ev::CallbackQueue* active_queues_ = nullptr;  // one per priority
@@ -179,6 +223,7 @@ struct event_base final : ev::BackendHost {
   timeval tv_clock_diff_{};  // wall clock minus monotonic clock
   time_t last_clock_sync_ = 0;
   clockid_t clock_id_ = CLOCK_MONOTONIC;
+  timeval clock_slack_{};  // added to relative deadlines (coarse clock only)
 
   timeval max_dispatch_time_{-1, 0};  // tv_sec < 0: no limit
   int max_callbacks_ = 0x7fffffff;
@@ -202,3 +247,5 @@ int assign_event(event* e, event_base* base, evutil_socket_t fd, short events, e
 // The base used by the compat API (event_init/event_set/...).
 extern event_base* g_current_base;
 }  // namespace ev
+
+#include "core/base_inline.hpp"  // IWYU pragma: export

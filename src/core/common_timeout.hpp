@@ -46,7 +46,14 @@ struct CommonTimeoutQueue {
   }
   // Appends in deadline order: new deadlines are nearly always the latest.
   void insert_sorted(event* e);
-  void remove(event* e);
+  void remove(event* e) {
+    event* nx = link(e).tqe_next;
+    if (nx != nullptr)
+      link(nx).tqe_prev = link(e).tqe_prev;
+    else
+      last = link(e).tqe_prev;
+    *link(e).tqe_prev = nx;
+  }
   static event* next(event* e) { return link(e).tqe_next; }
 };
 

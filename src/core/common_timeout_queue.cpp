@@ -39,13 +39,4 @@ void CommonTimeoutQueue::insert_sorted(event* e) {
   link(e).tqe_prev = &link(after).tqe_next;
 }
 
-void CommonTimeoutQueue::remove(event* e) {
-  event* nx = link(e).tqe_next;
-  if (nx != nullptr)
-    link(nx).tqe_prev = link(e).tqe_prev;
-  else
-    last = link(e).tqe_prev;
-  *link(e).tqe_prev = nx;
-}
-
 }  // namespace ev

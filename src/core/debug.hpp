@@ -9,9 +9,10 @@
 
 namespace ev {
 
-extern bool g_debug_mode;
+// Hidden: read on every event_add/del, so reached directly, not via the GOT.
+extern __attribute__((visibility("hidden"))) bool g_debug_mode;
 // Set once an event or base exists: enabling debug mode is then too late.
-extern bool g_debug_too_late;
+extern __attribute__((visibility("hidden"))) bool g_debug_too_late;
 
 void debug_note_setup_slow(const event* e);
 void debug_note_teardown_slow(const event* e);

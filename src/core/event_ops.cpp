@@ -13,10 +13,6 @@ bool event_base::in_loop_thread() const {
   return g_thread_id_fn == nullptr || owner_id_ == g_thread_id_fn();
 }
 
-bool event_base::needs_notify() const {
-  return g_thread_id_fn != nullptr && running_loop_ && owner_id_ != g_thread_id_fn();
-}
-
 void event_base::wait_for_callback(event_callback* cb) {
   if (current_event_cond_ == nullptr) return;
   while (current_event_ == cb) {
@@ -25,7 +21,7 @@ void event_base::wait_for_callback(event_callback* cb) {
   }
 }
 
-int event_base::add_locked(event* e, const timeval* tv, bool absolute) {
+int event_base::add_slow_locked(event* e, const timeval* tv, bool absolute) {
   short& flags = ev_flags(e);
   if (flags & EVLIST_FINALIZING) return -1;
 
@@ -42,56 +38,24 @@ int event_base::add_locked(event* e, const timeval* tv, bool absolute) {
   bool wake = false;
   if ((e->ev_events & (kIoMask | EV_SIGNAL)) &&
       !(flags & (EVLIST_INSERTED | EVLIST_ACTIVE | EVLIST_ACTIVE_LATER))) {
-    res = (e->ev_events & EV_SIGNAL) ? sig_add(e) : io_add(e);
-    if (res != -1) insert_inserted(e);
-    if (res == 1) {
-      wake = true;
-      res = 0;
-    }
-  }
-
-  if (res != -1 && tv != nullptr) {
-    if (ev_closure(e) == kClosurePersist && !absolute) ev_io_interval(e) = *tv;
-    if (flags & EVLIST_TIMEOUT) {
-      if (!is_common_timeout(&e->ev_timeout) && heap_.is_top(e)) wake = true;
-      remove_timeout(e);
-    }
-    // Re-arming a timeout that already fired cancels the pending run.
-    if ((flags & EVLIST_ACTIVE) && (e->ev_res & EV_TIMEOUT)) {
-      if ((e->ev_events & EV_SIGNAL) && ev_ncalls(e) != 0 && ev_pncalls(e) != nullptr)
-        *ev_pncalls(e) = 0;
-      remove_active(to_callback(e));
-    }
-
-    timeval now_tv;
-    now(&now_tv);
-    const bool common = is_common_timeout(tv);
-    if (absolute) {
-      e->ev_timeout = *tv;
-    } else if (common) {
-      timeval rel{tv->tv_sec, strip_common_timeout(tv->tv_usec)};
-      timeradd(&now_tv, &rel, &e->ev_timeout);
-      e->ev_timeout.tv_usec |=
-          static_cast<long>(static_cast<std::uint32_t>(tv->tv_usec) & ~kMicrosecondsMask);
+    if (e->ev_events & EV_SIGNAL) {
+      res = sig_add(e);
+      if (res != -1) insert_inserted(e);
+      if (res == 1) {
+        wake = true;
+        res = 0;
+      }
     } else {
-      timeradd(&now_tv, tv, &e->ev_timeout);
-    }
-    insert_timeout(e);
-
-    if (common) {
-      CommonTimeoutQueue* q = common_queue_for(&e->ev_timeout);
-      if (q->first == e) schedule_common_queue(q, e);
-    } else if (heap_.is_top(e)) {
-      wake = true;  // earlier than whatever the loop sleeps for
-    } else if (event* top = heap_.top(); top != nullptr && timercmp(&top->ev_timeout, &now_tv, <)) {
-      wake = true;
+      res = add_io_event_locked(e);  // wakes a loop in another thread itself
     }
   }
+
+  if (res != -1 && tv != nullptr && schedule_timeout_locked(e, tv, absolute)) wake = true;
   if (wake) notify_if_needed();
   return res;
 }
 
-int event_base::del_locked(event* e, DelMode mode) {
+int event_base::del_slow_locked(event* e, DelMode mode) {
   short& flags = ev_flags(e);
   if (mode != DelMode::kEvenIfFinalizing && (flags & EVLIST_FINALIZING)) return 0;
 
@@ -107,9 +71,11 @@ int event_base::del_locked(event* e, DelMode mode) {
 
   int res = 0;
   bool wake = false;
-  if (flags & EVLIST_INSERTED) {
+  if ((flags & EVLIST_INSERTED) && !(e->ev_events & EV_SIGNAL)) {
+    res = del_io_event_locked(e);  // wakes a loop in another thread itself
+  } else if (flags & EVLIST_INSERTED) {
     remove_inserted(e);
-    res = (e->ev_events & EV_SIGNAL) ? sig_del(e) : io_del(e);
+    res = sig_del(e);
     if (res == 1) {
       wake = true;
       res = 0;
@@ -135,7 +101,7 @@ int event_base::remove_timer_locked(event* e) {
   return 0;
 }
 
-void event_base::activate_locked(event* e, int res, short ncalls) {
+void event_base::activate_slow_locked(event* e, int res, short ncalls) {
   short flags = ev_flags(e);
   if (flags & EVLIST_FINALIZING) return;
   switch (flags & (EVLIST_ACTIVE | EVLIST_ACTIVE_LATER)) {

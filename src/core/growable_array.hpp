@@ -28,15 +28,17 @@ class GrowableArray {
   const T& operator[](std::size_t i) const { return data_[i]; }
   T* data() { return data_; }
 
-  // Makes room for at least n elements; new slots are zero-filled.
-  bool reserve(std::size_t n) {
+  // Makes room for at least n elements; new slots are zero-filled unless
+  // the caller never reads a slot before writing it (zero_fill = false).
+  bool reserve(std::size_t n, bool zero_fill = true) {
     if (n <= capacity_) return true;
     std::size_t cap = capacity_ != 0 ? capacity_ : 8;
     while (cap < n) cap *= 2;
     void* p = mm_realloc(data_, cap * sizeof(T));
     if (p == nullptr) return false;
     data_ = static_cast<T*>(p);
-    std::memset(static_cast<void*>(data_ + capacity_), 0, (cap - capacity_) * sizeof(T));
+    if (zero_fill)
+      std::memset(static_cast<void*>(data_ + capacity_), 0, (cap - capacity_) * sizeof(T));
     capacity_ = cap;
     return true;
   }
@@ -48,7 +50,7 @@ class GrowableArray {
     return true;
   }
   bool push_back(const T& v) {
-    if (!reserve(size_ + 1)) return false;
+    if (size_ == capacity_ && !reserve(size_ + 1, false)) return false;
     data_[size_++] = v;
     return true;
   }

@@ -3,18 +3,11 @@
 // interest, so several events on one fd cost one registration.
 #include "core/base.hpp"
 #include "core/log.hpp"
+#include "core/thread_state.hpp"
 
 using namespace ev;
 
 namespace {
-
-short interest_of(const FdSlot& slot) {
-  short mask = 0;
-  if (slot.nread != 0) mask |= EV_READ;
-  if (slot.nwrite != 0) mask |= EV_WRITE;
-  if (slot.nclose != 0) mask |= EV_CLOSED;
-  return mask;
-}
 
 // Grows the slot table; list heads moved, so their back-links are repaired.
 bool grow_to(GrowableArray<FdSlot>& fds, std::size_t n) {
@@ -29,67 +22,84 @@ bool grow_to(GrowableArray<FdSlot>& fds, std::size_t n) {
 
 }  // namespace
 
-int event_base::io_add(event* e) {
+// slot.interest always holds the combined interest (plus EV_ET), so a change
+// is seen from the counters that cross zero, without recomputing masks.
+int event_base::add_io_event_locked(event* e) {
   const int fd = e->ev_fd;
-  if (fd < 0) return 0;  // as libevent: counted, but nothing to watch
-  if (!grow_to(fds_, static_cast<std::size_t>(fd) + 1)) {
-    evpriv_warnx("%s: out of memory", "event_add");
-    return -1;
+  if (fd >= 0) {  // a negative fd is counted, but there is nothing to watch (as libevent)
+    if (static_cast<std::size_t>(fd) >= fds_.size() &&
+        !grow_to(fds_, static_cast<std::size_t>(fd) + 1)) {
+      evpriv_warnx("%s: out of memory", "event_add");
+      return -1;
+    }
+    FdSlot& slot = fds_[static_cast<std::size_t>(fd)];
+    const short what = e->ev_events;
+    if (((what & EV_READ) && slot.nread == 0xffff) ||
+        ((what & EV_WRITE) && slot.nwrite == 0xffff) ||
+        ((what & EV_CLOSED) && slot.nclose == 0xffff)) [[unlikely]] {
+      evpriv_warnx("Too many events reading or writing on fd %d", fd);
+      return -1;
+    }
+    const short old_mask = static_cast<short>(slot.interest & kIoMask);
+    const short new_mask = static_cast<short>(old_mask | (what & kIoMask));
+    if (new_mask != old_mask) {
+      // EV_ET follows the event whose arrival changed the interest.
+      const short with_et = static_cast<short>(new_mask | (what & EV_ET));
+      if (backend_->update(fd, slot.interest, with_et) == -1) return -1;
+      slot.interest = with_et;
+      notify_if_needed();  // a loop blocked in another thread must see the fd
+    }
+    slot.nread = static_cast<std::uint16_t>(slot.nread + ((what & EV_READ) != 0));
+    slot.nwrite = static_cast<std::uint16_t>(slot.nwrite + ((what & EV_WRITE) != 0));
+    slot.nclose = static_cast<std::uint16_t>(slot.nclose + ((what & EV_CLOSED) != 0));
+    slot.events.push_front(e);
   }
-  FdSlot& slot = fds_[static_cast<std::size_t>(fd)];
-  unsigned nread = slot.nread + ((e->ev_events & EV_READ) ? 1u : 0u);
-  unsigned nwrite = slot.nwrite + ((e->ev_events & EV_WRITE) ? 1u : 0u);
-  unsigned nclose = slot.nclose + ((e->ev_events & EV_CLOSED) ? 1u : 0u);
-  if (nread > 0xffff || nwrite > 0xffff || nclose > 0xffff) {
-    evpriv_warnx("Too many events reading or writing on fd %d", fd);
-    return -1;
-  }
-  const short old_mask = interest_of(slot);
-  short new_mask = static_cast<short>((nread ? EV_READ : 0) | (nwrite ? EV_WRITE : 0) |
-                                      (nclose ? EV_CLOSED : 0));
-  int changed = 0;
-  if (new_mask != old_mask) {
-    new_mask = static_cast<short>(new_mask | (e->ev_events & EV_ET));
-    if (backend_->update(fd, slot.interest, new_mask) == -1) return -1;
-    slot.interest = new_mask;
-    changed = 1;
-  }
-  slot.nread = static_cast<std::uint16_t>(nread);
-  slot.nwrite = static_cast<std::uint16_t>(nwrite);
-  slot.nclose = static_cast<std::uint16_t>(nclose);
-  slot.events.push_front(e);
-  return changed;
+  insert_inserted(e);
+  return 0;
 }
 
-int event_base::io_del(event* e) {
+int event_base::del_io_event_locked(event* e) {
+  remove_inserted(e);
+  int res = 0;
+  bool wake = false;
   const int fd = e->ev_fd;
-  if (fd < 0) return 0;
-  if (static_cast<std::size_t>(fd) >= fds_.size()) return -1;
-  FdSlot& slot = fds_[static_cast<std::size_t>(fd)];
-  const short old_mask = interest_of(slot);
-  if (e->ev_events & EV_READ) --slot.nread;
-  if (e->ev_events & EV_WRITE) --slot.nwrite;
-  if (e->ev_events & EV_CLOSED) --slot.nclose;
-  const short new_mask = interest_of(slot);
-  int result = 0;
-  if (new_mask != old_mask) {
-    const short with_et =
-        new_mask != 0 ? static_cast<short>(new_mask | (slot.interest & EV_ET)) : 0;
-    result = backend_->update(fd, slot.interest, with_et) == -1 ? -1 : 1;
-    slot.interest = with_et;
+  if (fd >= 0 && static_cast<std::size_t>(fd) >= fds_.size()) {
+    res = -1;
+  } else if (fd >= 0) {
+    FdSlot& slot = fds_[static_cast<std::size_t>(fd)];
+    const short what = e->ev_events;
+    short dropped = 0;  // interest bits whose last event leaves
+    if ((what & EV_READ) && --slot.nread == 0) dropped |= EV_READ;
+    if ((what & EV_WRITE) && --slot.nwrite == 0) dropped |= EV_WRITE;
+    if ((what & EV_CLOSED) && --slot.nclose == 0) dropped |= EV_CLOSED;
+    EventList::remove(e);
+    if (dropped != 0) {
+      const short new_mask = static_cast<short>(slot.interest & kIoMask & ~dropped);
+      const short with_et =
+          new_mask != 0 ? static_cast<short>(new_mask | (slot.interest & EV_ET)) : 0;
+      if (backend_->update(fd, slot.interest, with_et) == -1)
+        res = -1;
+      else
+        wake = true;
+      slot.interest = with_et;
+    }
   }
-  EventList::remove(e);
-  return result;
+  // Let a loop waiting in another thread notice that it has nothing left.
+  if (g_thread_id_fn != nullptr && (wake || (!has_events() && active_count_ == 0)))
+    notify_if_needed();
+  return res;
 }
 
-void event_base::io_activate(int fd, short what) {
-  if (fd < 0 || static_cast<std::size_t>(fd) >= fds_.size()) return;
+// The backend's readiness report: queue every event of the fd that waits
+// for one of the reported kinds.  Called by the loop's own dispatch, so
+// there is no other loop to wake (io_activate() is the general form).
+void event_base::ready(int fd, short what) {
+  if (static_cast<std::size_t>(fd) >= fds_.size()) return;  // also rejects fd < 0
   // Edge-triggered events learn that they were (libevent passes EV_ET on).
-  const short res_mask =
-      static_cast<short>(what | ((backend_info_->features & EV_FEATURE_ET) ? EV_ET : 0));
+  const short res_mask = static_cast<short>(what | ready_et_bit_);
   for (event* e = fds_[static_cast<std::size_t>(fd)].events.head; e != nullptr;
        e = EventList::next(e)) {
-    if (e->ev_events & what & kIoMask) activate_locked(e, e->ev_events & res_mask, 1);
+    if (e->ev_events & what & kIoMask) activate_event_locked<true>(e, e->ev_events & res_mask, 1);
   }
 }
 

@@ -52,10 +52,12 @@ int event_base::loop(int flags) {
       result = -1;
       break;
     }
+    note_count_peaks();  // ready() and the timeouts below queue without tracking them
     update_time_cache();
 
     // Phase 6: expired timers join the active queues.
     process_timeouts();
+    note_count_peaks();
 
     // Phase 7: run callbacks, highest priority first.
     if (active_count_ > 0) {
@@ -101,22 +103,39 @@ int event_base::process_active() {
 int event_base::process_queue(CallbackQueue& q, int max_callbacks, const timeval* deadline) {
   int count = 0;
   while (event_callback* cb = q.front()) {
+    const short flags = cb->evcb_flags;
     event* e = nullptr;
-    if (cb->evcb_flags & EVLIST_INIT) {
+    if (flags & EVLIST_INIT) {
       e = to_event(cb);
-      // A non-persistent event stops being pending once it runs.
-      if ((e->ev_events & EV_PERSIST) || (cb->evcb_flags & EVLIST_FINALIZING))
-        remove_active(cb);
+      // A non-persistent event stops being pending once it runs; one that is
+      // only queued (event_active, a fired timeout) just leaves the queue.
+      if ((e->ev_events & EV_PERSIST) || (flags & EVLIST_FINALIZING) ||
+          !(flags & (EVLIST_INSERTED | EVLIST_TIMEOUT)))
+        pop_active(q, cb);
       else
         del_locked(e, DelMode::kNoBlock);
     } else {
-      remove_active(cb);
+      pop_active(q, cb);
     }
-    if (!(cb->evcb_flags & EVLIST_INTERNAL)) ++count;
+    if (!(flags & EVLIST_INTERNAL)) ++count;
 
     current_event_ = cb;
     current_event_waiters_ = 0;
-    run_callback(cb, e);  // returns with the lock held again
+    // The two closures of plain events are inline; the rest is out of line.
+    const std::uint8_t closure = cb->evcb_closure;
+    const bool plain =
+        closure == kClosureEvent || (closure == kClosurePersist && !timerisset(&ev_io_interval(e)));
+    if (plain) [[likely]] {
+      event_callback_fn fn = ev_callback(e);
+      const evutil_socket_t fd = e->ev_fd;
+      const short res = e->ev_res;
+      void* arg = ev_arg(e);
+      unlock();
+      fn(fd, res, arg);
+      lock();
+    } else {
+      run_callback(cb, e);  // returns with the lock held again
+    }
     current_event_ = nullptr;
     if (current_event_waiters_ != 0) {
       current_event_waiters_ = 0;
@@ -125,7 +144,7 @@ int event_base::process_queue(CallbackQueue& q, int max_callbacks, const timeval
 
     if (got_break_) return -1;
     if (count >= max_callbacks) return count;
-    if (count != 0 && deadline != nullptr) {
+    if (deadline != nullptr && count != 0) {
       update_time_cache();
       timeval now_tv;
       now(&now_tv);
@@ -185,27 +204,28 @@ void event_base::run_callback(event_callback* cb, event* e) {
 }
 
 // EV_PERSIST: re-arm the timeout before running, relative to when it was
-// due (when it fired) or to now (when I/O woke it).
+// due (when it fired) or to now (when I/O woke it; then, like any deadline
+// counted from now, with the coarse clock's slack).
 void event_base::run_persist_closure(event* e) {
   const timeval interval = ev_io_interval(e);
   if (interval.tv_sec != 0 || interval.tv_usec != 0) {
-    timeval now_tv, delay = interval, base_time, run_at;
+    timeval now_tv, delay = interval, run_at;
     now(&now_tv);
     long tag = 0;
-    if (is_common_timeout(&e->ev_timeout)) {
+    const bool common = is_common_timeout(&e->ev_timeout);
+    if (common) {
       tag = static_cast<long>(static_cast<std::uint32_t>(delay.tv_usec) & ~kMicrosecondsMask);
       delay.tv_usec = strip_common_timeout(delay.tv_usec);
-      base_time = now_tv;
-      if (e->ev_res & EV_TIMEOUT) {
-        base_time = e->ev_timeout;
-        base_time.tv_usec = strip_common_timeout(base_time.tv_usec);
-      }
-    } else {
-      base_time = (e->ev_res & EV_TIMEOUT) ? e->ev_timeout : now_tv;
     }
-    timeradd(&base_time, &delay, &run_at);
+    if (e->ev_res & EV_TIMEOUT) {
+      timeval due = e->ev_timeout;
+      if (common) due.tv_usec = strip_common_timeout(due.tv_usec);
+      timeradd(&due, &delay, &run_at);
+    } else {
+      deadline_after(now_tv, delay, &run_at);
+    }
     // Missed runs (slow callbacks, a stopped loop) are not caught up on.
-    if (timercmp(&run_at, &now_tv, <)) timeradd(&now_tv, &delay, &run_at);
+    if (timercmp(&run_at, &now_tv, <)) deadline_after(now_tv, delay, &run_at);
     run_at.tv_usec |= tag;
     add_locked(e, &run_at, true);
   }

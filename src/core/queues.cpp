@@ -4,63 +4,7 @@
 #include "core/base.hpp"
 #include "core/log.hpp"
 
-namespace {
-
-inline void count_up(int& count, int& max) {
-  if (++count > max) max = count;
-}
-
-}  // namespace
-
-void event_base::insert_inserted(event* e) {
-  short& flags = ev::ev_flags(e);
-  if (!(flags & EVLIST_INTERNAL)) count_up(event_count_, event_count_max_);
-  flags |= EVLIST_INSERTED;
-}
-
-void event_base::remove_inserted(event* e) {
-  short& flags = ev::ev_flags(e);
-  if (!(flags & EVLIST_INTERNAL)) --event_count_;
-  flags &= ~EVLIST_INSERTED;
-}
-
-void event_base::insert_timeout(event* e) {
-  short& flags = ev::ev_flags(e);
-  if (!(flags & EVLIST_INTERNAL)) count_up(event_count_, event_count_max_);
-  flags |= EVLIST_TIMEOUT;
-  if (is_common_timeout(&e->ev_timeout))
-    common_queue_for(&e->ev_timeout)->insert_sorted(e);
-  else
-    heap_.push(e);
-}
-
-void event_base::remove_timeout(event* e) {
-  short& flags = ev::ev_flags(e);
-  if (!(flags & EVLIST_INTERNAL)) --event_count_;
-  flags &= ~EVLIST_TIMEOUT;
-  if (is_common_timeout(&e->ev_timeout))
-    common_queue_for(&e->ev_timeout)->remove(e);
-  else
-    heap_.erase(e);
-}
-
-void event_base::insert_active(event_callback* cb) {
-  if (cb->evcb_flags & EVLIST_ACTIVE) return;
-  if (!(cb->evcb_flags & EVLIST_INTERNAL)) count_up(event_count_, event_count_max_);
-  cb->evcb_flags |= EVLIST_ACTIVE;
-  count_up(active_count_, active_count_max_);
-  // A priority beyond the current range (event_base_priority_init shrank
-  // it) runs at the lowest one.
-  if (cb->evcb_pri >= n_active_queues_) cb->evcb_pri = static_cast<uint8_t>(n_active_queues_ - 1);
-  active_queues_[cb->evcb_pri].push_back(cb);
-}
-
-void event_base::remove_active(event_callback* cb) {
-  if (!(cb->evcb_flags & EVLIST_INTERNAL)) --event_count_;
-  cb->evcb_flags &= ~EVLIST_ACTIVE;
-  --active_count_;
-  active_queues_[cb->evcb_pri].remove(cb);
-}
+using ev::count_up;
 
 void event_base::insert_active_later(event_callback* cb) {
   if (cb->evcb_flags & (EVLIST_ACTIVE | EVLIST_ACTIVE_LATER)) return;

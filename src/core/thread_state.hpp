@@ -6,9 +6,13 @@
 
 namespace ev {
 
+// Hidden (they are ours alone) so that the hot paths reach them directly
+// instead of through the GOT.
+#pragma GCC visibility push(hidden)
 extern evthread_lock_callbacks g_lock_fns;       // alloc == nullptr: no locking
 extern evthread_condition_callbacks g_cond_fns;  // alloc_condition == nullptr: none
 extern unsigned long (*g_thread_id_fn)();
+#pragma GCC visibility pop
 
 inline bool locking_enabled() { return g_lock_fns.lock != nullptr; }
 

@@ -1,42 +1,86 @@
 // The timeout min-heap: events ordered by their absolute ev_timeout, each
 // event's position stored in its own ev_timeout_pos.min_heap_idx so that
 // removal is O(log n) with no side table.
+//
+// Each slot keeps the deadline as one integer (microseconds) next to the
+// event pointer: sifting then compares adjacent integers instead of loading
+// two timevals from events scattered in memory.
+//
+// A slot's key may be older than its event's ev_timeout: update() to a later
+// deadline (a timer pushed back, the common case of re-arming) leaves the
+// slot where it is, so the key is then only a lower bound.  top() settles
+// that lazily: a top whose key is stale is re-keyed and sunk until the top
+// is exact, and an exact top is the true minimum, as every other key is at
+// most its own deadline.
 #pragma once
 
 #include <event2/event_struct.h>
+
+#include <cstdint>
 
 #include "core/event_access.hpp"
 #include "core/growable_array.hpp"
 
 namespace ev {
 
+// A deadline as microseconds.  It orders like the time it names (also for
+// a tv_usec outside [0, 1e6)) and saturates instead of overflowing.
+inline std::int64_t deadline_key(const timeval& tv) {
+  std::int64_t key;
+  if (__builtin_mul_overflow(static_cast<std::int64_t>(tv.tv_sec), 1000000, &key) ||
+      __builtin_add_overflow(key, static_cast<std::int64_t>(tv.tv_usec), &key)) [[unlikely]]
+    return tv.tv_sec < 0 ? INT64_MIN : INT64_MAX;
+  return key;
+}
+
 class TimerHeap {
  public:
   bool empty() const { return items_.empty(); }
   std::size_t size() const { return items_.size(); }
-  event* top() { return items_.empty() ? nullptr : items_[0]; }
-  event* at(std::size_t i) { return items_[i]; }
+  event* top() {
+    if (items_.empty()) return nullptr;
+    settle_top();
+    return items_[0].e;
+  }
+  // The earliest deadline; the heap must not be empty.
+  std::int64_t top_key() {
+    settle_top();
+    return items_[0].key;
+  }
+  event* at(std::size_t i) { return items_[i].e; }
   bool is_top(event* e) { return ev_heap_index(e) == 0; }
   bool contains(event* e) { return ev_heap_index(e) >= 0; }
+  bool has_room() const { return items_.size() < items_.capacity(); }
 
   // Room for n entries, so that a later push() cannot fail.
-  bool reserve(std::size_t n) { return items_.reserve(n); }
+  bool reserve(std::size_t n) { return items_.reserve(n, false); }
   void push(event* e);
   void erase(event* e);
-  // Moves e after its ev_timeout changed.
+  // Moves e after its ev_timeout changed (lazily when it moved later).
   void update(event* e);
   void release() { items_.release(); }
 
  private:
-  static bool later(event* a, event* b) { return timercmp(&a->ev_timeout, &b->ev_timeout, >); }
-  void sift_up(std::size_t hole, event* e);
-  void sift_down(std::size_t hole, event* e);
-  void place(std::size_t i, event* e) {
-    items_[i] = e;
-    ev_heap_index(e) = static_cast<int>(i);
+  struct Slot {
+    std::int64_t key;
+    event* e;
+  };
+  void settle_top() {
+    for (;;) {
+      const std::int64_t exact = deadline_key(items_[0].e->ev_timeout);
+      if (exact == items_[0].key) [[likely]]
+        return;
+      sift_down(0, Slot{exact, items_[0].e});
+    }
+  }
+  void sift_up(std::size_t hole, Slot s);
+  void sift_down(std::size_t hole, Slot s);
+  void place(std::size_t i, Slot s) {
+    items_[i] = s;
+    ev_heap_index(s.e) = static_cast<int>(i);
   }
 
-  GrowableArray<event*> items_;
+  GrowableArray<Slot> items_;
 };
 
 }  // namespace ev

@@ -9,6 +9,7 @@
 #include "evbuffer/buffer.hpp"
 
 using ev::BufferLock;
+using ev::ParentRef;
 
 namespace {
 
@@ -23,15 +24,17 @@ bool owns_entry(const evbuffer* buf, const evbuffer_cb_entry* entry) {
 }
 
 // Cancels a queued deferred run and drops the buffer reference it held;
-// returns the parent whose reference the caller must drop once unlocked.
-void* cancel_deferred(evbuffer* buf, bool* canceled) {
-  *canceled = false;
-  if (!buf->deferred_scheduled || !evpriv_callback_cancel(buf->cb_base, &buf->deferred))
-    return nullptr;
-  buf->deferred_scheduled = false;
-  *canceled = true;
+// `parent` receives the parent reference the run held, which the caller
+// drops once unlocked.
+bool cancel_deferred(evbuffer* buf, ParentRef* parent) {
+  BufferExt* x = buf->ext;
+  *parent = ParentRef{};
+  if (x == nullptr || !x->deferred_scheduled || !evpriv_callback_cancel(x->cb_base, &x->deferred))
+    return false;
+  x->deferred_scheduled = false;
   --buf->refcnt;  // the queued run's reference; the caller still holds one
-  return buf->parent_incref != nullptr ? buf->parent : nullptr;
+  *parent = ev::buffer_parent_ref(buf);
+  return true;
 }
 
 }  // namespace
@@ -50,11 +53,10 @@ void evbuffer_free(struct evbuffer* buf) noexcept {
   buf->user_freed = true;
   buf->remove_all_callbacks();
   buf->free_all_chains();
-  bool canceled;
-  void* parent = cancel_deferred(buf, &canceled);
-  void (*parent_decref)(void*) = buf->parent_decref;
+  ParentRef parent;
+  cancel_deferred(buf, &parent);
   buf->decref_and_unlock();
-  if (parent != nullptr && parent_decref != nullptr) parent_decref(parent);
+  parent.release();
 }
 
 int evbuffer_enable_locking(struct evbuffer* buf, void* lock) noexcept {
@@ -82,47 +84,54 @@ void evbuffer_unlock(struct evbuffer* buf) noexcept {
 int evbuffer_set_flags(struct evbuffer* buf, ev_uint64_t flags) noexcept {
   EVBUF_REQUIRE(buf, -1);
   BufferLock guard(buf);
-  buf->flags |= flags;
+  // Only DRAINS_TO_FD means anything; nothing reads the flags back.
+  if (flags & EVBUFFER_FLAG_DRAINS_TO_FD) buf->drains_to_fd = true;
   return 0;
 }
 
 int evbuffer_clear_flags(struct evbuffer* buf, ev_uint64_t flags) noexcept {
   EVBUF_REQUIRE(buf, -1);
   BufferLock guard(buf);
-  buf->flags &= ~flags;
+  if (flags & EVBUFFER_FLAG_DRAINS_TO_FD) buf->drains_to_fd = false;
   return 0;
 }
 
 int evbuffer_freeze(struct evbuffer* buf, int at_front) noexcept {
   EVBUF_REQUIRE(buf, -1);
   BufferLock guard(buf);
-  (at_front ? buf->freeze_start : buf->freeze_end) = true;
+  if (at_front) {
+    buf->freeze_start = true;
+  } else {
+    buf->freeze_end = true;
+  }
   return 0;
 }
 
 int evbuffer_unfreeze(struct evbuffer* buf, int at_front) noexcept {
   EVBUF_REQUIRE(buf, -1);
   BufferLock guard(buf);
-  (at_front ? buf->freeze_start : buf->freeze_end) = false;
+  if (at_front) {
+    buf->freeze_start = false;
+  } else {
+    buf->freeze_end = false;
+  }
   return 0;
 }
 
 int evbuffer_defer_callbacks(struct evbuffer* buf, struct event_base* base) noexcept {
   EVBUF_REQUIRE(buf, -1);
   EVBUF_REQUIRE(base, -1);
-  void* parent = nullptr;
-  void (*parent_decref)(void*) = nullptr;
+  ParentRef parent;
   {
     BufferLock guard(buf);
-    bool canceled;
-    parent = cancel_deferred(buf, &canceled);
-    parent_decref = buf->parent_decref;
+    if (buf->get_ext() == nullptr) return -1;
+    cancel_deferred(buf, &parent);
     int npri = event_base_get_npriorities(base);
     ev::buffer_init_deferred(buf, base, npri > 0 ? npri / 2 : 0);
     // Changes not yet reported go to the first run on the new base.
     if (buf->n_add_for_cb != 0 || buf->n_del_for_cb != 0) buf->invoke_callbacks();
   }
-  if (parent != nullptr && parent_decref != nullptr) parent_decref(parent);
+  parent.release();
   return 0;
 }
 

@@ -227,7 +227,7 @@ int evbuffer_read(struct evbuffer* buf, evutil_socket_t fd, int howmuch) noexcep
   EVBUF_REQUIRE(buf, -1);
   BufferLock guard(buf);
   if (buf->freeze_end) return -1;
-  size_t want = buf->max_read;
+  size_t want = buf->max_read();
   if (howmuch >= 0 && static_cast<size_t>(howmuch) < want) want = static_cast<size_t>(howmuch);
   return ev::buffer_read(buf, fd, want);
 }

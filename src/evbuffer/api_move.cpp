@@ -24,7 +24,7 @@ void move_all(evbuffer* dst, evbuffer* src) {
   size_t len = src->total_len;
   Chain* tail = dst->last_with_data;
   if (len <= kCopyInsteadOfMoveBytes && tail != nullptr && tail->space() >= len &&
-      src->n_unmapped == 0) {
+      !src->maybe_unmapped) {
     src->copy_out(0, tail->tail(), len);
     tail->off += len;
     src->free_all_chains();
@@ -38,9 +38,9 @@ void move_all(evbuffer* dst, evbuffer* src) {
     }
     dst->last = src->last;
     dst->last_with_data = src->last_with_data;
-    dst->n_unmapped += src->n_unmapped;
+    dst->maybe_unmapped = dst->maybe_unmapped || src->maybe_unmapped;
     src->first = src->last = src->last_with_data = nullptr;
-    src->n_unmapped = 0;
+    src->maybe_unmapped = false;
     src->total_len = 0;
   }
   src->total_len = 0;
@@ -54,7 +54,6 @@ Chain* unlink_first(evbuffer* buf) {
   buf->first = c->next;
   if (c == buf->last_with_data) buf->last_with_data = nullptr;
   if (c == buf->last) buf->last = nullptr;
-  if (c->unmapped()) --buf->n_unmapped;
   buf->total_len -= c->off;
   c->next = nullptr;
   return c;
@@ -90,9 +89,9 @@ int evbuffer_prepend_buffer(struct evbuffer* dst, struct evbuffer* src) noexcept
   dst->first = src->first;
   if (dst->last == nullptr) dst->last = src->last;
   if (dst->last_with_data == nullptr) dst->last_with_data = src->last_with_data;
-  dst->n_unmapped += src->n_unmapped;
+  dst->maybe_unmapped = dst->maybe_unmapped || src->maybe_unmapped;
   src->first = src->last = src->last_with_data = nullptr;
-  src->n_unmapped = 0;
+  src->maybe_unmapped = false;
   src->total_len = 0;
   src->note_deleted(len);
   dst->note_added(len);
@@ -250,7 +249,7 @@ int evbuffer_add_file_segment(struct evbuffer* buf, struct evbuffer_file_segment
   if (length == 0) return 0;
   auto len = static_cast<size_t>(length);
   if (len > SIZE_MAX / 2 - buf->total_len) return -1;
-  bool sendfile_ok = (buf->flags & EVBUFFER_FLAG_DRAINS_TO_FD) && seg->can_sendfile;
+  bool sendfile_ok = (buf->drains_to_fd) && seg->can_sendfile;
   Chain* c = ev::chain_new_segment(seg, offset, len, sendfile_ok);
   if (c == nullptr) return -1;
   buf->append_data_chain(c);

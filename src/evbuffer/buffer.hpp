@@ -18,6 +18,7 @@
 #include <cstdint>
 
 #include "evbuffer/chain.hpp"
+#include "evbuffer/evbuffer.hpp"
 
 // One registered callback, in a doubly linked list (newest first).
 struct evbuffer_cb_entry {
@@ -42,38 +43,53 @@ inline constexpr int kWriteIovecs = 128;
 
 }  // namespace ev
 
+// Rarely used state, allocated on first need so that a plain buffer stays
+// small: deferred callbacks, the parent hooks, a non-default max read.
+struct BufferExt {
+  event_base* cb_base = nullptr;  // deferral is on when set
+  event_callback deferred{};
+  void* parent = nullptr;  // kept alive by deferred runs
+  void (*parent_incref)(void*) = nullptr;
+  void (*parent_decref)(void*) = nullptr;
+  // Reads never exceed INT_MAX bytes anyway.
+  uint32_t max_read = ev::kDefaultMaxRead;
+  bool deferred_scheduled = false;
+};
+
+// Hot fields only, packed: 80 bytes.  A bufferevent embeds two of these in
+// its own allocation (owner_tag != 0, see evbuffer/evbuffer.hpp).
 struct evbuffer {
   // ---- chain list ----
   ev::Chain* first = nullptr;
   ev::Chain* last = nullptr;
   ev::Chain* last_with_data = nullptr;
   size_t total_len = 0;
-  size_t n_unmapped = 0;  // segment chains still to be materialised
 
-  // ---- state ----
-  uint64_t flags = 0;  // EVBUFFER_FLAG_*
-  bool freeze_start = false;
-  bool freeze_end = false;
-  size_t max_read = ev::kDefaultMaxRead;
-  void* lock_ = nullptr;
-  bool own_lock = false;
-  int refcnt = 1;
-  bool user_freed = false;
-
-  // ---- callbacks ----
-  evbuffer_cb_entry* callbacks = nullptr;
+  // ---- callbacks: changes not yet reported ----
   size_t n_add_for_cb = 0;
   size_t n_del_for_cb = 0;
-  int cb_depth = 0;  // nesting of run_callbacks()
-  bool cb_dead_pending = false;
-  int cb_suspended = 0;  // ev::buffer_suspend_callbacks() nesting
-  bool deferred_cbs = false;
-  bool deferred_scheduled = false;
-  event_base* cb_base = nullptr;
-  event_callback deferred{};
-  void* parent = nullptr;  // owning bufferevent, kept alive by deferred runs
-  void (*parent_incref)(void*) = nullptr;
-  void (*parent_decref)(void*) = nullptr;
+
+  void* lock_ = nullptr;
+  evbuffer_cb_entry* callbacks = nullptr;
+  BufferExt* ext = nullptr;  // null until needed
+  int refcnt = 1;
+  uint8_t cb_depth = 0;      // nesting of run_callbacks()
+  uint8_t cb_suspended = 0;  // ev::buffer_suspend_callbacks() nesting
+  uint8_t owner_tag = 0;     // ev::BufferOwnerTag of an embedded buffer
+  // Bits, all changed under the buffer's lock.
+  bool freeze_start : 1 = false;
+  bool freeze_end : 1 = false;
+  bool user_freed : 1 = false;
+  bool cb_dead_pending : 1 = false;
+  bool owner_watch : 1 = false;     // report changes to the owner
+  bool maybe_unmapped : 1 = false;  // may hold segment chains still on disk
+  bool own_lock : 1 = false;
+  bool drains_to_fd : 1 = false;  // EVBUFFER_FLAG_DRAINS_TO_FD
+
+  bool deferred_cbs() const { return ext != nullptr && ext->cb_base != nullptr; }
+  size_t max_read() const { return ext != nullptr ? ext->max_read : ev::kDefaultMaxRead; }
+  // The side block, allocated on first use; nullptr when that fails.
+  BufferExt* get_ext();
 
   // ---- lifetime and locking (buffer_core.cpp) ----
   void lock();
@@ -98,6 +114,10 @@ struct evbuffer {
   ev::Chain* locate(size_t pos, size_t* in_chain) const;
   // Brings every unmapped segment into memory; false on failure.
   bool materialize_all();
+  // A chain just linked in: notes whether it is still on disk.
+  void note_linked(const ev::Chain* chain) {
+    if (chain->unmapped()) maybe_unmapped = true;
+  }
   bool check_invariants() const;
 
   // ---- writing (buffer_add.cpp) ----
@@ -153,6 +173,20 @@ struct evbuffer {
 };
 
 namespace ev {
+
+// A reference on a buffer's parent (the bufferevent that owns it), taken
+// for a queued deferred run; release() drops it (call it unlocked).
+struct ParentRef {
+  evbuffer* owned = nullptr;  // embedded buffer: the owner hooks
+  uint8_t tag = 0;
+  void* parent = nullptr;  // ev::buffer_set_parent() hooks
+  void (*decref)(void*) = nullptr;
+  void release();
+};
+// Takes a reference on the parent of `buf`, if it has one.
+void parent_incref(evbuffer* buf);
+// Describes the reference parent_incref() took (nothing without a parent).
+ParentRef buffer_parent_ref(evbuffer* buf);
 
 // Locks two buffers in a fixed order (either may share the other's lock).
 void lock_pair(evbuffer* a, evbuffer* b);

@@ -25,17 +25,29 @@ void evbuffer::decref_and_unlock() {
     e = next;
   }
   callbacks = nullptr;
+  ev::destroy(ext);
+  ext = nullptr;
   void* my_lock = lock_;
   bool owned = own_lock;
   unlock();
   if (owned) evpriv_lock_free(my_lock, 1 /* EVTHREAD_LOCKTYPE_RECURSIVE */);
+  // An embedded buffer's storage belongs to its owner.
+  if (owner_tag != ev::kOwnerNone) {
+    ev::owner_buffer_released(this, owner_tag);
+    return;
+  }
   ev::destroy(this);
+}
+
+BufferExt* evbuffer::get_ext() {
+  if (ext == nullptr) ext = ev::make<BufferExt>();
+  return ext;
 }
 
 void evbuffer::append_data_chain(Chain* chain) {
   EV_ASSERT(chain->off > 0);
   free_trailing_empty();
-  if (chain->kind == ev::ChainKind::kSegment && chain->unmapped()) ++n_unmapped;
+  note_linked(chain);
   if (last == nullptr) {
     first = chain;
   } else {
@@ -58,7 +70,7 @@ void evbuffer::append_empty_chain(Chain* chain) {
 
 void evbuffer::prepend_chain(Chain* chain) {
   EV_ASSERT(chain->off > 0);
-  if (chain->unmapped()) ++n_unmapped;
+  note_linked(chain);
   chain->next = first;
   first = chain;
   if (last == nullptr) last = chain;
@@ -88,7 +100,7 @@ void evbuffer::free_all_chains() {
   }
   first = last = last_with_data = nullptr;
   total_len = 0;
-  n_unmapped = 0;
+  maybe_unmapped = false;
 }
 
 void evbuffer::drain_front(size_t len) {
@@ -110,7 +122,6 @@ void evbuffer::drain_front(size_t len) {
     first = c->next;
     // Total stays positive, so the last data chain is never consumed here.
     EV_ASSERT(c != last_with_data);
-    if (c->unmapped()) --n_unmapped;
     ev::chain_release(c);
   }
 }
@@ -129,15 +140,14 @@ Chain* evbuffer::locate(size_t pos, size_t* in_chain) const {
 }
 
 bool evbuffer::materialize_all() {
-  if (n_unmapped == 0) return true;
+  if (!maybe_unmapped) return true;
   for (Chain* c = first; c != nullptr; c = c->next) {
-    if (!c->unmapped()) continue;
     if (!ev::chain_materialize(c)) {
       evpriv_warnx("evbuffer: cannot bring a file segment into memory");
       return false;
     }
-    --n_unmapped;
   }
+  maybe_unmapped = false;
   return true;
 }
 
@@ -155,7 +165,7 @@ bool evbuffer::check_invariants() const {
     if (c == last_with_data) past_data = true;
     prev = c;
   }
-  return past_data && prev == last && sum == total_len && unmapped == n_unmapped &&
+  return past_data && prev == last && sum == total_len && (unmapped == 0 || maybe_unmapped) &&
          (first != nullptr || last == nullptr);
 }
 

@@ -4,7 +4,7 @@
 // Reads do not ask the kernel how much is pending (no FIONREAD ioctl): they
 // offer the free space the chain list already has, topped up to the wanted
 // amount, and let readv() fill what it can.  The amount per call is capped
-// by evbuffer::max_read (ev::kDefaultMaxRead, 16 KiB, adjustable per buffer
+// by evbuffer::max_read() (ev::kDefaultMaxRead, 16 KiB, adjustable per buffer
 // through ev::buffer_set_max_read()).
 #include <errno.h>
 #include <signal.h>
@@ -103,7 +103,7 @@ int buffer_write(evbuffer* buf, int fd, size_t howmuch) {
       left -= k;
     }
     do {
-      n = write_vecs(fd, vec, n_vec, (buf->flags & EVBUFFER_FLAG_DRAINS_TO_FD) != 0);
+      n = write_vecs(fd, vec, n_vec, buf->drains_to_fd);
     } while (n < 0 && errno == EINTR);
   }
   if (n <= 0) return static_cast<int>(n);

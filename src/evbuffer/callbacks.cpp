@@ -4,10 +4,13 @@
 // evbuffer_cb_info.  Entries removed while callbacks run are only marked
 // dead and unlinked once the outermost run finishes, so a callback may
 // remove any entry (itself included) or free the buffer safely.
+#include <cstdint>
+
 #include "core/deferred.hpp"
 #include "core/log.hpp"
 #include "core/mm.hpp"
 #include "evbuffer/buffer.hpp"
+#include "evbuffer/evbuffer.hpp"
 
 evbuffer_cb_entry* evbuffer::add_callback(evbuffer_cb_func fn, evbuffer_cb obsolete, void* arg) {
   auto* e = ev::make<evbuffer_cb_entry>();
@@ -63,17 +66,23 @@ void evbuffer::sweep_dead_callbacks() {
 
 void evbuffer::run_callbacks(bool running_deferred) {
   if (n_add_for_cb == 0 && n_del_for_cb == 0) return;
+  // Too deep a recursion of callbacks changing their own buffer: leave the
+  // changes to be reported by an outer run.
+  if (cb_depth == UINT8_MAX) return;
   // From the loop run the deferrable callbacks; on the spot, only the
-  // internal "no defer" ones while deferral is on, else all of them.
+  // internal "no defer" ones (and the owner) while deferral is on, else all.
+  const bool deferring = deferred_cbs();
   uint32_t mask = EVBUFFER_CB_ENABLED;
   uint32_t want = EVBUFFER_CB_ENABLED;
   bool clear = true;
   if (running_deferred) {
     mask |= ev::kCbNoDefer;
-  } else if (deferred_cbs) {
+  } else if (deferring) {
     mask |= ev::kCbNoDefer;
     want |= ev::kCbNoDefer;
-    clear = false;  // the deferred run still has to report these changes
+    // The deferred run (queued whenever there are entries) still has to
+    // report these changes; with only the owner watching, nothing will.
+    clear = callbacks == nullptr;
   }
   evbuffer_cb_info info;
   info.orig_size = total_len + n_del_for_cb - n_add_for_cb;
@@ -93,6 +102,9 @@ void evbuffer::run_callbacks(bool running_deferred) {
       e->fn(this, &info, e->arg);
     }
   }
+  // The owner watches like the oldest "no defer" entry: last, never from
+  // the deferred run.
+  if (owner_watch && !running_deferred) ev::owner_buffer_changed(this, owner_tag, &info);
   if (--cb_depth == 0 && cb_dead_pending) sweep_dead_callbacks();
 }
 
@@ -101,28 +113,28 @@ namespace {
 void deferred_callback(event_callback*, void* arg) {
   auto* buf = static_cast<evbuffer*>(arg);
   buf->lock();
-  buf->deferred_scheduled = false;
-  void* parent = buf->parent;
-  void (*parent_decref)(void*) = buf->parent_decref;
+  buf->ext->deferred_scheduled = false;
+  ev::ParentRef parent = ev::buffer_parent_ref(buf);
   if (buf->cb_suspended == 0) buf->run_callbacks(true);
   buf->decref_and_unlock();
-  if (parent != nullptr && parent_decref != nullptr) parent_decref(parent);
+  parent.release();
 }
 
 }  // namespace
 
 void evbuffer::invoke_callbacks() {
-  if (callbacks == nullptr) {
+  if (callbacks == nullptr && !owner_watch) {
     n_add_for_cb = n_del_for_cb = 0;
     return;
   }
   if (cb_suspended > 0) return;
-  if (deferred_cbs && !deferred_scheduled && (n_add_for_cb != 0 || n_del_for_cb != 0)) {
-    if (evpriv_callback_schedule(cb_base, &deferred)) {
+  if (callbacks != nullptr && deferred_cbs() && !ext->deferred_scheduled &&
+      (n_add_for_cb != 0 || n_del_for_cb != 0)) {
+    if (evpriv_callback_schedule(ext->cb_base, &ext->deferred)) {
       // The queued run keeps the buffer (and its bufferevent) alive.
-      deferred_scheduled = true;
+      ext->deferred_scheduled = true;
       incref();
-      if (parent != nullptr && parent_incref != nullptr) parent_incref(parent);
+      ev::parent_incref(this);
     }
   }
   run_callbacks(false);
@@ -131,9 +143,37 @@ void evbuffer::invoke_callbacks() {
 namespace ev {
 
 void buffer_init_deferred(evbuffer* buf, event_base* base, int priority) {
-  evpriv_callback_init(&buf->deferred, deferred_callback, buf, priority);
-  buf->cb_base = base;
-  buf->deferred_cbs = true;
+  BufferExt* x = buf->ext;  // the caller made sure it exists
+  evpriv_callback_init(&x->deferred, deferred_callback, buf, priority);
+  x->cb_base = base;
+}
+
+void parent_incref(evbuffer* buf) {
+  if (buf->owner_tag != kOwnerNone) {
+    owner_buffer_incref(buf, buf->owner_tag);
+  } else if (buf->ext != nullptr && buf->ext->parent_incref != nullptr) {
+    buf->ext->parent_incref(buf->ext->parent);
+  }
+}
+
+ParentRef buffer_parent_ref(evbuffer* buf) {
+  ParentRef r;
+  if (buf->owner_tag != kOwnerNone) {
+    r.owned = buf;
+    r.tag = buf->owner_tag;
+  } else if (buf->ext != nullptr && buf->ext->parent_incref != nullptr) {
+    r.parent = buf->ext->parent;
+    r.decref = buf->ext->parent_decref;
+  }
+  return r;
+}
+
+void ParentRef::release() {
+  if (owned != nullptr) {
+    owner_buffer_decref(owned, tag);
+  } else if (parent != nullptr && decref != nullptr) {
+    decref(parent);
+  }
 }
 
 }  // namespace ev

@@ -7,6 +7,7 @@
 #include <event2/buffer.h>
 
 #include <cstddef>
+#include <cstdint>
 
 namespace ev {
 
@@ -22,8 +23,8 @@ int buffer_write_fd(evbuffer* buf, int fd, size_t howmuch);
 int buffer_read(evbuffer* buf, int fd, size_t howmuch);
 int buffer_write(evbuffer* buf, int fd, size_t howmuch);
 
-// The largest single evbuffer_read() (16 KiB unless changed); 0 restores
-// the default.
+// The largest single evbuffer_read() (16 KiB unless changed; at most
+// INT_MAX); 0 restores the default.
 void buffer_set_max_read(evbuffer* buf, size_t max);
 size_t buffer_get_max_read(evbuffer* buf);
 
@@ -48,6 +49,38 @@ void buffer_set_parent(evbuffer* buf, void* parent, void (*incref)(void*), void 
 
 // The lock evbuffer_enable_locking() installed (nullptr when none).
 void* buffer_get_lock(evbuffer* buf);
+
+// ---- buffers embedded in another object ----
+// A bufferevent allocates its two buffers inside its own block.  Such a
+// buffer carries a tag naming its role; it reports to its owner through
+// the owner_buffer_* hooks below, which the owning module (bufferevent)
+// defines, instead of through allocated callback entries or parent
+// pointers.  Its storage is the owner's: the last reference calls
+// owner_buffer_released() instead of freeing it.
+enum BufferOwnerTag : uint8_t {
+  kOwnerNone = 0,
+  kOwnerBevInput = 1,
+  kOwnerBevOutput = 2,
+};
+// Size of struct evbuffer (checked where it is defined).
+inline constexpr size_t kEvbufferBytes = 80;
+struct alignas(8) EmbeddedBuffer {
+  unsigned char bytes[kEvbufferBytes];
+};
+// Constructs an empty buffer in `slot`.
+evbuffer* buffer_init_embedded(EmbeddedBuffer* slot, BufferOwnerTag tag);
+// Whether owner_buffer_changed() hears about changes (immediately, after
+// the user callbacks, even when they are deferred).
+void buffer_set_owner_watch(evbuffer* buf, bool on);
+
+// The hooks, defined by the owner.  changed() and incref() are called with
+// the buffer locked; decref() and released() (after the last reference has
+// gone) without.
+void owner_buffer_changed(evbuffer* buf, uint8_t tag, const evbuffer_cb_info* info);
+// A deferred callback run was queued / has finished: keep the owner alive.
+void owner_buffer_incref(evbuffer* buf, uint8_t tag);
+void owner_buffer_decref(evbuffer* buf, uint8_t tag);
+void owner_buffer_released(evbuffer* buf, uint8_t tag);
 
 // Extra references on the buffer: it is freed when the last one goes,
 // whichever of evbuffer_free() and buffer_decref() comes last.

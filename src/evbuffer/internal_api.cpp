@@ -1,6 +1,11 @@
 // The internal evbuffer API declared in evbuffer/evbuffer.hpp.
 #include "evbuffer/evbuffer.hpp"
 
+#include <climits>
+#include <cstdint>
+#include <new>
+
+#include "core/log.hpp"
 #include "evbuffer/buffer.hpp"
 
 namespace ev {
@@ -19,12 +24,20 @@ int buffer_write_fd(evbuffer* buf, int fd, size_t howmuch) {
 
 void buffer_set_max_read(evbuffer* buf, size_t max) {
   BufferLock guard(buf);
-  buf->max_read = max == 0 ? kDefaultMaxRead : max;
+  if (max == 0) max = kDefaultMaxRead;
+  if (max > INT_MAX) max = INT_MAX;
+  if (max == buf->max_read()) return;
+  BufferExt* x = buf->get_ext();
+  if (x == nullptr) {
+    evpriv_warnx("%s: out of memory", __func__);
+    return;
+  }
+  x->max_read = static_cast<uint32_t>(max);
 }
 
 size_t buffer_get_max_read(evbuffer* buf) {
   BufferLock guard(buf);
-  return buf->max_read;
+  return buf->max_read();
 }
 
 int buffer_cb_set_nodefer(evbuffer* buf, evbuffer_cb_entry* cb, bool nodefer) {
@@ -43,6 +56,7 @@ int buffer_cb_set_nodefer(evbuffer* buf, evbuffer_cb_entry* cb, bool nodefer) {
 
 void buffer_suspend_callbacks(evbuffer* buf) {
   BufferLock guard(buf);
+  EV_ASSERT(buf->cb_suspended < UINT8_MAX);
   ++buf->cb_suspended;
 }
 
@@ -64,9 +78,14 @@ void buffer_invoke_callbacks(evbuffer* buf) {
 
 void buffer_set_parent(evbuffer* buf, void* parent, void (*incref)(void*), void (*decref)(void*)) {
   BufferLock guard(buf);
-  buf->parent = parent;
-  buf->parent_incref = incref;
-  buf->parent_decref = decref;
+  BufferExt* x = parent != nullptr ? buf->get_ext() : buf->ext;
+  if (x == nullptr) {
+    if (parent != nullptr) evpriv_warnx("%s: out of memory", __func__);
+    return;
+  }
+  x->parent = parent;
+  x->parent_incref = incref;
+  x->parent_decref = decref;
 }
 
 void* buffer_get_lock(evbuffer* buf) { return buf->lock_; }
@@ -79,6 +98,19 @@ void buffer_incref(evbuffer* buf) {
 void buffer_decref(evbuffer* buf) {
   buf->lock();
   buf->decref_and_unlock();
+}
+
+evbuffer* buffer_init_embedded(EmbeddedBuffer* slot, BufferOwnerTag tag) {
+  static_assert(sizeof(evbuffer) == sizeof(EmbeddedBuffer), "update kEvbufferBytes");
+  static_assert(alignof(evbuffer) <= alignof(EmbeddedBuffer));
+  auto* buf = ::new (static_cast<void*>(slot)) evbuffer();
+  buf->owner_tag = tag;
+  return buf;
+}
+
+void buffer_set_owner_watch(evbuffer* buf, bool on) {
+  BufferLock guard(buf);
+  buf->owner_watch = on;
 }
 
 }  // namespace ev

@@ -52,6 +52,37 @@ const bool g_installed = [] {
   return true;
 }();
 
+TEST(BufferMemory, EmptyBufferIsOneSmallBlock) {
+  ASSERT_TRUE(g_installed);
+  size_t before = g_live_bytes;
+  long blocks = g_live_blocks;
+  evbuffer* buf = evbuffer_new();
+  ASSERT_NE(buf, nullptr);
+  EXPECT_LE(g_live_bytes - before, 96u);  // libevent 2.1.12: 136
+  EXPECT_EQ(g_live_blocks - blocks, 1);
+  // Ordinary settings need nothing more.
+  evbuffer_freeze(buf, 0);
+  evbuffer_unfreeze(buf, 0);
+  evbuffer_set_flags(buf, EVBUFFER_FLAG_DRAINS_TO_FD);
+  EXPECT_EQ(g_live_blocks - blocks, 1);
+  evbuffer_free(buf);
+  EXPECT_EQ(g_live_bytes, before);
+}
+
+TEST(BufferMemory, DeferringCallbacksCostsOneSideBlockFreedWithTheBuffer) {
+  size_t before = g_live_bytes;
+  event_base* base = event_base_new();
+  size_t with_base = g_live_bytes;
+  evbuffer* buf = evbuffer_new();
+  size_t plain = g_live_bytes - with_base;
+  ASSERT_EQ(evbuffer_defer_callbacks(buf, base), 0);
+  EXPECT_LE(g_live_bytes - with_base, plain + 96);
+  evbuffer_free(buf);
+  EXPECT_EQ(g_live_bytes, with_base);
+  event_base_free(base);
+  EXPECT_EQ(g_live_bytes, before);
+}
+
 TEST(BufferMemory, FourKilobytesCostAtMostFourAndAHalf) {
   ASSERT_TRUE(g_installed);
   size_t before = g_live_bytes;
