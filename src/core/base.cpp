@@ -50,7 +50,7 @@ bool event_base::init(const event_config* cfg) {
 
   configure_clock();
   timeval mono;
-  read_clock(&mono);
+  read_clock(CLOCK_MONOTONIC, &mono);
 
   if (cfg != nullptr) {
     max_dispatch_time_ = cfg->max_dispatch_interval;

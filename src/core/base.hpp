@@ -57,6 +57,7 @@ struct event_base final : ev::BackendHost {
 
   // ---- backend host (base.cpp) -----------------------------------------
   void ready(int fd, short what) override;  // io_map.cpp
+  [[gnu::noinline]] void ready_all(event* first, short what);
   void release_lock() override { unlock(); }
   void acquire_lock() override { lock(); }
 
@@ -116,6 +117,7 @@ struct event_base final : ev::BackendHost {
   // Register / unregister an fd event and count it as inserted (0 or -1).
   int add_io_event_locked(event* e);
   int del_io_event_locked(event* e);
+  int wake_after_del(bool changed, int res);
   // ready() for callers outside the loop thread's dispatch.
   void io_activate(int fd, short what) {
     ready(fd, what);
@@ -134,16 +136,29 @@ struct event_base final : ev::BackendHost {
 
   // ---- timers.cpp: clock, cache, heap, common timeouts -----------------
   void configure_clock();
-  // The cached time inside callbacks, else a fresh clock reading.
+  // The cached time inside callbacks, else a fresh precise reading: what
+  // expiry is judged by.
   void now(timeval* tv) {
     if (tv_cache_.tv_sec != 0) [[likely]]
       *tv = tv_cache_;
     else
-      read_clock(tv);
+      read_clock(CLOCK_MONOTONIC, tv);
   }
-  void read_clock(timeval* tv) {
+  // *out = now + delay for a new deadline.  Outside callbacks "now" comes
+  // from the cheap clock, and a non-zero delay then gets its slack.
+  void deadline_after_now(const timeval& delay, timeval* out) {
+    if (tv_cache_.tv_sec != 0) [[likely]] {
+      timeradd(&tv_cache_, &delay, out);
+      return;
+    }
+    timeval cheap;
+    read_clock(deadline_clock_, &cheap);
+    timeradd(&cheap, &delay, out);
+    if (timerisset(&delay)) timeradd(out, &clock_slack_, out);
+  }
+  void read_clock(clockid_t clock, timeval* tv) {
     timespec ts;
-    clock_gettime(clock_id_, &ts);
+    clock_gettime(clock, &ts);
     tv->tv_sec = ts.tv_sec;
     tv->tv_usec = ts.tv_nsec / 1000;
     // The wall-clock offset (event_pending(), the cached gettimeofday) is
@@ -154,11 +169,6 @@ struct event_base final : ev::BackendHost {
   void update_time_cache();
   void clear_time_cache() { timerclear(&tv_cache_); }
   void sync_clock_diff(const timeval* mono);
-  // now_tv + delay, pushed back by clock_slack_ unless delay is zero.
-  void deadline_after(const timeval& now_tv, const timeval& delay, timeval* out) const {
-    timeradd(&now_tv, &delay, out);
-    if (timerisset(&delay)) timeradd(out, &clock_slack_, out);
-  }
   void next_timeout(timeval* tv, timeval** tv_p);
   void process_timeouts();
   bool schedule_timeout_locked(event* e, const timeval* tv, bool absolute);
@@ -222,8 +232,8 @@ struct event_base final : ev::BackendHost {
   timeval tv_cache_{};       // monotonic time cached while callbacks run
   timeval tv_clock_diff_{};  // wall clock minus monotonic clock
   time_t last_clock_sync_ = 0;
-  clockid_t clock_id_ = CLOCK_MONOTONIC;
-  timeval clock_slack_{};  // added to relative deadlines (coarse clock only)
+  clockid_t deadline_clock_ = CLOCK_MONOTONIC;  // read for deadlines outside callbacks
+  timeval clock_slack_{};                       // added to those (coarse clock only)
 
   timeval max_dispatch_time_{-1, 0};  // tv_sec < 0: no limit
   int max_callbacks_ = 0x7fffffff;

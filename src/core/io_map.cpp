@@ -60,32 +60,31 @@ int event_base::add_io_event_locked(event* e) {
 
 int event_base::del_io_event_locked(event* e) {
   remove_inserted(e);
-  int res = 0;
-  bool wake = false;
   const int fd = e->ev_fd;
-  if (fd >= 0 && static_cast<std::size_t>(fd) >= fds_.size()) {
-    res = -1;
-  } else if (fd >= 0) {
-    FdSlot& slot = fds_[static_cast<std::size_t>(fd)];
-    const short what = e->ev_events;
-    short dropped = 0;  // interest bits whose last event leaves
-    if ((what & EV_READ) && --slot.nread == 0) dropped |= EV_READ;
-    if ((what & EV_WRITE) && --slot.nwrite == 0) dropped |= EV_WRITE;
-    if ((what & EV_CLOSED) && --slot.nclose == 0) dropped |= EV_CLOSED;
-    EventList::remove(e);
-    if (dropped != 0) {
-      const short new_mask = static_cast<short>(slot.interest & kIoMask & ~dropped);
-      const short with_et =
-          new_mask != 0 ? static_cast<short>(new_mask | (slot.interest & EV_ET)) : 0;
-      if (backend_->update(fd, slot.interest, with_et) == -1)
-        res = -1;
-      else
-        wake = true;
-      slot.interest = with_et;
-    }
-  }
-  // Let a loop waiting in another thread notice that it has nothing left.
-  if (g_thread_id_fn != nullptr && (wake || (!has_events() && active_count_ == 0)))
+  if (fd < 0) return wake_after_del(false, 0);
+  if (static_cast<std::size_t>(fd) >= fds_.size()) return wake_after_del(false, -1);
+  FdSlot& slot = fds_[static_cast<std::size_t>(fd)];
+  const short what = e->ev_events;
+  short dropped = 0;  // interest bits whose last event leaves
+  if ((what & EV_READ) && --slot.nread == 0) dropped |= EV_READ;
+  if ((what & EV_WRITE) && --slot.nwrite == 0) dropped |= EV_WRITE;
+  if ((what & EV_CLOSED) && --slot.nclose == 0) dropped |= EV_CLOSED;
+  EventList::remove(e);
+  if (dropped == 0) return wake_after_del(false, 0);
+  const short old = slot.interest;
+  const short new_mask = static_cast<short>(old & kIoMask & ~dropped);
+  slot.interest = new_mask != 0 ? static_cast<short>(new_mask | (old & EV_ET)) : 0;
+  // Without threads there is nobody to wake: the backend call ends it all
+  // (a tail call, which keeps this path free of register saving).
+  if (g_thread_id_fn == nullptr) return backend_->update(fd, old, slot.interest);
+  const int res = backend_->update(fd, old, slot.interest);
+  return wake_after_del(res == 0, res);
+}
+
+// Lets a loop waiting in another thread notice a dropped fd (changed) or
+// that it has nothing left; returns res.
+int event_base::wake_after_del(bool changed, int res) {
+  if (g_thread_id_fn != nullptr && (changed || (!has_events() && active_count_ == 0)))
     notify_if_needed();
   return res;
 }
@@ -93,12 +92,20 @@ int event_base::del_io_event_locked(event* e) {
 // The backend's readiness report: queue every event of the fd that waits
 // for one of the reported kinds.  Called by the loop's own dispatch, so
 // there is no other loop to wake (io_activate() is the general form).
+// Edge-triggered events learn that they were (libevent passes EV_ET on).
 void event_base::ready(int fd, short what) {
   if (static_cast<std::size_t>(fd) >= fds_.size()) return;  // also rejects fd < 0
-  // Edge-triggered events learn that they were (libevent passes EV_ET on).
+  event* e = fds_[static_cast<std::size_t>(fd)].events.head;
+  if (e == nullptr) return;
+  if (EventList::next(e) != nullptr) return ready_all(e, what);
+  // One event on the fd, the usual case: no loop, nothing to keep across calls.
+  if (!(e->ev_events & what & kIoMask)) return;
+  activate_event_locked<true>(e, e->ev_events & (what | ready_et_bit_), 1);
+}
+
+void event_base::ready_all(event* first, short what) {
   const short res_mask = static_cast<short>(what | ready_et_bit_);
-  for (event* e = fds_[static_cast<std::size_t>(fd)].events.head; e != nullptr;
-       e = EventList::next(e)) {
+  for (event* e = first; e != nullptr; e = EventList::next(e)) {
     if (e->ev_events & what & kIoMask) activate_event_locked<true>(e, e->ev_events & res_mask, 1);
   }
 }

@@ -204,8 +204,7 @@ void event_base::run_callback(event_callback* cb, event* e) {
 }
 
 // EV_PERSIST: re-arm the timeout before running, relative to when it was
-// due (when it fired) or to now (when I/O woke it; then, like any deadline
-// counted from now, with the coarse clock's slack).
+// due (when it fired) or to now (when I/O woke it).
 void event_base::run_persist_closure(event* e) {
   const timeval interval = ev_io_interval(e);
   if (interval.tv_sec != 0 || interval.tv_usec != 0) {
@@ -222,10 +221,10 @@ void event_base::run_persist_closure(event* e) {
       if (common) due.tv_usec = strip_common_timeout(due.tv_usec);
       timeradd(&due, &delay, &run_at);
     } else {
-      deadline_after(now_tv, delay, &run_at);
+      deadline_after_now(delay, &run_at);
     }
     // Missed runs (slow callbacks, a stopped loop) are not caught up on.
-    if (timercmp(&run_at, &now_tv, <)) deadline_after(now_tv, delay, &run_at);
+    if (timercmp(&run_at, &now_tv, <)) deadline_after_now(delay, &run_at);
     run_at.tv_usec |= tag;
     add_locked(e, &run_at, true);
   }

@@ -8,26 +8,28 @@
 
 using namespace ev;
 
-// The loop's clock.  Like libevent we read CLOCK_MONOTONIC_COARSE unless
-// EVENT_BASE_FLAG_PRECISE_TIMER asks otherwise: through the vDSO it costs a
-// few ns, while CLOCK_MONOTONIC can cost ten times more (a paravirtual clock
-// must read the TSC and scale it), and event_add() outside the loop reads
-// the clock every time.  The coarse clock only advances at the kernel's
-// tick, so it lags real time; libevent lets timers fire early by that lag.
-// We keep "never early" by pushing every non-zero relative deadline back by
-// clock_slack_: the lag stays below one tick (the resolution) plus the
-// tick's own delay, which we cover with a second resolution (on a KVM guest
-// with 4 ms ticks we measured lags up to 4.7 ms).  Timers then fire up to
-// about two ticks late; PRECISE_TIMER gives the precise clock and no slack.
+// Clocks.  Expiry is judged by CLOCK_MONOTONIC, read once per loop
+// iteration into the time cache that callbacks see.  A deadline is counted
+// from that cache inside callbacks; outside them (event_add() from setup
+// code or other threads) it needs a fresh reading each time, and there we
+// read CLOCK_MONOTONIC_COARSE, as libevent does unless
+// EVENT_BASE_FLAG_PRECISE_TIMER is set: through the vDSO it costs a few ns,
+// CLOCK_MONOTONIC up to ten times more (a paravirtual clock must read the
+// TSC and scale it).  The coarse clock only advances at the kernel's tick,
+// so it lags real time, and a deadline counted from it would let the timer
+// fire early.  We keep "never early" by pushing such deadlines (non-zero
+// delays only) back by clock_slack_: the lag stays below one tick (the
+// resolution) plus the tick's own delay, which a second resolution covers
+// (on a KVM guest with 4 ms ticks we measured lags up to 4.7 ms).
 void event_base::configure_clock() {
-  clock_id_ = CLOCK_MONOTONIC;
+  deadline_clock_ = CLOCK_MONOTONIC;
   timerclear(&clock_slack_);
 #ifdef CLOCK_MONOTONIC_COARSE
   timespec res, ts;
   if (!(config_flags_ & EVENT_BASE_FLAG_PRECISE_TIMER) &&
       clock_getres(CLOCK_MONOTONIC_COARSE, &res) == 0 && res.tv_sec == 0 &&
       clock_gettime(CLOCK_MONOTONIC_COARSE, &ts) == 0) {
-    clock_id_ = CLOCK_MONOTONIC_COARSE;
+    deadline_clock_ = CLOCK_MONOTONIC_COARSE;
     const long slack_us = 2 * ((res.tv_nsec + 999) / 1000);
     clock_slack_.tv_sec = slack_us / 1000000;
     clock_slack_.tv_usec = slack_us % 1000000;
@@ -44,7 +46,7 @@ void event_base::sync_clock_diff(const timeval* mono) {
 
 void event_base::update_time_cache() {
   timerclear(&tv_cache_);
-  if (!(config_flags_ & EVENT_BASE_FLAG_NO_CACHE_TIME)) read_clock(&tv_cache_);
+  if (!(config_flags_ & EVENT_BASE_FLAG_NO_CACHE_TIME)) read_clock(CLOCK_MONOTONIC, &tv_cache_);
 }
 
 void event_base::next_timeout(timeval* tv, timeval** tv_p) {
@@ -86,9 +88,7 @@ int event_base::add_heap_timer_locked(event* e, const timeval* tv) {
     return 0;
   }
   if (ev_closure(e) == kClosurePersist) ev_io_interval(e) = *tv;
-  timeval now_tv;
-  now(&now_tv);
-  deadline_after(now_tv, *tv, &e->ev_timeout);
+  deadline_after_now(*tv, &e->ev_timeout);
   if (flags & EVLIST_TIMEOUT)
     heap_.update(e);
   else
@@ -114,18 +114,16 @@ bool event_base::schedule_timeout_locked(event* e, const timeval* tv, bool absol
   // when there is such a loop.
   const bool may_wake = needs_notify();
   bool wake = false;
-  timeval now_tv;
-  now(&now_tv);
   timeval when;
   const bool common = is_common_timeout(tv);
   if (absolute) {
     when = *tv;
   } else if (common) {
     const timeval rel{tv->tv_sec, strip_common_timeout(tv->tv_usec)};
-    deadline_after(now_tv, rel, &when);
+    deadline_after_now(rel, &when);
     when.tv_usec |= static_cast<long>(static_cast<std::uint32_t>(tv->tv_usec) & ~kMicrosecondsMask);
   } else {
-    deadline_after(now_tv, *tv, &when);
+    deadline_after_now(*tv, &when);
   }
 
   if ((flags & EVLIST_TIMEOUT) && !common && !is_common_timeout(&e->ev_timeout)) {
@@ -147,6 +145,8 @@ bool event_base::schedule_timeout_locked(event* e, const timeval* tv, bool absol
     if (q->first == e) schedule_common_queue(q, e);
   } else if (may_wake) {
     // Earlier than whatever the loop sleeps for, or something is overdue.
+    timeval now_tv;
+    now(&now_tv);
     if (heap_.is_top(e) || heap_.top_key() < deadline_key(now_tv)) wake = true;
   }
   return wake;

@@ -26,6 +26,16 @@ ev_ssize_t copyout_locked(evbuffer* buf, const evbuffer_ptr* pos, void* out, siz
   return static_cast<ev_ssize_t>(buf->copy_out(start, out, len));
 }
 
+// evbuffer_add() on a locked buffer with callbacks to run; unlocks it.
+// Out of line to keep the unwatched path of evbuffer_add() short.
+[[gnu::noinline]] int add_watched_locked(evbuffer* buf, const void* data, size_t len) {
+  buf->incref();  // a callback might free buf
+  int rc = buf->freeze_end ? -1 : buf->add(data, len);
+  if (rc == 0) buf->invoke_callbacks();
+  buf->decref_and_unlock();
+  return rc;
+}
+
 }  // namespace
 
 extern "C" {
@@ -36,11 +46,15 @@ int evbuffer_add(struct evbuffer* buf, const void* data, size_t datlen) noexcept
     evpriv_warnx("%s: NULL data", __func__);
     return -1;
   }
-  BufferLock guard(buf);
-  if (buf->freeze_end) return -1;
-  if (buf->add(data, datlen) < 0) return -1;
-  buf->invoke_callbacks();
-  return 0;
+  buf->lock();
+  if (buf->unwatched()) {
+    // No callback can run, so no reference is needed to keep buf alive.
+    int rc = buf->freeze_end ? -1 : buf->add(data, datlen);
+    if (rc == 0) buf->n_add_for_cb = buf->n_del_for_cb = 0;
+    buf->unlock();
+    return rc;
+  }
+  return add_watched_locked(buf, data, datlen);
 }
 
 int evbuffer_prepend(struct evbuffer* buf, const void* data, size_t size) noexcept {
@@ -106,7 +120,7 @@ int evbuffer_reserve_space(struct evbuffer* buf, ev_ssize_t size, struct evbuffe
                            int n_vec) noexcept {
   EVBUF_REQUIRE(buf, -1);
   if (size < 0 || n_vec < 1 || vec == nullptr) return -1;
-  BufferLock guard(buf);
+  ev::PlainLock guard(buf);
   if (buf->freeze_end) return -1;
   // Even a zero-byte request hands out some space, as libevent does.
   size_t want = size == 0 ? 1 : static_cast<size_t>(size);
@@ -158,13 +172,29 @@ int evbuffer_remove(struct evbuffer* buf, void* data, size_t datlen) noexcept {
 
 int evbuffer_drain(struct evbuffer* buf, size_t len) noexcept {
   EVBUF_REQUIRE(buf, -1);
-  BufferLock guard(buf);
-  if (buf->freeze_start) return -1;
-  if (len > buf->total_len) len = buf->total_len;
-  buf->drain_front(len);
-  buf->note_deleted(len);
-  buf->invoke_callbacks();
-  return 0;
+  buf->lock();
+  if (buf->unwatched()) {
+    // No callback can run, so no reference is needed to keep buf alive.
+    int rc = -1;
+    if (!buf->freeze_start) {
+      buf->drain_front(len < buf->total_len ? len : buf->total_len);
+      buf->n_add_for_cb = buf->n_del_for_cb = 0;
+      rc = 0;
+    }
+    buf->unlock();
+    return rc;
+  }
+  buf->incref();  // a callback might free buf
+  int rc = -1;
+  if (!buf->freeze_start) {
+    if (len > buf->total_len) len = buf->total_len;
+    buf->drain_front(len);
+    buf->note_deleted(len);
+    buf->invoke_callbacks();
+    rc = 0;
+  }
+  buf->decref_and_unlock();
+  return rc;
 }
 
 unsigned char* evbuffer_pullup(struct evbuffer* buf, ev_ssize_t size) noexcept {
@@ -212,7 +242,7 @@ int evbuffer_peek(struct evbuffer* buf, ev_ssize_t len, struct evbuffer_ptr* sta
 size_t evbuffer_get_length(const struct evbuffer* buf) noexcept {
   EVBUF_REQUIRE(buf, 0);
   auto* mut = const_cast<evbuffer*>(buf);
-  BufferLock guard(mut);
+  ev::PlainLock guard(mut);
   return buf->total_len;
 }
 

@@ -27,7 +27,14 @@ void move_all(evbuffer* dst, evbuffer* src) {
       !src->maybe_unmapped) {
     src->copy_out(0, tail->tail(), len);
     tail->off += len;
-    src->free_all_chains();
+    Chain* only = src->first;
+    if (only != nullptr && only == src->last && only->movable() && only->refcnt == 1) {
+      // Keep src's single block as free space: its next add needs no malloc.
+      only->misalign = only->off = 0;
+      src->last_with_data = nullptr;
+    } else {
+      src->free_all_chains();
+    }
   } else {
     src->free_trailing_empty();
     dst->free_trailing_empty();

@@ -16,7 +16,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 
+#include "core/locking.hpp"
 #include "evbuffer/chain.hpp"
 #include "evbuffer/evbuffer.hpp"
 
@@ -92,11 +94,25 @@ struct evbuffer {
   BufferExt* get_ext();
 
   // ---- lifetime and locking (buffer_core.cpp) ----
-  void lock();
-  void unlock();
+  // Inline so that an unlocked buffer (the common case) pays no call.
+  void lock() {
+    if (lock_ != nullptr) evpriv_lock_acquire(lock_, 0);
+  }
+  void unlock() {
+    if (lock_ != nullptr) evpriv_lock_release(lock_, 0);
+  }
   void incref() { ++refcnt; }
   // Drops a reference and the lock; the last reference frees everything.
-  void decref_and_unlock();
+  void decref_and_unlock() {
+    if (refcnt > 1) {
+      --refcnt;
+      unlock();
+      return;
+    }
+    release_last_ref();
+  }
+  // decref_and_unlock() for the last reference.
+  void release_last_ref();
 
   // ---- chain list primitives (buffer_core.cpp) ----
   // Links a chain holding data after the last data chain, dropping empty
@@ -108,12 +124,24 @@ struct evbuffer {
   void free_trailing_empty();
   void free_all_chains();
   // Removes `len` bytes from the front (len <= total_len); no callbacks.
-  void drain_front(size_t len);
+  void drain_front(size_t len) {
+    // Common case: the first chain keeps some of its bytes.
+    if (first != nullptr && first->off > len) {
+      first->misalign += len;
+      first->off -= len;
+      total_len -= len;
+      return;
+    }
+    drain_front_chains(len);
+  }
+  // drain_front() when whole chains go away.
+  void drain_front_chains(size_t len);
   // The chain holding byte `pos` (pos < total_len) and the offset in it;
   // for pos == total_len returns nullptr.
   ev::Chain* locate(size_t pos, size_t* in_chain) const;
   // Brings every unmapped segment into memory; false on failure.
-  bool materialize_all();
+  bool materialize_all() { return !maybe_unmapped || materialize_chains(); }
+  bool materialize_chains();
   // A chain just linked in: notes whether it is still on disk.
   void note_linked(const ev::Chain* chain) {
     if (chain->unmapped()) maybe_unmapped = true;
@@ -121,7 +149,21 @@ struct evbuffer {
   bool check_invariants() const;
 
   // ---- writing (buffer_add.cpp) ----
-  int add(const void* data, size_t len);
+  int add(const void* data, size_t len) {
+    if (len == 0) return 0;
+    // Common case: the bytes fit in the free tail of the append chain.
+    ev::Chain* c = last_with_data != nullptr ? last_with_data : first;
+    if (c != nullptr && c->space() >= len && len <= SIZE_MAX / 2 - total_len) {
+      std::memcpy(c->tail(), data, len);
+      c->off += len;
+      last_with_data = c;
+      note_added(len);
+      return 0;
+    }
+    return add_slow(data, len);
+  }
+  // add() when a block must be realigned, spanned or allocated.
+  int add_slow(const void* data, size_t len);
   int prepend(const void* data, size_t len);
   // A chain whose tail offers `need` contiguous bytes, where the next
   // append goes; nullptr on allocation failure.
@@ -150,6 +192,8 @@ struct evbuffer {
   // Offset of the first match of `what` starting in [from, limit - len];
   // -1 when there is none.
   ev_ssize_t find(const unsigned char* what, size_t len, size_t from, size_t limit);
+  // Offset of the first `b` in [from, total_len); -1 when there is none.
+  ev_ssize_t find_byte(unsigned char b, size_t from);
   // Offset of the first byte in [from, total_len) that is in `set`.
   ev_ssize_t find_any(const char* set, size_t from);
   // Length of the run of bytes from `set` starting at `from`.
@@ -160,7 +204,15 @@ struct evbuffer {
 
   // ---- callbacks (callbacks.cpp) ----
   // Runs (or schedules) callbacks after a change.
-  void invoke_callbacks();
+  void invoke_callbacks() {
+    // Nobody watches: just forget the pending change counts.
+    if (callbacks == nullptr && !owner_watch) {
+      n_add_for_cb = n_del_for_cb = 0;
+      return;
+    }
+    invoke_watched_callbacks();
+  }
+  void invoke_watched_callbacks();
   void run_callbacks(bool running_deferred);
   evbuffer_cb_entry* add_callback(evbuffer_cb_func fn, evbuffer_cb obsolete, void* arg);
   int remove_callback(evbuffer_cb_entry* entry);
@@ -170,6 +222,8 @@ struct evbuffer {
   // ---- accounting helpers ----
   void note_added(size_t n) { total_len += n, n_add_for_cb += n; }
   void note_deleted(size_t n) { n_del_for_cb += n; }
+  // No callback (nor owner) can run after a change.
+  bool unwatched() const { return callbacks == nullptr && !owner_watch; }
 };
 
 namespace ev {
@@ -204,6 +258,19 @@ class BufferLock {
   ~BufferLock() { buf_->decref_and_unlock(); }
   BufferLock(const BufferLock&) = delete;
   BufferLock& operator=(const BufferLock&) = delete;
+
+ private:
+  evbuffer* buf_;
+};
+
+// The lock alone, for calls that never run callbacks (so nothing can free
+// the buffer while they hold it) and for paths that checked unwatched().
+class PlainLock {
+ public:
+  explicit PlainLock(evbuffer* buf) : buf_(buf) { buf_->lock(); }
+  ~PlainLock() { buf_->unlock(); }
+  PlainLock(const PlainLock&) = delete;
+  PlainLock& operator=(const PlainLock&) = delete;
 
  private:
   evbuffer* buf_;

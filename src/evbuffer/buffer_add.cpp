@@ -24,8 +24,7 @@ inline bool realign_fits(const Chain* c, size_t need) {
 
 }  // namespace
 
-int evbuffer::add(const void* data, size_t len) {
-  if (len == 0) return 0;
+int evbuffer::add_slow(const void* data, size_t len) {
   if (len > SIZE_MAX / 2 - total_len) return -1;
   Chain* c = append_chain(this);
   if (c != nullptr && c->space() < len && realign_fits(c, len)) ev::chain_realign(c);
@@ -123,9 +122,9 @@ bool evbuffer::expand_fast(size_t need, int max_vecs) {
     return true;
   }
   // Keep the free tail of the last data block, replace the empty blocks by
-  // one block large enough for the rest.
-  size_t keep = (last_with_data != nullptr && max_vecs > 1) ? last_with_data->space() : 0;
-  Chain* fresh = ev::chain_new_memory(need - keep);
+  // one block large enough for the whole request: sized for the rest only,
+  // a stream of partly filled reservations would reallocate every time.
+  Chain* fresh = ev::chain_new_memory(need);
   if (fresh == nullptr) return false;
   free_trailing_empty();
   append_empty_chain(fresh);

@@ -9,15 +9,9 @@
 
 using ev::Chain;
 
-void evbuffer::lock() { evpriv_lock_acquire(lock_, 0); }
-void evbuffer::unlock() { evpriv_lock_release(lock_, 0); }
-
-void evbuffer::decref_and_unlock() {
-  EV_ASSERT(refcnt > 0);
-  if (--refcnt > 0) {
-    unlock();
-    return;
-  }
+void evbuffer::release_last_ref() {
+  EV_ASSERT(refcnt == 1);
+  refcnt = 0;
   free_all_chains();
   for (evbuffer_cb_entry* e = callbacks; e != nullptr;) {
     evbuffer_cb_entry* next = e->next;
@@ -103,7 +97,7 @@ void evbuffer::free_all_chains() {
   maybe_unmapped = false;
 }
 
-void evbuffer::drain_front(size_t len) {
+void evbuffer::drain_front_chains(size_t len) {
   EV_ASSERT(len <= total_len);
   if (len == 0) return;
   if (len == total_len) {
@@ -139,8 +133,7 @@ Chain* evbuffer::locate(size_t pos, size_t* in_chain) const {
   return nullptr;
 }
 
-bool evbuffer::materialize_all() {
-  if (!maybe_unmapped) return true;
+bool evbuffer::materialize_chains() {
   for (Chain* c = first; c != nullptr; c = c->next) {
     if (!ev::chain_materialize(c)) {
       evpriv_warnx("evbuffer: cannot bring a file segment into memory");

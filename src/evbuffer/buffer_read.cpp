@@ -8,6 +8,11 @@
 using ev::Chain;
 
 size_t evbuffer::copy_out(size_t pos, void* out, size_t len) {
+  // Common case: the bytes all sit in the first block.
+  if (first != nullptr && pos < first->off && len <= first->off - pos) {
+    std::memcpy(out, first->data() + pos, len);
+    return len;
+  }
   if (pos >= total_len) return 0;
   if (len > total_len - pos) len = total_len - pos;
   size_t in = 0;

@@ -55,6 +55,21 @@ ev_ssize_t evbuffer::find(const unsigned char* what, size_t len, size_t from, si
   return -1;
 }
 
+ev_ssize_t evbuffer::find_byte(unsigned char b, size_t from) {
+  size_t in = 0;
+  size_t pos = from;
+  for (Chain* c = locate(from, &in); c != nullptr; c = c->next, in = 0) {
+    const unsigned char* p = c->data() + in;
+    const void* hit = std::memchr(p, b, c->off - in);
+    if (hit != nullptr) {
+      auto d = static_cast<size_t>(static_cast<const unsigned char*>(hit) - p);
+      return static_cast<ev_ssize_t>(pos + d);
+    }
+    pos += c->off - in;
+  }
+  return -1;
+}
+
 ev_ssize_t evbuffer::find_any(const char* set, size_t from) {
   size_t in = 0;
   Chain* c = locate(from, &in);
@@ -100,21 +115,18 @@ ev_ssize_t evbuffer::find_eol(size_t from, evbuffer_eol_style style, size_t* eol
       at = find_any("\r\n", from);
       if (at >= 0) *eol_len = span("\r\n", static_cast<size_t>(at));
       return at;
-    case EVBUFFER_EOL_CRLF:
-      // A lone CR belongs to the line; LF or CR LF ends it.
-      while ((at = find_any("\r\n", from)) >= 0) {
-        size_t p = static_cast<size_t>(at);
-        if (byte_at(p) == '\n') {
-          *eol_len = 1;
-          return at;
-        }
-        if (p + 1 < total_len && byte_at(p + 1) == '\n') {
-          *eol_len = 2;
-          return at;
-        }
-        from = p + 1;
+    case EVBUFFER_EOL_CRLF: {
+      // A lone CR belongs to the line, so the first LF ends it, together
+      // with the CR just before it (if that CR is past `from`).
+      at = find_byte('\n', from);
+      if (at < 0) return -1;
+      *eol_len = 1;
+      if (static_cast<size_t>(at) > from && byte_at(static_cast<size_t>(at) - 1) == '\r') {
+        *eol_len = 2;
+        --at;
       }
-      return -1;
+      return at;
+    }
     case EVBUFFER_EOL_CRLF_STRICT:
       at = find(reinterpret_cast<const unsigned char*>("\r\n"), 2, from, total_len);
       if (at >= 0) *eol_len = 2;
@@ -122,7 +134,7 @@ ev_ssize_t evbuffer::find_eol(size_t from, evbuffer_eol_style style, size_t* eol
     case EVBUFFER_EOL_LF:
     case EVBUFFER_EOL_NUL: {
       unsigned char b = style == EVBUFFER_EOL_LF ? '\n' : '\0';
-      at = find(&b, 1, from, total_len);
+      at = find_byte(b, from);
       if (at >= 0) *eol_len = 1;
       return at;
     }

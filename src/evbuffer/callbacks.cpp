@@ -122,11 +122,7 @@ void deferred_callback(event_callback*, void* arg) {
 
 }  // namespace
 
-void evbuffer::invoke_callbacks() {
-  if (callbacks == nullptr && !owner_watch) {
-    n_add_for_cb = n_del_for_cb = 0;
-    return;
-  }
+void evbuffer::invoke_watched_callbacks() {
   if (cb_suspended > 0) return;
   if (callbacks != nullptr && deferred_cbs() && !ext->deferred_scheduled &&
       (n_add_for_cb != 0 || n_del_for_cb != 0)) {
