@@ -9,48 +9,13 @@
 #include <cstring>
 #include <string>
 
+#include "counting_allocator.hpp"
+
 namespace {
 
-// Live bytes and blocks allocated through the memory functions.
-size_t g_live_bytes = 0;
-long g_live_blocks = 0;
-
-// Each block carries its size in a 16-byte header.
-void* counting_malloc(size_t n) {
-  auto* p = static_cast<unsigned char*>(std::malloc(n + 16));
-  if (p == nullptr) return nullptr;
-  std::memcpy(p, &n, sizeof n);
-  g_live_bytes += n;
-  ++g_live_blocks;
-  return p + 16;
-}
-
-void counting_free(void* q) {
-  if (q == nullptr) return;
-  auto* p = static_cast<unsigned char*>(q) - 16;
-  size_t n;
-  std::memcpy(&n, p, sizeof n);
-  g_live_bytes -= n;
-  --g_live_blocks;
-  std::free(p);
-}
-
-void* counting_realloc(void* q, size_t n) {
-  if (q == nullptr) return counting_malloc(n);
-  void* fresh = counting_malloc(n);
-  if (fresh == nullptr) return nullptr;
-  size_t old;
-  std::memcpy(&old, static_cast<unsigned char*>(q) - 16, sizeof old);
-  std::memcpy(fresh, q, old < n ? old : n);
-  counting_free(q);
-  return fresh;
-}
-
-// The functions must be installed before the library allocates anything.
-const bool g_installed = [] {
-  event_set_mem_functions(counting_malloc, counting_realloc, counting_free);
-  return true;
-}();
+using evtest::g_live_blocks;
+using evtest::g_live_bytes;
+const bool& g_installed = evtest::g_counting_installed;
 
 TEST(BufferMemory, EmptyBufferIsOneSmallBlock) {
   ASSERT_TRUE(g_installed);
@@ -122,7 +87,7 @@ TEST(BufferMemory, ReadlnResultComesFromTheMemoryFunctions) {
   char* line = evbuffer_readln(buf, nullptr, EVBUFFER_EOL_LF);
   ASSERT_NE(line, nullptr);
   EXPECT_GE(g_live_blocks, blocks);  // the string is counted (the block may be freed)
-  counting_free(line);
+  evtest::counting_free(line);
   evbuffer_free(buf);
 }
 

@@ -17,51 +17,15 @@
 
 #include "bufferevent_test_util.hpp"
 
+#include "counting_allocator.hpp"
+
 namespace {
 
 constexpr size_t kIdleSocketTarget = 600;
 
-// Live bytes and blocks allocated through the memory functions; atomic as
-// the thread-safe test allocates from two threads.
-std::atomic<size_t> g_live_bytes{0};
-std::atomic<long> g_live_blocks{0};
-
-// Each block carries its requested size in a 16-byte header.
-void* counting_malloc(size_t n) {
-  auto* p = static_cast<unsigned char*>(std::malloc(n + 16));
-  if (p == nullptr) return nullptr;
-  std::memcpy(p, &n, sizeof n);
-  g_live_bytes += n;
-  ++g_live_blocks;
-  return p + 16;
-}
-
-void counting_free(void* q) {
-  if (q == nullptr) return;
-  auto* p = static_cast<unsigned char*>(q) - 16;
-  size_t n;
-  std::memcpy(&n, p, sizeof n);
-  g_live_bytes -= n;
-  --g_live_blocks;
-  std::free(p);
-}
-
-void* counting_realloc(void* q, size_t n) {
-  if (q == nullptr) return counting_malloc(n);
-  void* fresh = counting_malloc(n);
-  if (fresh == nullptr) return nullptr;
-  size_t old;
-  std::memcpy(&old, static_cast<unsigned char*>(q) - 16, sizeof old);
-  std::memcpy(fresh, q, old < n ? old : n);
-  counting_free(q);
-  return fresh;
-}
-
-// Installed before the library allocates anything.
-const bool g_installed = [] {
-  event_set_mem_functions(counting_malloc, counting_realloc, counting_free);
-  return true;
-}();
+using evtest::g_live_blocks;
+using evtest::g_live_bytes;
+const bool& g_installed = evtest::g_counting_installed;
 
 class BevMemory : public ::testing::Test {
  protected:
