@@ -1120,6 +1120,16 @@ static void random_callback_sequence(unsigned long seed)
 int main(void)
 {
 	diff_report_loaded_libevent();
+	/* The scenarios below print what they see; the runner compares that.
+	 * A library that cannot even make a buffer fails here, loudly. */
+	{
+		struct evbuffer *probe = evbuffer_new();
+		if (probe == NULL) {
+			fprintf(stderr, "FAIL: evbuffer_new\n");
+			exit(1);
+		}
+		evbuffer_free(probe);
+	}
 	test_add_remove();
 	test_copyout_from_and_ptr();
 	test_pullup();

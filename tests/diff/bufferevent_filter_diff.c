@@ -232,6 +232,10 @@ int main(void)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	diff_report_loaded_libevent();
 	base = event_base_new();
+	if (base == NULL) {
+		fprintf(stderr, "FAIL: event_base_new\n");
+		exit(1);
+	}
 	test_filter(0, "plain");
 	test_filter(BEV_OPT_DEFER_CALLBACKS, "deferred");
 	test_watermark();

@@ -281,6 +281,10 @@ int main(void)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	diff_report_loaded_libevent();
 	base = event_base_new();
+	if (base == NULL) {
+		fprintf(stderr, "FAIL: event_base_new\n");
+		exit(1);
+	}
 	/* Pairs defer their callbacks whether asked to or not; both option
 	 * sets are run anyway. */
 	test_basic(0, "no options");

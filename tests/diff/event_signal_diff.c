@@ -190,6 +190,10 @@ int main(void)
 		struct event_config *cfg = event_config_new();
 		const char **all = event_get_supported_methods();
 		int i;
+		if (cfg == NULL || all == NULL) {
+			fprintf(stderr, "FAIL: event_config_new/event_get_supported_methods\n");
+			exit(1);
+		}
 		for (i = 0; all[i]; ++i)
 			if (strcmp(all[i], methods[m]) != 0)
 				event_config_avoid_method(cfg, all[i]);
