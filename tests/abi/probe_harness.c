@@ -1,6 +1,7 @@
 /* Definitions behind probe_harness.h (a separate translation unit: it must
  * not see the libevent headers, whose declarations it stands in for). */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "probe_runtime.h"
 
@@ -29,6 +30,12 @@ static int accessor(const char *name, struct probe_msg *m, long a, long b)
 {
     char text[128];
     const char *who = m == &probe_the_msg ? "msg" : "other";
+    /* An accessor macro that reached us without a message expanded wrongly:
+     * stop the probe rather than print a plausible line. */
+    if (m == NULL) {
+        fprintf(stderr, "probe: %s accessor called with a NULL message\n", name);
+        abort();
+    }
     if (probe_arity >= 2)
         snprintf(text, sizeof text, "%s(%s, %ld, %ld)", name, who, a, b);
     else if (probe_arity == 1)

@@ -351,6 +351,10 @@ static void run_all(const char *method)
 	const char **all = event_get_supported_methods();
 	struct event_base *base;
 	int i;
+	if (cfg == NULL || all == NULL) {
+		fprintf(stderr, "FAIL: event_config_new/event_get_supported_methods\n");
+		exit(1);
+	}
 	for (i = 0; all[i]; ++i)
 		if (strcmp(all[i], method) != 0)
 			event_config_avoid_method(cfg, all[i]);
