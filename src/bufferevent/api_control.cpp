@@ -12,6 +12,31 @@ extern "C" {
 using ev::BevHold;
 using ev::core_of;
 
+namespace {
+
+// The per-direction cap lives in the lazily allocated BevExtra; the default
+// needs no allocation.  0 or an out-of-range size restores the default.
+int set_max_single(bufferevent* bev, size_t ev::BevExtra::*field, size_t size) {
+  if (size == 0 || size > static_cast<size_t>(EV_SSIZE_MAX)) size = ev::kDefaultMaxSingleIo;
+  ev::BevHold hold(bev);
+  ev::BevCore* c = core_of(bev);
+  if (c->extra == nullptr && size == ev::kDefaultMaxSingleIo) return 0;
+  ev::BevExtra* x = ev::bev_extra(c);
+  if (x == nullptr) return -1;
+  x->*field = size;
+  return 0;
+}
+
+ev_ssize_t get_max_single(bufferevent* bev, size_t ev::BevExtra::*field) {
+  ev::bev_lock(bev);
+  const ev::BevExtra* x = core_of(bev)->extra;
+  auto r = static_cast<ev_ssize_t>(x != nullptr ? x->*field : ev::kDefaultMaxSingleIo);
+  ev::bev_unlock(bev);
+  return r;
+}
+
+}  // namespace
+
 extern "C" {
 
 int bufferevent_set_timeouts(struct bufferevent* bufev, const struct timeval* timeout_read,
@@ -135,44 +160,22 @@ void bufferevent_trigger_event(struct bufferevent* bufev, short what, int option
 
 int bufferevent_set_max_single_read(struct bufferevent* bev, size_t size) {
   BEV_CHECK(bev, -1);
-  if (size == 0 || size > static_cast<size_t>(EV_SSIZE_MAX)) size = ev::kDefaultMaxSingleIo;
-  ev::BevHold hold(bev);
-  ev::BevCore* c = core_of(bev);
-  if (c->extra == nullptr && size == ev::kDefaultMaxSingleIo) return 0;
-  ev::BevExtra* x = ev::bev_extra(c);
-  if (x == nullptr) return -1;
-  x->max_single_read = size;
-  return 0;
+  return set_max_single(bev, &ev::BevExtra::max_single_read, size);
 }
 
 int bufferevent_set_max_single_write(struct bufferevent* bev, size_t size) {
   BEV_CHECK(bev, -1);
-  if (size == 0 || size > static_cast<size_t>(EV_SSIZE_MAX)) size = ev::kDefaultMaxSingleIo;
-  ev::BevHold hold(bev);
-  ev::BevCore* c = core_of(bev);
-  if (c->extra == nullptr && size == ev::kDefaultMaxSingleIo) return 0;
-  ev::BevExtra* x = ev::bev_extra(c);
-  if (x == nullptr) return -1;
-  x->max_single_write = size;
-  return 0;
+  return set_max_single(bev, &ev::BevExtra::max_single_write, size);
 }
 
 ev_ssize_t bufferevent_get_max_single_read(struct bufferevent* bev) {
   BEV_CHECK(bev, -1);
-  ev::bev_lock(bev);
-  const ev::BevExtra* x = core_of(bev)->extra;
-  auto r = static_cast<ev_ssize_t>(x != nullptr ? x->max_single_read : ev::kDefaultMaxSingleIo);
-  ev::bev_unlock(bev);
-  return r;
+  return get_max_single(bev, &ev::BevExtra::max_single_read);
 }
 
 ev_ssize_t bufferevent_get_max_single_write(struct bufferevent* bev) {
   BEV_CHECK(bev, -1);
-  ev::bev_lock(bev);
-  const ev::BevExtra* x = core_of(bev)->extra;
-  auto r = static_cast<ev_ssize_t>(x != nullptr ? x->max_single_write : ev::kDefaultMaxSingleIo);
-  ev::bev_unlock(bev);
-  return r;
+  return get_max_single(bev, &ev::BevExtra::max_single_write);
 }
 
 ev_ssize_t bufferevent_get_max_to_read(struct bufferevent* bev) {
