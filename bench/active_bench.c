@@ -78,45 +78,35 @@ static void teardown(void) {
 }
 
 int main(int argc, char** argv) {
-  long rounds = 5, warmup = 1;
-  const char* mode = "batch";
+  struct bench_args args = {"batch", 5, 1, 0};
   bench.nevents = 1000;
   bench.ncallbacks = 1000000;
-  int opt, skip_teardown = 0;
-  while ((opt = getopt(argc, argv, "m:k:t:r:u:x")) != -1) {
+  int opt;
+  while ((opt = getopt(argc, argv, BENCH_SHARED_OPTIONS "k:t:")) != -1) {
+    if (bench_shared_option(&args, opt, optarg)) continue;
     switch (opt) {
-      case 'm':
-        mode = optarg;
-        break;
       case 'k':
         bench.nevents = (int)bench_parse_count("-k", optarg);
         break;
       case 't':
         bench.ncallbacks = bench_parse_count("-t", optarg);
         break;
-      case 'r':
-        rounds = bench_parse_count("-r", optarg);
-        break;
-      case 'u':
-        warmup = bench_parse_count("-u", optarg);
-        break;
-      case 'x':
-        skip_teardown = 1;
-        break;
       default:
         bench_die("usage: active_bench [-m batch|chain] [-k events] [-t n] [-r n] [-u n] [-x]");
     }
   }
-  bench.chain = strcmp(mode, "chain") == 0;
-  if (!bench.chain && strcmp(mode, "batch") != 0) bench_die("-m must be batch or chain");
+  bench.chain = strcmp(args.mode, "chain") == 0;
+  if (!bench.chain && strcmp(args.mode, "batch") != 0) bench_die("-m must be batch or chain");
   if (bench.nevents < 1 || bench.ncallbacks < 1) bench_die("-k and -t must be at least 1");
 
   bench_check_loaded_library();
   setup();
   if (bench.chain)
-    bench_run_rounds("active_chain", bench_timed_active_chain, warmup, rounds, bench.ncallbacks);
+    bench_run_rounds("active_chain", bench_timed_active_chain, args.warmup, args.rounds,
+                     bench.ncallbacks);
   else
-    bench_run_rounds("active_batch", bench_timed_active_batch, warmup, rounds, bench.ncallbacks);
-  if (!skip_teardown) teardown();
+    bench_run_rounds("active_batch", bench_timed_active_batch, args.warmup, args.rounds,
+                     bench.ncallbacks);
+  if (!args.skip_teardown) teardown();
   return 0;
 }

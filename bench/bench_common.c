@@ -131,3 +131,22 @@ long bench_parse_count(const char* option, const char* text) {
   }
   return value;
 }
+
+int bench_shared_option(struct bench_args* args, int opt, const char* value) {
+  switch (opt) {
+    case 'm':
+      args->mode = value;
+      return 1;
+    case 'r':
+      args->rounds = bench_parse_count("-r", value);
+      return 1;
+    case 'u':
+      args->warmup = bench_parse_count("-u", value);
+      return 1;
+    case 'x':
+      args->skip_teardown = 1;
+      return 1;
+    default:
+      return 0;
+  }
+}

@@ -56,6 +56,20 @@ void bench_run_rounds(const char* name, void (*round)(void), long warmup, long r
  * server's control socket), reported in the result line. */
 extern long bench_harness_reads, bench_harness_writes;
 
+/* The options every program takes (BENCH_SHARED_OPTIONS, for getopt):
+ * -m MODE, -r ROUNDS, -u WARMUP rounds, -x (exit without freeing, so that
+ * strace sees fewer calls).  Programs set their defaults before parsing. */
+#define BENCH_SHARED_OPTIONS "m:r:u:x"
+struct bench_args {
+  const char* mode;
+  long rounds, warmup;
+  int skip_teardown;
+};
+
+/* Applies getopt's `opt` when it is one of the shared options and returns
+ * 1; returns 0 for any other letter. */
+int bench_shared_option(struct bench_args* args, int opt, const char* value);
+
 /* Parses a non-negative integer option value; exits on garbage. */
 long bench_parse_count(const char* option, const char* text);
 

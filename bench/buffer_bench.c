@@ -302,30 +302,18 @@ static const struct mode kModes[] = {
 };
 
 int main(int argc, char** argv) {
-  long rounds = 5, warmup = 1;
-  const char* mode_name = "small";
+  struct bench_args args = {"small", 5, 1, 0};
   bench.nops = -1;
   bench.msg_size = 1024;
-  int opt, skip_teardown = 0;
-  while ((opt = getopt(argc, argv, "m:n:s:r:u:x")) != -1) {
+  int opt;
+  while ((opt = getopt(argc, argv, BENCH_SHARED_OPTIONS "n:s:")) != -1) {
+    if (bench_shared_option(&args, opt, optarg)) continue;
     switch (opt) {
-      case 'm':
-        mode_name = optarg;
-        break;
       case 'n':
         bench.nops = bench_parse_count("-n", optarg);
         break;
       case 's':
         bench.msg_size = bench_parse_count("-s", optarg);
-        break;
-      case 'r':
-        rounds = bench_parse_count("-r", optarg);
-        break;
-      case 'u':
-        warmup = bench_parse_count("-u", optarg);
-        break;
-      case 'x':
-        skip_teardown = 1;
         break;
       default:
         bench_die("usage: buffer_bench -m MODE [-n ops] [-s bytes] [-r n] [-u n] [-x]");
@@ -333,7 +321,7 @@ int main(int argc, char** argv) {
   }
   const struct mode* mode = NULL;
   for (size_t i = 0; i < sizeof kModes / sizeof kModes[0]; i++)
-    if (strcmp(kModes[i].name, mode_name) == 0) mode = &kModes[i];
+    if (strcmp(kModes[i].name, args.mode) == 0) mode = &kModes[i];
   if (!mode)
     bench_die(
         "-m must be small, large, move, readln, search, pullup, reserve, sockio, addfile or mem");
@@ -352,9 +340,9 @@ int main(int argc, char** argv) {
       snprintf(name, sizeof name, "buf_sockio_%ld", bench.msg_size);
     else
       snprintf(name, sizeof name, "buf_%s", mode->name);
-    bench_run_rounds(name, mode->round, warmup, rounds, bench.nops * mode->events_per_op);
+    bench_run_rounds(name, mode->round, args.warmup, args.rounds, bench.nops * mode->events_per_op);
   }
-  if (!skip_teardown) {
+  if (!args.skip_teardown) {
     evbuffer_free(bench.a);
     evbuffer_free(bench.b);
     free(bench.data);

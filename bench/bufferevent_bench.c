@@ -234,19 +234,16 @@ static void teardown(void) {
 }
 
 int main(int argc, char** argv) {
-  long rounds = 5, warmup = 1;
-  const char* mode = "pair";
+  struct bench_args args = {"pair", 5, 1, 0};
   bench.nmessages = -1;
   bench.nconns = -1;
   bench.msg_size = 1024;
-  int opt, skip_teardown = 0;
-  while ((opt = getopt(argc, argv, "m:n:c:s:r:u:xC:")) != -1) {
+  int opt;
+  while ((opt = getopt(argc, argv, BENCH_SHARED_OPTIONS "n:c:s:C:")) != -1) {
+    if (bench_shared_option(&args, opt, optarg)) continue;
     switch (opt) {
       case 'C':
         return bench_run_load_generator(optarg);
-      case 'm':
-        mode = optarg;
-        break;
       case 'n':
         bench.nmessages = bench_parse_count("-n", optarg);
         break;
@@ -256,21 +253,13 @@ int main(int argc, char** argv) {
       case 's':
         bench.msg_size = bench_parse_count("-s", optarg);
         break;
-      case 'r':
-        rounds = bench_parse_count("-r", optarg);
-        break;
-      case 'u':
-        warmup = bench_parse_count("-u", optarg);
-        break;
-      case 'x':
-        skip_teardown = 1;
-        break;
       default:
         bench_die(
             "usage: bufferevent_bench -m pair|filter|echo|mem [-n messages] [-c conns] "
             "[-s bytes] [-r n] [-u n] [-x]");
     }
   }
+  const char* mode = args.mode;
   int is_echo = strcmp(mode, "echo") == 0, is_mem = strcmp(mode, "mem") == 0;
   int is_filter = strcmp(mode, "filter") == 0;
   if (!is_echo && !is_mem && !is_filter && strcmp(mode, "pair") != 0)
@@ -294,22 +283,22 @@ int main(int argc, char** argv) {
   bench.base = bench_new_base();
   if (is_mem) {
     measure_memory();
-    if (!skip_teardown) event_base_free(bench.base);
+    if (!args.skip_teardown) event_base_free(bench.base);
     return 0;
   }
   char name[64];
   if (is_echo) {
     setup_echo();
     snprintf(name, sizeof name, "bev_echo_c%ld", bench.nconns);
-    bench_run_rounds(name, bench_timed_bev_echo, warmup, rounds, bench.nmessages);
+    bench_run_rounds(name, bench_timed_bev_echo, args.warmup, args.rounds, bench.nmessages);
     bench_stop_load_generator(bench.control, bench.generator);
   } else {
     setup_ping_pong(is_filter);
     bench_run_rounds(is_filter ? "bev_filter" : "bev_pair",
-                     is_filter ? bench_timed_bev_filter : bench_timed_bev_pair, warmup, rounds,
-                     bench.nmessages);
+                     is_filter ? bench_timed_bev_filter : bench_timed_bev_pair, args.warmup,
+                     args.rounds, bench.nmessages);
   }
-  if (!skip_teardown) teardown();
+  if (!args.skip_teardown) teardown();
   free(bench.message);
   return 0;
 }

@@ -96,13 +96,14 @@ static void teardown(void) {
 }
 
 int main(int argc, char** argv) {
-  long rounds = 20, warmup = 1;
+  struct bench_args args = {"", 20, 1, 0};
   bench.npipes = 100;
   bench.nactive = 100;
   bench.nwrites = 1000;
   bench.persistent = 1;
-  int opt, skip_teardown = 0;
-  while ((opt = getopt(argc, argv, "n:a:w:r:u:ox")) != -1) {
+  int opt;
+  while ((opt = getopt(argc, argv, "n:a:w:or:u:x")) != -1) {
+    if (bench_shared_option(&args, opt, optarg)) continue;
     switch (opt) {
       case 'n':
         bench.npipes = (int)bench_parse_count("-n", optarg);
@@ -113,17 +114,8 @@ int main(int argc, char** argv) {
       case 'w':
         bench.nwrites = (int)bench_parse_count("-w", optarg);
         break;
-      case 'r':
-        rounds = bench_parse_count("-r", optarg);
-        break;
-      case 'u':
-        warmup = bench_parse_count("-u", optarg);
-        break;
       case 'o':
         bench.persistent = 0;
-        break;
-      case 'x':
-        skip_teardown = 1;
         break;
       default:
         bench_die("usage: pipe_bench [-n pipes] [-a active] [-w writes] [-r n] [-u n] [-o] [-x]");
@@ -139,7 +131,7 @@ int main(int argc, char** argv) {
   char name[64];
   snprintf(name, sizeof name, "pipe_%s_n%d", bench.persistent ? "persist" : "oneshot",
            bench.npipes);
-  bench_run_rounds(name, bench_timed_pipe_round, warmup, rounds, bench.nwrites);
-  if (!skip_teardown) teardown();
+  bench_run_rounds(name, bench_timed_pipe_round, args.warmup, args.rounds, bench.nwrites);
+  if (!args.skip_teardown) teardown();
   return 0;
 }

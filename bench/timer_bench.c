@@ -107,42 +107,32 @@ static void teardown(void) {
 }
 
 int main(int argc, char** argv) {
-  long rounds = 5, warmup = 1;
-  const char* mode = "churn";
+  struct bench_args args = {"churn", 5, 1, 0};
   bench.ntimers = -1;
-  int opt, skip_teardown = 0;
-  while ((opt = getopt(argc, argv, "m:n:r:u:x")) != -1) {
+  int opt;
+  while ((opt = getopt(argc, argv, BENCH_SHARED_OPTIONS "n:")) != -1) {
+    if (bench_shared_option(&args, opt, optarg)) continue;
     switch (opt) {
-      case 'm':
-        mode = optarg;
-        break;
       case 'n':
         bench.ntimers = (int)bench_parse_count("-n", optarg);
-        break;
-      case 'r':
-        rounds = bench_parse_count("-r", optarg);
-        break;
-      case 'u':
-        warmup = bench_parse_count("-u", optarg);
-        break;
-      case 'x':
-        skip_teardown = 1;
         break;
       default:
         bench_die("usage: timer_bench [-m churn|common] [-n timers] [-r n] [-u n] [-x]");
     }
   }
-  int common = strcmp(mode, "common") == 0;
-  if (!common && strcmp(mode, "churn") != 0) bench_die("-m must be churn or common");
+  int common = strcmp(args.mode, "common") == 0;
+  if (!common && strcmp(args.mode, "churn") != 0) bench_die("-m must be churn or common");
   if (bench.ntimers < 0) bench.ntimers = common ? 1000000 : 100000;
   if (bench.ntimers < 1) bench_die("-n must be at least 1");
 
   bench_check_loaded_library();
   setup(common);
   if (common)
-    bench_run_rounds("common_timeout", bench_timed_common_timeouts, warmup, rounds, bench.ntimers);
+    bench_run_rounds("common_timeout", bench_timed_common_timeouts, args.warmup, args.rounds,
+                     bench.ntimers);
   else
-    bench_run_rounds("timer_churn", bench_timed_timer_churn, warmup, rounds, 3LL * bench.ntimers);
-  if (!skip_teardown) teardown();
+    bench_run_rounds("timer_churn", bench_timed_timer_churn, args.warmup, args.rounds,
+                     3LL * bench.ntimers);
+  if (!args.skip_teardown) teardown();
   return 0;
 }

@@ -90,7 +90,7 @@ void bev_run_eventcb(bufferevent* bev, short what, int options) {
   const int err = errno;  // allocating the deferred state may change it
   if (deferring(c, options) && bev_schedule_deferred(c)) {
     c->pending_events = static_cast<uint8_t>(c->pending_events | what);
-    if (what & BEV_EVENT_ERROR) c->pending_errno = err;
+    if (what & BEV_EVENT_ERROR) c->extra->pending_errno = err;
   } else {
     errno = err;
     bev->errorcb(bev, what, bev->cbarg);  // (out of memory: no deferral)
@@ -125,9 +125,9 @@ void deferred_run_impl(BevCore* c) {
   }
   if (c->pending_events != 0) {
     short what = c->pending_events;
-    int err = c->pending_errno;
+    int err = c->extra->pending_errno;
     c->pending_events = 0;
-    c->pending_errno = 0;
+    c->extra->pending_errno = 0;
     if (bev->errorcb != nullptr) {
       errno = err;
       call_user(c, [&] { bev->errorcb(bev, what, bev->cbarg); });

@@ -32,6 +32,8 @@ BevCore* owner_of(evbuffer* buf, uint8_t tag) {
 }
 
 bool enable_locking(BevCore* c, void* shared_lock) {
+  BevExtra* x = bev_extra(c);
+  if (x == nullptr) return false;
   void* lock = shared_lock;
   if (lock == nullptr) {
     lock = evpriv_lock_new(EVTHREAD_LOCKTYPE_RECURSIVE);
@@ -41,7 +43,7 @@ bool enable_locking(BevCore* c, void* shared_lock) {
     }
     c->own_lock = true;
   }
-  c->lock = lock;
+  x->lock = lock;
   evbuffer_enable_locking(c->pub.input, lock);
   evbuffer_enable_locking(c->pub.output, lock);
   return true;
@@ -51,7 +53,10 @@ bool enable_locking(BevCore* c, void* shared_lock) {
 // which a buffer outliving the bufferevent still takes).
 void release_block(BevCore* c) {
   if (c->block_refs.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
-  if (c->own_lock) evpriv_lock_free(c->lock, EVTHREAD_LOCKTYPE_RECURSIVE);
+  if (c->extra != nullptr) {
+    if (c->own_lock) evpriv_lock_free(c->extra->lock, EVTHREAD_LOCKTYPE_RECURSIVE);
+    destroy(c->extra);
+  }
   // Subtypes hold only trivially destructible members beyond what
   // destruct() released.
   mm_free(c);
@@ -64,11 +69,8 @@ void finish_teardown(BevCore* c, bool read_finalized) {
   if (!read_finalized) event_del(&bev->ev_read);
   event_del(&bev->ev_write);
   bev_rate_teardown(c);
-  if (c->extra != nullptr) {
-    evpriv_callback_cancel(bev->ev_base, &c->extra->deferred);
-    destroy(c->extra);
-    c->extra = nullptr;
-  }
+  // The extra state itself stays with the block: it holds the lock.
+  if (c->extra != nullptr) evpriv_callback_cancel(bev->ev_base, &c->extra->deferred);
   // The buffers may outlive us (a view in another buffer holds them): they
   // stop reporting here, and the block stays until they are gone.
   buffer_set_owner_watch(bev->input, false);
@@ -144,8 +146,6 @@ bool bev_init_common(BevCore* c, event_base* base, const bufferevent_ops* ops, i
 
 void bev_abort_init(BevCore* c) {
   // Nothing but our own code has seen it: no events, no references.
-  destroy(c->extra);
-  c->extra = nullptr;
   evbuffer_free(c->pub.input);
   evbuffer_free(c->pub.output);
   release_block(c);
@@ -171,12 +171,12 @@ BevExtra* bev_extra(BevCore* c) {
 }
 
 void bev_lock(bufferevent* bev) {
-  void* lock = core_of(bev)->lock;
+  void* lock = bev_lock_of(core_of(bev));
   if (lock != nullptr) evpriv_lock_acquire(lock, 0);
 }
 
 void bev_unlock(bufferevent* bev) {
-  void* lock = core_of(bev)->lock;
+  void* lock = bev_lock_of(core_of(bev));
   if (lock != nullptr) evpriv_lock_release(lock, 0);
 }
 
@@ -197,7 +197,7 @@ bool bev_decref_and_unlock(bufferevent* bev) {
   c->dying = true;
   if (bev->be_ops->unlink != nullptr) bev->be_ops->unlink(bev);
   bev_unlock(bev);
-  if (c->lock != nullptr) {
+  if (bev_lock_of(c) != nullptr) {
     // Another thread may be about to run one of our handlers, and the fd
     // must not be closed under the loop: finish from the loop thread (or
     // from event_base_free), after whatever handler is running.

@@ -85,14 +85,18 @@ struct BevExtra {
   size_t max_single_write = kDefaultMaxSingleIo;
   BevRate* rate = nullptr;  // rate limiting, when used
   int dns_error = 0;        // socket: last bufferevent_socket_connect_hostname
+  int pending_errno = 0;    // errno of a deferred BEV_EVENT_ERROR
+  // BEV_OPT_THREADSAFE: the recursive lock shared with both evbuffers.  It
+  // lives here (created with the bufferevent) to keep idle unlocked
+  // bufferevents small, and goes with the block (release_block()).
+  void* lock = nullptr;
 };
 
 // Private state; the public struct comes first so that a bufferevent*
 // handed to users converts back with a cast.
 struct BevCore {
   bufferevent pub{};
-  void* lock = nullptr;       // recursive lock shared with both evbuffers
-  BevExtra* extra = nullptr;  // see bev_extra()
+  BevExtra* extra = nullptr;  // see bev_extra(); also holds the lock
   int refcnt = 1;
   uint8_t options = 0;          // BEV_OPT_* given at creation
   uint8_t read_suspended = 0;   // BevSuspend bits
@@ -107,7 +111,6 @@ struct BevCore {
   bool dying : 1 = false;       // refcnt reached zero, teardown in progress
   bool connecting : 1 = false;  // socket: non-blocking connect outstanding
   bool connection_refused : 1 = false;
-  int pending_errno = 0;  // errno of a deferred BEV_EVENT_ERROR
   EmbeddedBuffer input_storage;
   EmbeddedBuffer output_storage;
 };
@@ -131,6 +134,9 @@ void bev_input_changed(bufferevent* bev);
 // The extra state, created on first use (lock held); nullptr when out of
 // memory.
 BevExtra* bev_extra(BevCore* c);
+inline void* bev_lock_of(const BevCore* c) {
+  return c->extra != nullptr ? c->extra->lock : nullptr;
+}
 inline BevRate* bev_rate(const BevCore* c) {
   return c->extra != nullptr ? c->extra->rate : nullptr;
 }

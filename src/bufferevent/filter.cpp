@@ -244,7 +244,8 @@ extern "C" struct bufferevent* bufferevent_filter_new(struct bufferevent* underl
   // A thread-safe filter shares its underlying bufferevent's lock when it
   // has one: callbacks flow both ways, and one lock cannot be taken in
   // the wrong order.
-  void* shared = (options & BEV_OPT_THREADSAFE) ? ev::core_of(underlying)->lock : nullptr;
+  void* shared =
+      (options & BEV_OPT_THREADSAFE) ? ev::bev_lock_of(ev::core_of(underlying)) : nullptr;
   if (!ev::bev_init_common(f, underlying->ev_base, &ev::kFilterOps, options, shared))
     return nullptr;
   bufferevent* bev = &f->pub;

@@ -162,19 +162,19 @@ int bufferevent_pair_new(struct event_base* base, int options, struct buffereven
   options |= BEV_OPT_DEFER_CALLBACKS;
   ev::PairBev* a = ev::new_end(base, options, nullptr);
   if (a == nullptr) return -1;
-  ev::PairBev* b = ev::new_end(base, options, a->lock);
+  ev::PairBev* b = ev::new_end(base, options, ev::bev_lock_of(a));
   if (b == nullptr) {
     bufferevent_free(&a->pub);
     return -1;
   }
-  if (a->lock != nullptr) {
+  if (ev::bev_lock_of(a) != nullptr) {
     auto* shared = ev::make<ev::PairLock>();
     if (shared == nullptr) {
       bufferevent_free(&b->pub);
       bufferevent_free(&a->pub);
       return -1;
     }
-    shared->lock = a->lock;
+    shared->lock = ev::bev_lock_of(a);
     a->own_lock = false;  // freed through `shared` by the last end
     a->shared = b->shared = shared;
   }

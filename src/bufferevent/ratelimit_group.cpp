@@ -50,7 +50,7 @@ class GroupLock {
 };
 
 bool try_lock_member(BevRate* r) {
-  void* lock = r->owner->lock;
+  void* lock = bev_lock_of(r->owner);
   return lock == nullptr || evpriv_lock_acquire(lock, EVTHREAD_TRY) == 0;
 }
 
