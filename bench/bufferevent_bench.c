@@ -18,15 +18,19 @@
  *           sends N/c messages, the next one once the previous echo is
  *           complete; it reports the end of the round over the control
  *           socket.  CPU time is the server's alone.  [c * (N/c) messages]
+ *   floor   the echo server's work with plain epoll, read(2) and write(2),
+ *           no libevent (raw_echo.c), under the same load generator: the
+ *           CPU the kernel alone charges per message, a floor for both
+ *           libraries  [c * (N/c) messages]
  *   mem     no rounds: -c idle socket bufferevents (socketpairs, created
  *           with BEV_OPT_CLOSE_ON_FREE and EV_READ enabled) under counting
  *           event_set_mem_functions; prints the heap bytes per bufferevent
  *           as a "metric" line
  *
- * Usage: bufferevent_bench -m pair|filter|echo|mem [-n messages] [-c conns]
+ * Usage: bufferevent_bench -m pair|filter|echo|floor|mem [-n messages] [-c conns]
  *                          [-s bytes] [-r rounds] [-u warmup] [-x]
  * Prints the result line of bench_run_rounds, named bev_pair, bev_filter or
- * bev_echo_c<conns>. */
+ * bev_echo_c<conns> (floor: raw_echo_c<conns>). */
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -42,6 +46,7 @@
 #include "bench_common.h"
 #include "bench_heap.h"
 #include "load_generator.h"
+#include "raw_echo.h"
 
 /* A run that never ends is a library bug: fail it long before compare's
  * own timeout would. */
@@ -137,12 +142,21 @@ static void on_control(evutil_socket_t fd, short what, void* arg) {
   event_base_loopbreak(bench.base);
 }
 
-BENCH_TIMED void bench_timed_bev_echo(void) {
-  bench.round_done = 0;
+static void start_generator_round(void) {
   if (write(bench.control, "g", 1) != 1) bench_die("cannot start the load generator");
   bench_harness_writes++;
+}
+
+BENCH_TIMED void bench_timed_bev_echo(void) {
+  bench.round_done = 0;
+  start_generator_round();
   if (event_base_dispatch(bench.base) < 0) bench_die("event_base_dispatch failed");
   if (!bench.round_done) bench_die("the loop ended before the load generator finished");
+}
+
+BENCH_TIMED void bench_timed_raw_echo(void) {
+  start_generator_round();
+  raw_echo_round();
 }
 
 static void setup_ping_pong(int filtered) {
@@ -164,7 +178,8 @@ static void setup_ping_pong(int filtered) {
     bench_die("bufferevent_enable failed");
 }
 
-static void setup_echo(void) {
+/* The echo server: socket bufferevents, or plain descriptors for the floor. */
+static void setup_echo(int raw) {
   bench_raise_fd_limit(2 * bench.nconns + 64);
   int listener = bench_listen_loopback();
   int control[2];
@@ -176,15 +191,23 @@ static void setup_echo(void) {
   close(control[1]);
   bench.control = control[0];
   bench.conns = calloc((size_t)bench.nconns, sizeof *bench.conns);
-  if (!bench.conns) bench_die("out of memory");
+  int* fds = calloc((size_t)bench.nconns, sizeof *fds);
+  if (!bench.conns || !fds) bench_die("out of memory");
   for (long i = 0; i < bench.nconns; i++) {
-    int fd = bench_accept_connection(listener);
+    int fd = fds[i] = bench_accept_connection(listener);
+    if (raw) continue;
     bench.conns[i] = bufferevent_socket_new(bench.base, fd, BEV_OPT_CLOSE_ON_FREE);
     if (!bench.conns[i]) bench_die("bufferevent_socket_new failed");
     bufferevent_setcb(bench.conns[i], on_echo_read, NULL, on_unexpected_event, NULL);
     if (bufferevent_enable(bench.conns[i], EV_READ) != 0) bench_die("bufferevent_enable failed");
   }
   close(listener);
+  if (raw) {
+    raw_echo_setup(fds, bench.nconns, bench.control);
+    free(fds); /* the descriptors stay open until the process exits */
+    return;
+  }
+  free(fds);
   bench.control_event =
       event_new(bench.base, bench.control, EV_READ | EV_PERSIST, on_control, NULL);
   if (!bench.control_event || event_add(bench.control_event, NULL) != 0)
@@ -223,8 +246,9 @@ static void measure_memory(void) {
 
 static void teardown(void) {
   if (bench.conns) {
-    for (long i = 0; i < bench.nconns; i++) bufferevent_free(bench.conns[i]);
-    event_free(bench.control_event);
+    for (long i = 0; i < bench.nconns; i++)
+      if (bench.conns[i]) bufferevent_free(bench.conns[i]);
+    if (bench.control_event) event_free(bench.control_event);
     free(bench.conns);
   } else if (bench.sender) {
     bufferevent_free(bench.sender);
@@ -255,15 +279,16 @@ int main(int argc, char** argv) {
         break;
       default:
         bench_die(
-            "usage: bufferevent_bench -m pair|filter|echo|mem [-n messages] [-c conns] "
+            "usage: bufferevent_bench -m pair|filter|echo|floor|mem [-n messages] [-c conns] "
             "[-s bytes] [-r n] [-u n] [-x]");
     }
   }
   const char* mode = args.mode;
-  int is_echo = strcmp(mode, "echo") == 0, is_mem = strcmp(mode, "mem") == 0;
+  int is_floor = strcmp(mode, "floor") == 0, is_mem = strcmp(mode, "mem") == 0;
+  int is_echo = is_floor || strcmp(mode, "echo") == 0; /* the floor serves echo too */
   int is_filter = strcmp(mode, "filter") == 0;
   if (!is_echo && !is_mem && !is_filter && strcmp(mode, "pair") != 0)
-    bench_die("-m must be pair, filter, echo or mem");
+    bench_die("-m must be pair, filter, echo, floor or mem");
   if (bench.nmessages < 0) bench.nmessages = is_echo ? 20000 : 50000;
   if (bench.nconns < 0) bench.nconns = is_mem ? 1000 : 100;
   if (bench.nconns < 1 || bench.nconns > 9000) bench_die("-c must be between 1 and 9000");
@@ -288,9 +313,10 @@ int main(int argc, char** argv) {
   }
   char name[64];
   if (is_echo) {
-    setup_echo();
-    snprintf(name, sizeof name, "bev_echo_c%ld", bench.nconns);
-    bench_run_rounds(name, bench_timed_bev_echo, args.warmup, args.rounds, bench.nmessages);
+    setup_echo(is_floor);
+    snprintf(name, sizeof name, "%s_c%ld", is_floor ? "raw_echo" : "bev_echo", bench.nconns);
+    bench_run_rounds(name, is_floor ? bench_timed_raw_echo : bench_timed_bev_echo, args.warmup,
+                     args.rounds, bench.nmessages);
     bench_stop_load_generator(bench.control, bench.generator);
   } else {
     setup_ping_pong(is_filter);

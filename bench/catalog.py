@@ -19,14 +19,16 @@ class Bench:
     clock) to the second table.  Targets: `cpu_target` and `instr_target`
     are maximal ratios ours/ref (None: none stated), `msgs_target` a minimal
     ratio of messages per second, `syscall_target` a maximum of ours per
-    event, epoll_wait not counted."""
+    event, epoll_wait not counted.  `floor` names another benchmark whose CPU
+    time is the least any library can cost here (the raw epoll echo server):
+    the report shows both sides' CPU over it."""
 
     kind = "timed"
 
     def __init__(self, name, program, timed, args, quick_args, rounds, quick_rounds,
                  callgrind_args=None, follow_forks=True, throughput=False,
                  cpu_target=CPU_TARGET, instr_target=INSTR_TARGET, msgs_target=None,
-                 syscall_target=None):
+                 syscall_target=None, floor=None):
         self.name, self.program, self.timed = name, program, timed
         self.args, self.quick_args = args, quick_args
         self.rounds, self.quick_rounds = rounds, quick_rounds
@@ -34,6 +36,7 @@ class Bench:
         self.follow_forks, self.throughput = follow_forks, throughput
         self.cpu_target, self.instr_target = cpu_target, instr_target
         self.msgs_target, self.syscall_target = msgs_target, syscall_target
+        self.floor = floor
         self.path = None  # the program's file, once --bin-dir is known
 
 
@@ -101,12 +104,20 @@ def _bufferevents():
             (1, 5000, 500, 1000, 4), (100, 10000, 2000, 2000, 4), (1000, 20000, 2000, 5000, 3)):
         args = ["-m", "echo", "-c", str(conns)]
         loaded = conns >= 100  # the targets are stated for 100 and 1000 connections
+        floor = "raw_echo_c%d" % conns if loaded else None
         benches.append(Bench("bev_echo_c%d" % conns, "bufferevent_bench", "bench_timed_bev_echo",
                              args + ["-n", str(messages)], args + ["-n", str(quick_messages)],
                              rounds, 1, callgrind_args=args + ["-n", str(callgrind_messages)],
                              follow_forks=False, throughput=True,
                              cpu_target=0.5 if loaded else None, instr_target=None,
-                             msgs_target=1.5 if loaded else None, syscall_target=2))
+                             msgs_target=1.5 if loaded else None, syscall_target=2, floor=floor))
+        if floor:
+            # The same server work without libevent: the kernel's share alone.
+            raw = ["-m", "floor", "-c", str(conns)]
+            benches.append(Bench(floor, "bufferevent_bench", "bench_timed_raw_echo",
+                                 raw + ["-n", str(messages)], raw + ["-n", str(quick_messages)],
+                                 rounds, 1, callgrind_args=raw + ["-n", str(callgrind_messages)],
+                                 follow_forks=False, cpu_target=None, instr_target=None))
     return benches
 
 

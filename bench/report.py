@@ -58,7 +58,9 @@ def write_markdown(path, rows, memory_rows, failures, sides, opts):
         "(target <= %.1f)." % INSTR_TARGET,
         "- syscalls/event: strace -f -c of the timed phase (a run minus a zero-round run); "
         "the echo server without -f (its load generator is another process).",
-        "- bev_echo_*: an event is an echoed message and CPU is the server process's alone.", "",
+        "- bev_echo_*: an event is an echoed message and CPU is the server process's alone; "
+        "raw_echo_* is the same server work with plain epoll, read and write (no libevent): "
+        "the floor the kernel sets.", "",
         "| benchmark | CPU ref (ns/event) | CPU ours (ns/event) | ratio | instr ratio "
         "| syscalls/event ref | syscalls/event ours |",
         "|---|---:|---:|---:|---:|---:|---:|",
@@ -113,6 +115,14 @@ def extra_rows(rows, memory_rows):
             out.append(("`%s` server CPU ns/message" % r["name"], r["cpu_ref"], r["cpu_ours"],
                         r["cpu_ratio"], "ours/ref <= %g" % bench.cpu_target,
                         verdict(r["cpu_ratio"], bench.cpu_target), 0))
+        floor = next((f for f in rows if f["name"] == bench.floor), None) if bench.floor else None
+        if floor is not None and None not in (floor["cpu_ref"], floor["cpu_ours"]):
+            # The floor does not use the library: both sides' runs measure it.
+            floor_cpu = (floor["cpu_ref"] + floor["cpu_ours"]) / 2
+            out.append(("`%s` server CPU over the raw epoll floor (`%s`, %.0f ns)"
+                        % (r["name"], bench.floor, floor_cpu),
+                        ratio(r["cpu_ref"], floor_cpu), ratio(r["cpu_ours"], floor_cpu),
+                        r["cpu_ratio"], "", "", 2))
         if bench.syscall_target is not None:
             ref = besides_epoll_wait(r["sys_ref"], r["sys_ref_by"])
             ours = besides_epoll_wait(r["sys_ours"], r["sys_ours_by"])

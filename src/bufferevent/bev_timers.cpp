@@ -54,13 +54,15 @@ int bev_generic_adj_timeouts(bufferevent* bev) {
   return r;
 }
 
+// A zero timeout means none (see bev_generic_adj_timeouts): nothing to
+// re-arm, and no need to ask the base.
 void bev_generic_reset_read_timer(bufferevent* bev) {
-  if (event_pending(&bev->ev_read, EV_TIMEOUT, nullptr))
+  if (timeout_set(bev->timeout_read) && event_pending(&bev->ev_read, EV_TIMEOUT, nullptr))
     event_add(&bev->ev_read, &bev->timeout_read);
 }
 
 void bev_generic_reset_write_timer(bufferevent* bev) {
-  if (event_pending(&bev->ev_write, EV_TIMEOUT, nullptr))
+  if (timeout_set(bev->timeout_write) && event_pending(&bev->ev_write, EV_TIMEOUT, nullptr))
     event_add(&bev->ev_write, &bev->timeout_write);
 }
 
