@@ -59,6 +59,16 @@ inline timeval& ev_io_interval(event* e) { return e->ev_.ev_io.ev_timeout; }
 inline short& ev_ncalls(event* e) { return e->ev_.ev_signal.ev_ncalls; }
 inline short*& ev_pncalls(event* e) { return e->ev_.ev_signal.ev_pncalls; }
 inline int& ev_heap_index(event* e) { return e->ev_timeout_pos.min_heap_idx; }
+// Stops the repeated runs of a signal callback that is running (the loop
+// counts down through ev_pncalls, a variable in its own frame) and forgets
+// that frame: a later event_del() must not write to it.
+inline void cut_signal_repeats(event* e) {
+  if ((e->ev_events & EV_SIGNAL) && ev_ncalls(e) != 0 && ev_pncalls(e) != nullptr) {
+    *ev_pncalls(e) = 0;
+    ev_pncalls(e) = nullptr;
+    ev_ncalls(e) = 0;
+  }
+}
 
 // Intrusive doubly linked list through ev_.ev_io.ev_io_next (and the
 // signal twin at the same offset): members of one fd's or signal's list.

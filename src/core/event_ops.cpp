@@ -60,8 +60,7 @@ int event_base::del_slow_locked(event* e, DelMode mode) {
   if (mode != DelMode::kEvenIfFinalizing && (flags & EVLIST_FINALIZING)) return 0;
 
   // Stop a signal callback that is being repeated for several deliveries.
-  if ((e->ev_events & EV_SIGNAL) && ev_ncalls(e) != 0 && ev_pncalls(e) != nullptr)
-    *ev_pncalls(e) = 0;
+  cut_signal_repeats(e);
 
   if (flags & EVLIST_TIMEOUT) remove_timeout(e);  // never worth a wake-up
   if (flags & EVLIST_ACTIVE)

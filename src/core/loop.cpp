@@ -240,7 +240,16 @@ void event_base::run_persist_closure(event* e) {
 // through ev_pncalls.
 void event_base::run_signal_closure(event* e) {
   short ncalls = ev_ncalls(e);
+  // The event points at `ncalls` only while this frame runs: every way out
+  // (the last run, a break, cut_signal_repeats()) clears the pointer first.
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 12
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdangling-pointer"
+#endif
   if (ncalls != 0) ev_pncalls(e) = &ncalls;
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 12
+#pragma GCC diagnostic pop
+#endif
   event_callback_fn fn = ev_callback(e);
   const evutil_socket_t fd = e->ev_fd;
   const short res = e->ev_res;

@@ -105,8 +105,7 @@ bool event_base::schedule_timeout_locked(event* e, const timeval* tv, bool absol
 
   // Re-arming a timeout that already fired cancels the pending run.
   if ((flags & EVLIST_ACTIVE) && (e->ev_res & EV_TIMEOUT)) [[unlikely]] {
-    if ((e->ev_events & EV_SIGNAL) && ev_ncalls(e) != 0 && ev_pncalls(e) != nullptr)
-      *ev_pncalls(e) = 0;
+    cut_signal_repeats(e);
     remove_active(to_callback(e));
   }
 
