@@ -38,58 +38,62 @@ bufferevent_filter_result lines(evbuffer* src, evbuffer* dst, ev_ssize_t, buffer
   return BEV_OK;
 }
 
-class BevFilter : public evtest::PerBackend {};
+class BevFilter : public evtest::PerBackend {
+ protected:
+  // A filter with `in`/`out` over a socket bufferevent `u` on sp.fd[0];
+  // `r` records the filter's callbacks.
+  bufferevent* filtered(bufferevent_filter_cb in, bufferevent_filter_cb out) {
+    u = bufferevent_socket_new(base, sp.fd[0], 0);
+    EXPECT_NE(nullptr, u);
+    bufferevent* f = bufferevent_filter_new(u, in, out, 0, nullptr, nullptr);
+    EXPECT_NE(nullptr, f);
+    if (f != nullptr) r.attach(f);
+    return f;
+  }
+  // Runs the loop until the peer end has received exactly `want`.
+  bool peer_receives(const std::string& want) {
+    std::string got;
+    return run_until(base, [&] {
+      got += sp.recv_all();
+      return got == want;
+    });
+  }
+
+  SockPair sp;
+  bufferevent* u = nullptr;
+  Recorder r;
+};
 
 TEST_P(BevFilter, TransformsInputAndOutputOverASocket) {
-  SockPair sp;
-  bufferevent* u = bufferevent_socket_new(base, sp.fd[0], 0);
-  bufferevent* f = bufferevent_filter_new(u, upper, upper, 0, nullptr, nullptr);
+  bufferevent* f = filtered(upper, upper);
   ASSERT_NE(nullptr, f);
   EXPECT_EQ(u, bufferevent_get_underlying(f));
   EXPECT_EQ(sp.fd[0], bufferevent_getfd(f));
   EXPECT_EQ(EV_WRITE, bufferevent_get_enabled(f));
   EXPECT_EQ(EV_READ | EV_WRITE, bufferevent_get_enabled(u));
-  Recorder r;
-  r.attach(f);
   bufferevent_enable(f, EV_READ);
   sp.send("hello");
   ASSERT_TRUE(run_until(base, [&] { return r.data == "HELLO"; }));
   bufferevent_write(f, "world", 5);
-  std::string got;
-  ASSERT_TRUE(run_until(base, [&] {
-    got += sp.recv_all();
-    return got == "WORLD";
-  }));
+  ASSERT_TRUE(peer_receives("WORLD"));
   EXPECT_GE(r.writes, 1);
   bufferevent_free(f);
   bufferevent_free(u);
 }
 
 TEST_P(BevFilter, NullFiltersPassDataUnchanged) {
-  SockPair sp;
-  bufferevent* u = bufferevent_socket_new(base, sp.fd[0], 0);
-  bufferevent* f = bufferevent_filter_new(u, nullptr, nullptr, 0, nullptr, nullptr);
-  Recorder r;
-  r.attach(f);
+  bufferevent* f = filtered(nullptr, nullptr);
   bufferevent_enable(f, EV_READ);
   sp.send("same");
   ASSERT_TRUE(run_until(base, [&] { return r.data == "same"; }));
   bufferevent_write(f, "back", 4);
-  std::string got;
-  ASSERT_TRUE(run_until(base, [&] {
-    got += sp.recv_all();
-    return got == "back";
-  }));
+  ASSERT_TRUE(peer_receives("back"));
   bufferevent_free(f);
   bufferevent_free(u);
 }
 
 TEST_P(BevFilter, NothingIsReadWhileTheFilterDoesNotRead) {
-  SockPair sp;
-  bufferevent* u = bufferevent_socket_new(base, sp.fd[0], 0);
-  bufferevent* f = bufferevent_filter_new(u, nullptr, nullptr, 0, nullptr, nullptr);
-  Recorder r;
-  r.attach(f);
+  bufferevent* f = filtered(nullptr, nullptr);
   sp.send("wait");
   run_for(base, 20);
   EXPECT_EQ(0u, evbuffer_get_length(bufferevent_get_input(u)));
@@ -101,11 +105,7 @@ TEST_P(BevFilter, NothingIsReadWhileTheFilterDoesNotRead) {
 }
 
 TEST_P(BevFilter, FilterMayWaitForMoreInput) {
-  SockPair sp;
-  bufferevent* u = bufferevent_socket_new(base, sp.fd[0], 0);
-  bufferevent* f = bufferevent_filter_new(u, lines, nullptr, 0, nullptr, nullptr);
-  Recorder r;
-  r.attach(f);
+  bufferevent* f = filtered(lines, nullptr);
   bufferevent_enable(f, EV_READ);
   sp.send("par");
   run_for(base, 20);
@@ -117,11 +117,7 @@ TEST_P(BevFilter, FilterMayWaitForMoreInput) {
 }
 
 TEST_P(BevFilter, EventsOfTheUnderlyingReachTheFilter) {
-  SockPair sp;
-  bufferevent* u = bufferevent_socket_new(base, sp.fd[0], 0);
-  bufferevent* f = bufferevent_filter_new(u, nullptr, nullptr, 0, nullptr, nullptr);
-  Recorder r;
-  r.attach(f);
+  bufferevent* f = filtered(nullptr, nullptr);
   bufferevent_enable(f, EV_READ);
   sp.close_end(1);
   ASSERT_TRUE(run_until(base, [&] { return r.events > 0; }));
@@ -151,7 +147,7 @@ TEST_P(BevFilter, FlushPushesDataThroughAndReportsProgress) {
 }
 
 TEST_P(BevFilter, FreeContextRunsOnFree) {
-  bufferevent* u = bufferevent_socket_new(base, -1, 0);
+  u = bufferevent_socket_new(base, -1, 0);
   int freed = 0;
   bufferevent* f = bufferevent_filter_new(
       u, nullptr, nullptr, 0, [](void* ctx) { ++*static_cast<int*>(ctx); }, &freed);
@@ -162,8 +158,7 @@ TEST_P(BevFilter, FreeContextRunsOnFree) {
 }
 
 TEST_P(BevFilter, CloseOnFreeFreesTheUnderlyingAndItsSocket) {
-  SockPair sp;
-  bufferevent* u = bufferevent_socket_new(base, sp.release(0), BEV_OPT_CLOSE_ON_FREE);
+  u = bufferevent_socket_new(base, sp.release(0), BEV_OPT_CLOSE_ON_FREE);
   bufferevent* f =
       bufferevent_filter_new(u, nullptr, nullptr, BEV_OPT_CLOSE_ON_FREE, nullptr, nullptr);
   bufferevent_free(f);
@@ -173,12 +168,9 @@ TEST_P(BevFilter, CloseOnFreeFreesTheUnderlyingAndItsSocket) {
 }
 
 TEST_P(BevFilter, FreeingTheFilterLeavesTheUnderlyingUsable) {
-  SockPair sp;
-  bufferevent* u = bufferevent_socket_new(base, sp.fd[0], 0);
-  bufferevent* f = bufferevent_filter_new(u, nullptr, nullptr, 0, nullptr, nullptr);
+  bufferevent* f = filtered(nullptr, nullptr);
   bufferevent_free(f);
   run_for(base, 10);
-  Recorder r;
   r.attach(u);
   bufferevent_enable(u, EV_READ);
   sp.send("direct");
@@ -190,7 +182,6 @@ TEST_P(BevFilter, FilterOverAPairEchoes) {
   bufferevent* p[2];
   ASSERT_EQ(0, bufferevent_pair_new(base, 0, p));
   bufferevent* f = bufferevent_filter_new(p[0], upper, nullptr, 0, nullptr, nullptr);
-  Recorder r;
   r.attach(f);
   bufferevent_enable(f, EV_READ);
   bufferevent_enable(p[1], EV_READ);

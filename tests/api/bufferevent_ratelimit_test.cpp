@@ -21,7 +21,23 @@ TEST(BevRateCfg, RejectsRatesAboveBurstsOrZero) {
   ev_token_bucket_cfg_free(cfg);
 }
 
-class BevRate : public evtest::PerBackend {};
+class BevRate : public evtest::PerBackend {
+ protected:
+  // Watches `b` (on sp.fd[0]) with `r`, sends it `n` bytes and returns the
+  // milliseconds until its read callback has them all (-1: never did).
+  long ms_to_read(bufferevent* b, size_t n) {
+    r.attach(b);
+    bufferevent_enable(b, EV_READ);
+    sp.send(std::string(n, 'r'));
+    timeval start;
+    gettimeofday(&start, nullptr);
+    if (!run_until(base, [&] { return r.data.size() == n; })) return -1;
+    return bevtest::ms_since(start);
+  }
+
+  SockPair sp;
+  Recorder r;
+};
 
 TEST_P(BevRate, WithoutALimitTheLimitsAreUnbounded) {
   bufferevent* b = bufferevent_socket_new(base, -1, 0);
@@ -56,27 +72,18 @@ TEST_P(BevRate, NewBucketHoldsOneTickAndCapsTheNextOperation) {
 }
 
 TEST_P(BevRate, ReadingIsPacedByTheBucket) {
-  SockPair sp;
   timeval tick = {0, 50 * 1000};
   ev_token_bucket_cfg* cfg = ev_token_bucket_cfg_new(10, 10, 1000, 1000, &tick);
   bufferevent* b = bufferevent_socket_new(base, sp.fd[0], 0);
   bufferevent_set_rate_limit(b, cfg);
-  Recorder r;
-  r.attach(b);
-  bufferevent_enable(b, EV_READ);
-  sp.send(std::string(40, 'r'));
-  timeval start;
-  gettimeofday(&start, nullptr);
-  ASSERT_TRUE(run_until(base, [&] { return r.data.size() == 40; }));
   // 10 bytes per 50ms tick: at least three refills were needed.
-  EXPECT_GE(bevtest::ms_since(start), 120);
+  EXPECT_GE(ms_to_read(b, 40), 120);
   EXPECT_GE(r.reads, 4);
   bufferevent_free(b);
   ev_token_bucket_cfg_free(cfg);
 }
 
 TEST_P(BevRate, WritingIsPacedByTheBucket) {
-  SockPair sp;
   timeval tick = {0, 50 * 1000};
   ev_token_bucket_cfg* cfg = ev_token_bucket_cfg_new(1000, 1000, 10, 10, &tick);
   bufferevent* b = bufferevent_socket_new(base, sp.fd[0], 0);
@@ -145,20 +152,12 @@ TEST_P(BevRate, GroupMembersShareTheBucket) {
 }
 
 TEST_P(BevRate, GroupTrafficIsCountedAndPaced) {
-  SockPair sp;
   timeval tick = {0, 50 * 1000};
   ev_token_bucket_cfg* cfg = ev_token_bucket_cfg_new(20, 20, 1000, 1000, &tick);
   bufferevent_rate_limit_group* g = bufferevent_rate_limit_group_new(base, cfg);
   bufferevent* b = bufferevent_socket_new(base, sp.fd[0], 0);
   bufferevent_add_to_rate_limit_group(b, g);
-  Recorder r;
-  r.attach(b);
-  bufferevent_enable(b, EV_READ);
-  sp.send(std::string(60, 'g'));
-  timeval start;
-  gettimeofday(&start, nullptr);
-  ASSERT_TRUE(run_until(base, [&] { return r.data.size() == 60; }));
-  EXPECT_GE(bevtest::ms_since(start), 80);
+  EXPECT_GE(ms_to_read(b, 60), 80);
   ev_uint64_t rd = 0, wr = 0;
   bufferevent_rate_limit_group_get_totals(g, &rd, &wr);
   EXPECT_EQ(60u, rd);

@@ -21,10 +21,20 @@ class BevSocket : public evtest::PerBackend {
     EXPECT_NE(nullptr, b);
     return b;
   }
+  // A bufferevent on sp.fd[0] whose callbacks `r` records; `drain`: the
+  // read callback empties the input.
+  bufferevent* watched(bool drain = true, int options = 0) {
+    bufferevent* b = make(sp.fd[0], options);
+    r.drain = drain;
+    if (b != nullptr) r.attach(b);
+    return b;
+  }
+
+  SockPair sp;
+  Recorder r;
 };
 
 TEST_P(BevSocket, NewStartsWithWritingEnabledAndExposesItsParts) {
-  SockPair sp;
   bufferevent* b = make(sp.fd[0]);
   EXPECT_EQ(EV_WRITE, bufferevent_get_enabled(b));
   EXPECT_EQ(EV_WRITE, b->enabled);
@@ -41,10 +51,7 @@ TEST_P(BevSocket, NewStartsWithWritingEnabledAndExposesItsParts) {
 }
 
 TEST_P(BevSocket, ReadCallbackGetsIncomingData) {
-  SockPair sp;
-  bufferevent* b = make(sp.fd[0]);
-  Recorder r;
-  r.attach(b);
+  bufferevent* b = watched();
   ASSERT_EQ(0, bufferevent_enable(b, EV_READ));
   EXPECT_EQ(EV_READ | EV_WRITE, bufferevent_get_enabled(b));
   sp.send("hello");
@@ -55,10 +62,7 @@ TEST_P(BevSocket, ReadCallbackGetsIncomingData) {
 }
 
 TEST_P(BevSocket, NothingIsReadWhileReadingIsDisabled) {
-  SockPair sp;
-  bufferevent* b = make(sp.fd[0]);
-  Recorder r;
-  r.attach(b);
+  bufferevent* b = watched();
   sp.send("data");
   run_for(base, 30);
   EXPECT_EQ(0, r.reads);
@@ -74,10 +78,7 @@ TEST_P(BevSocket, NothingIsReadWhileReadingIsDisabled) {
 }
 
 TEST_P(BevSocket, WriteSendsDataAndReportsDrainedOutput) {
-  SockPair sp;
-  bufferevent* b = make(sp.fd[0]);
-  Recorder r;
-  r.attach(b);
+  bufferevent* b = watched();
   ASSERT_EQ(0, bufferevent_write(b, "abc", 3));
   evbuffer* extra = evbuffer_new();
   evbuffer_add(extra, "def", 3);
@@ -91,10 +92,7 @@ TEST_P(BevSocket, WriteSendsDataAndReportsDrainedOutput) {
 }
 
 TEST_P(BevSocket, WriteWaitsWhileWritingIsDisabled) {
-  SockPair sp;
-  bufferevent* b = make(sp.fd[0]);
-  Recorder r;
-  r.attach(b);
+  bufferevent* b = watched();
   bufferevent_disable(b, EV_WRITE);
   bufferevent_write(b, "later", 5);
   run_for(base, 30);
@@ -107,10 +105,7 @@ TEST_P(BevSocket, WriteWaitsWhileWritingIsDisabled) {
 }
 
 TEST_P(BevSocket, EnablingWritingWithEmptyOutputRunsTheWriteCallbackOnce) {
-  SockPair sp;
-  bufferevent* b = make(sp.fd[0]);
-  Recorder r;
-  r.attach(b);
+  bufferevent* b = watched();
   bufferevent_enable(b, EV_WRITE);
   run_for(base, 30);
   EXPECT_EQ(1, r.writes);
@@ -118,10 +113,7 @@ TEST_P(BevSocket, EnablingWritingWithEmptyOutputRunsTheWriteCallbackOnce) {
 }
 
 TEST_P(BevSocket, PeerCloseReportsEofWhileReadingAndStopsReading) {
-  SockPair sp;
-  bufferevent* b = make(sp.fd[0]);
-  Recorder r;
-  r.attach(b);
+  bufferevent* b = watched();
   bufferevent_enable(b, EV_READ);
   sp.send("bye");
   sp.close_end(1);
@@ -135,10 +127,7 @@ TEST_P(BevSocket, PeerCloseReportsEofWhileReadingAndStopsReading) {
 }
 
 TEST_P(BevSocket, WriteToClosedPeerReportsErrorWhileWriting) {
-  SockPair sp;
-  bufferevent* b = make(sp.fd[0]);
-  Recorder r;
-  r.attach(b);
+  bufferevent* b = watched();
   sp.close_end(1);
   bufferevent_write(b, "lost", 4);
   ASSERT_TRUE(run_until(base, [&] { return r.events > 0; }));
@@ -149,10 +138,7 @@ TEST_P(BevSocket, WriteToClosedPeerReportsErrorWhileWriting) {
 }
 
 TEST_P(BevSocket, ReadTimeoutFiresWhileReadingAndDisablesReading) {
-  SockPair sp;
-  bufferevent* b = make(sp.fd[0]);
-  Recorder r;
-  r.attach(b);
+  bufferevent* b = watched();
   timeval tv = {0, 50 * 1000};
   ASSERT_EQ(0, bufferevent_set_timeouts(b, &tv, nullptr));
   EXPECT_EQ(50 * 1000, b->timeout_read.tv_usec);
@@ -167,10 +153,7 @@ TEST_P(BevSocket, ReadTimeoutFiresWhileReadingAndDisablesReading) {
 }
 
 TEST_P(BevSocket, ReadTimeoutDoesNotCountWhileReadingIsDisabled) {
-  SockPair sp;
-  bufferevent* b = make(sp.fd[0]);
-  Recorder r;
-  r.attach(b);
+  bufferevent* b = watched();
   timeval tv = {0, 20 * 1000};
   bufferevent_set_timeouts(b, &tv, nullptr);
   run_for(base, 80);
@@ -179,10 +162,7 @@ TEST_P(BevSocket, ReadTimeoutDoesNotCountWhileReadingIsDisabled) {
 }
 
 TEST_P(BevSocket, ActivityPostponesTheReadTimeout) {
-  SockPair sp;
-  bufferevent* b = make(sp.fd[0]);
-  Recorder r;
-  r.attach(b);
+  bufferevent* b = watched();
   timeval tv = {0, 120 * 1000};
   bufferevent_set_timeouts(b, &tv, nullptr);
   bufferevent_enable(b, EV_READ);
@@ -199,10 +179,7 @@ TEST_P(BevSocket, ActivityPostponesTheReadTimeout) {
 }
 
 TEST_P(BevSocket, RemovingTheTimeoutStopsIt) {
-  SockPair sp;
-  bufferevent* b = make(sp.fd[0]);
-  Recorder r;
-  r.attach(b);
+  bufferevent* b = watched();
   timeval tv = {0, 30 * 1000};
   bufferevent_set_timeouts(b, &tv, &tv);
   bufferevent_enable(b, EV_READ);
@@ -214,12 +191,9 @@ TEST_P(BevSocket, RemovingTheTimeoutStopsIt) {
 }
 
 TEST_P(BevSocket, WriteTimeoutFiresWhenThePeerStopsReading) {
-  SockPair sp;
   int small = 4096;
   setsockopt(sp.fd[0], SOL_SOCKET, SO_SNDBUF, &small, sizeof(small));
-  bufferevent* b = make(sp.fd[0]);
-  Recorder r;
-  r.attach(b);
+  bufferevent* b = watched();
   timeval tv = {0, 60 * 1000};
   bufferevent_set_timeouts(b, nullptr, &tv);
   std::string big(4 << 20, 'w');
@@ -232,10 +206,7 @@ TEST_P(BevSocket, WriteTimeoutFiresWhenThePeerStopsReading) {
 }
 
 TEST_P(BevSocket, WriteTimeoutDoesNotFireWithNothingToWrite) {
-  SockPair sp;
-  bufferevent* b = make(sp.fd[0]);
-  Recorder r;
-  r.attach(b);
+  bufferevent* b = watched();
   timeval tv = {0, 20 * 1000};
   bufferevent_set_timeouts(b, nullptr, &tv);
   bufferevent_write(b, "x", 1);
@@ -246,11 +217,7 @@ TEST_P(BevSocket, WriteTimeoutDoesNotFireWithNothingToWrite) {
 }
 
 TEST_P(BevSocket, ReadLowWatermarkGatesTheReadCallback) {
-  SockPair sp;
-  bufferevent* b = make(sp.fd[0]);
-  Recorder r;
-  r.drain = false;
-  r.attach(b);
+  bufferevent* b = watched(false);
   bufferevent_setwatermark(b, EV_READ, 10, 0);
   EXPECT_EQ(10u, b->wm_read.low);
   bufferevent_enable(b, EV_READ);
@@ -265,11 +232,7 @@ TEST_P(BevSocket, ReadLowWatermarkGatesTheReadCallback) {
 }
 
 TEST_P(BevSocket, ReadHighWatermarkSuspendsReadingUntilDrained) {
-  SockPair sp;
-  bufferevent* b = make(sp.fd[0]);
-  Recorder r;
-  r.drain = false;
-  r.attach(b);
+  bufferevent* b = watched(false);
   bufferevent_setwatermark(b, EV_READ, 0, 8);
   bufferevent_enable(b, EV_READ);
   sp.send("abcdefghijklmnopqrst");  // 20 bytes
@@ -289,11 +252,7 @@ TEST_P(BevSocket, ReadHighWatermarkSuspendsReadingUntilDrained) {
 }
 
 TEST_P(BevSocket, RemovingTheHighWatermarkResumesReading) {
-  SockPair sp;
-  bufferevent* b = make(sp.fd[0]);
-  Recorder r;
-  r.drain = false;
-  r.attach(b);
+  bufferevent* b = watched(false);
   bufferevent_setwatermark(b, EV_READ, 0, 4);
   bufferevent_enable(b, EV_READ);
   sp.send("0123456789");
@@ -304,12 +263,9 @@ TEST_P(BevSocket, RemovingTheHighWatermarkResumesReading) {
 }
 
 TEST_P(BevSocket, WriteLowWatermarkGatesTheWriteCallback) {
-  SockPair sp;
   int small = 4096;
   setsockopt(sp.fd[0], SOL_SOCKET, SO_SNDBUF, &small, sizeof(small));
-  bufferevent* b = make(sp.fd[0]);
-  Recorder r;
-  r.attach(b);
+  bufferevent* b = watched();
   bufferevent_setwatermark(b, EV_WRITE, 1000, 0);
   EXPECT_EQ(1000u, b->wm_write.low);
   std::string big(1 << 20, 'z');
@@ -326,7 +282,6 @@ TEST_P(BevSocket, WriteLowWatermarkGatesTheWriteCallback) {
 }
 
 TEST_P(BevSocket, MaxSingleReadCapsEachRead) {
-  SockPair sp;
   bufferevent* b = make(sp.fd[0]);
   ASSERT_EQ(0, bufferevent_set_max_single_read(b, 4));
   EXPECT_EQ(4, bufferevent_get_max_single_read(b));
@@ -351,7 +306,6 @@ TEST_P(BevSocket, MaxSingleReadCapsEachRead) {
 }
 
 TEST_P(BevSocket, DefaultAndResetMaxSingleSizes) {
-  SockPair sp;
   bufferevent* b = make(sp.fd[0]);
   EXPECT_EQ(16384, bufferevent_get_max_single_read(b));
   EXPECT_EQ(16384, bufferevent_get_max_single_write(b));
@@ -368,11 +322,8 @@ TEST_P(BevSocket, DefaultAndResetMaxSingleSizes) {
 }
 
 TEST_P(BevSocket, MaxSingleWriteCapsEachWrite) {
-  SockPair sp;
-  bufferevent* b = make(sp.fd[0]);
+  bufferevent* b = watched();
   bufferevent_set_max_single_write(b, 3);
-  Recorder r;
-  r.attach(b);
   bufferevent_write(b, "abcdefgh", 8);
   ASSERT_TRUE(run_until(base, [&] { return evbuffer_get_length(b->output) == 0; }));
   EXPECT_EQ("abcdefgh", sp.recv_all());
@@ -380,7 +331,6 @@ TEST_P(BevSocket, MaxSingleWriteCapsEachWrite) {
 }
 
 TEST_P(BevSocket, EchoManyMessages) {
-  SockPair sp;
   bufferevent* b = make(sp.fd[0]);
   struct Echo {
     static void on_read(bufferevent* bev, void*) {
@@ -404,10 +354,7 @@ TEST_P(BevSocket, EchoManyMessages) {
 }
 
 TEST_P(BevSocket, LargeTransferArrivesIntact) {
-  SockPair sp;
-  bufferevent* b = make(sp.fd[0]);
-  Recorder r;
-  r.attach(b);
+  bufferevent* b = watched();
   std::string big;
   for (int i = 0; i < 300000; ++i) big.push_back(static_cast<char>('a' + i % 26));
   bufferevent_write(b, big.data(), big.size());

@@ -174,54 +174,59 @@ TEST_F(ListenerThreads, CallbackRunsWithoutTheListenerLock) {
   evconnlistener_free(lev);
 }
 
+// A threadsafe listener in a loop thread whose accept callback takes 100 ms,
+// and two clients connecting to it: start() returns once the first callback
+// is running.
+struct SlowAccepts {
+  bool start() {
+    if (loop.base == nullptr) return false;
+    shared.during = [](evconnlistener*) { std::this_thread::sleep_for(100ms); };
+    lev = threadsafe_listener(loop.base, &shared);
+    if (lev == nullptr) return false;
+    const sockaddr_in addr = bound_address(evconnlistener_get_fd(lev));
+    clients[0] = connect_client(addr);
+    clients[1] = connect_client(addr);
+    return wait_for([&] { return shared.in_callback.load(); });
+  }
+  ~SlowAccepts() {
+    for (int fd : clients)
+      if (fd >= 0) close(fd);
+  }
+
+  LoopThread loop;
+  Shared shared;
+  evconnlistener* lev = nullptr;
+  int clients[2] = {-1, -1};
+};
+
 // evconnlistener_free() from another thread while the accept callback runs
 // waits for the callback and leaves nothing dangling (checked under ASan).
 TEST_F(ListenerThreads, FreeFromAnotherThreadWhileTheCallbackRuns) {
   LVTEST_ONLY_OURS("avoid a deadlock here (it frees holding the lock the callback needs)");
   Watchdog watchdog(30s);
-  LoopThread loop;
-  ASSERT_NE(nullptr, loop.base);
-  Shared shared;
-  shared.during = [](evconnlistener*) { std::this_thread::sleep_for(100ms); };
-  evconnlistener* lev = threadsafe_listener(loop.base, &shared);
-  ASSERT_NE(nullptr, lev);
-  const sockaddr_in addr = bound_address(evconnlistener_get_fd(lev));
-  const int c1 = connect_client(addr);
-  const int c2 = connect_client(addr);
-  ASSERT_TRUE(wait_for([&] { return shared.in_callback.load(); }));
-  evconnlistener_free(lev);
-  EXPECT_FALSE(shared.in_callback);  // free waited for the callback
-  const int accepted = shared.accepted;
+  SlowAccepts scene;
+  ASSERT_TRUE(scene.start());
+  evconnlistener_free(scene.lev);
+  EXPECT_FALSE(scene.shared.in_callback);  // free waited for the callback
+  const int accepted = scene.shared.accepted;
   std::this_thread::sleep_for(100ms);
-  EXPECT_EQ(accepted, shared.accepted);  // and nothing runs after it
-  EXPECT_EQ(0, event_base_get_num_events(loop.base, EVENT_BASE_COUNT_ADDED));
-  close(c1);
-  close(c2);
+  EXPECT_EQ(accepted, scene.shared.accepted);  // and nothing runs after it
+  EXPECT_EQ(0, event_base_get_num_events(scene.loop.base, EVENT_BASE_COUNT_ADDED));
 }
 
 // Disabling from another thread while the callback runs must not deadlock.
 TEST_F(ListenerThreads, DisableFromAnotherThreadWhileTheCallbackRuns) {
   LVTEST_ONLY_OURS("avoid a deadlock here (it disables holding the lock the callback needs)");
   Watchdog watchdog(30s);
-  LoopThread loop;
-  ASSERT_NE(nullptr, loop.base);
-  Shared shared;
-  shared.during = [](evconnlistener*) { std::this_thread::sleep_for(100ms); };
-  evconnlistener* lev = threadsafe_listener(loop.base, &shared);
-  ASSERT_NE(nullptr, lev);
-  const sockaddr_in addr = bound_address(evconnlistener_get_fd(lev));
-  const int c1 = connect_client(addr);
-  const int c2 = connect_client(addr);
-  ASSERT_TRUE(wait_for([&] { return shared.in_callback.load(); }));
-  EXPECT_EQ(0, evconnlistener_disable(lev));
+  SlowAccepts scene;
+  ASSERT_TRUE(scene.start());
+  EXPECT_EQ(0, evconnlistener_disable(scene.lev));
   std::this_thread::sleep_for(200ms);
-  EXPECT_EQ(1, shared.accepted);
-  EXPECT_EQ(0, evconnlistener_enable(lev));
-  EXPECT_TRUE(wait_for([&] { return shared.accepted == 2; }));
-  close(c1);
-  close(c2);
-  loop.stop();
-  evconnlistener_free(lev);
+  EXPECT_EQ(1, scene.shared.accepted);
+  EXPECT_EQ(0, evconnlistener_enable(scene.lev));
+  EXPECT_TRUE(wait_for([&] { return scene.shared.accepted == 2; }));
+  scene.loop.stop();
+  evconnlistener_free(scene.lev);
 }
 
 }  // namespace
