@@ -50,7 +50,7 @@ void evbuffer_free(struct evbuffer* buf) noexcept {
   buf->lock();
   // Release the contents and callbacks now; the structure itself lives on
   // while a callback run, a queued deferred run or a view still uses it.
-  buf->user_freed = true;
+  buf->flags.user_freed = true;
   buf->remove_all_callbacks();
   buf->free_all_chains();
   ParentRef parent;
@@ -65,7 +65,7 @@ int evbuffer_enable_locking(struct evbuffer* buf, void* lock) noexcept {
   if (lock == nullptr) {
     lock = evpriv_lock_new(kRecursiveLock);
     if (lock == nullptr) return -1;
-    buf->own_lock = true;
+    buf->flags.own_lock = true;
   }
   buf->lock_ = lock;
   return 0;
@@ -85,14 +85,14 @@ int evbuffer_set_flags(struct evbuffer* buf, ev_uint64_t flags) noexcept {
   EVBUF_REQUIRE(buf, -1);
   BufferLock guard(buf);
   // Only DRAINS_TO_FD means anything; nothing reads the flags back.
-  if (flags & EVBUFFER_FLAG_DRAINS_TO_FD) buf->drains_to_fd = true;
+  if (flags & EVBUFFER_FLAG_DRAINS_TO_FD) buf->flags.drains_to_fd = true;
   return 0;
 }
 
 int evbuffer_clear_flags(struct evbuffer* buf, ev_uint64_t flags) noexcept {
   EVBUF_REQUIRE(buf, -1);
   BufferLock guard(buf);
-  if (flags & EVBUFFER_FLAG_DRAINS_TO_FD) buf->drains_to_fd = false;
+  if (flags & EVBUFFER_FLAG_DRAINS_TO_FD) buf->flags.drains_to_fd = false;
   return 0;
 }
 
@@ -100,9 +100,9 @@ int evbuffer_freeze(struct evbuffer* buf, int at_front) noexcept {
   EVBUF_REQUIRE(buf, -1);
   BufferLock guard(buf);
   if (at_front) {
-    buf->freeze_start = true;
+    buf->flags.freeze_start = true;
   } else {
-    buf->freeze_end = true;
+    buf->flags.freeze_end = true;
   }
   return 0;
 }
@@ -111,9 +111,9 @@ int evbuffer_unfreeze(struct evbuffer* buf, int at_front) noexcept {
   EVBUF_REQUIRE(buf, -1);
   BufferLock guard(buf);
   if (at_front) {
-    buf->freeze_start = false;
+    buf->flags.freeze_start = false;
   } else {
-    buf->freeze_end = false;
+    buf->flags.freeze_end = false;
   }
   return 0;
 }

@@ -3,6 +3,7 @@
 // drain, copyout, pullup, peek, and file descriptor IO.
 #include <climits>
 #include <cstdint>
+#include <cstring>
 
 #include "evbuffer/api_util.hpp"
 #include "evbuffer/buffer.hpp"
@@ -22,7 +23,7 @@ ev_ssize_t copyout_locked(evbuffer* buf, const evbuffer_ptr* pos, void* out, siz
   if (len > static_cast<size_t>(EV_SSIZE_MAX)) len = static_cast<size_t>(EV_SSIZE_MAX);
   if (len > buf->total_len - start) len = buf->total_len - start;
   if (len == 0) return 0;
-  if (buf->freeze_start || out == nullptr || !buf->materialize_all()) return -1;
+  if (buf->flags.freeze_start || out == nullptr || !buf->materialize_all()) return -1;
   return static_cast<ev_ssize_t>(buf->copy_out(start, out, len));
 }
 
@@ -30,10 +31,66 @@ ev_ssize_t copyout_locked(evbuffer* buf, const evbuffer_ptr* pos, void* out, siz
 // Out of line to keep the unwatched path of evbuffer_add() short.
 [[gnu::noinline]] int add_watched_locked(evbuffer* buf, const void* data, size_t len) {
   buf->incref();  // a callback might free buf
-  int rc = buf->freeze_end ? -1 : buf->add(data, len);
+  int rc = buf->flags.freeze_end ? -1 : buf->add(data, len);
   if (rc == 0) buf->invoke_callbacks();
   buf->decref_and_unlock();
   return rc;
+}
+
+// evbuffer_add() beyond the fast path: locking, callbacks, a new block.
+[[gnu::noinline]] int add_general(evbuffer* buf, const void* data, size_t datlen) {
+  EVBUF_REQUIRE_IN("evbuffer_add", buf, -1);
+  if (data == nullptr && datlen > 0) {
+    evpriv_warnx("%s: NULL data", "evbuffer_add");
+    return -1;
+  }
+  buf->lock();
+  if (buf->unwatched()) {
+    // No callback can run, so no reference is needed to keep buf alive.
+    int rc = buf->flags.freeze_end ? -1 : buf->add(data, datlen);
+    if (rc == 0) buf->n_add_for_cb = buf->n_del_for_cb = 0;
+    buf->unlock();
+    return rc;
+  }
+  return add_watched_locked(buf, data, datlen);
+}
+
+// evbuffer_drain() beyond the fast path: locking, callbacks, whole blocks.
+[[gnu::noinline]] int drain_general(evbuffer* buf, size_t len) {
+  EVBUF_REQUIRE_IN("evbuffer_drain", buf, -1);
+  buf->lock();
+  if (buf->unwatched()) {
+    // No callback can run, so no reference is needed to keep buf alive.
+    int rc = -1;
+    if (!buf->flags.freeze_start) {
+      buf->drain_front(len < buf->total_len ? len : buf->total_len);
+      buf->n_add_for_cb = buf->n_del_for_cb = 0;
+      rc = 0;
+    }
+    buf->unlock();
+    return rc;
+  }
+  buf->incref();  // a callback might free buf
+  int rc = -1;
+  if (!buf->flags.freeze_start) {
+    if (len > buf->total_len) len = buf->total_len;
+    buf->drain_front(len);
+    buf->note_deleted(len);
+    buf->invoke_callbacks();
+    rc = 0;
+  }
+  buf->decref_and_unlock();
+  return rc;
+}
+
+// evbuffer_write_atmost(), shared with evbuffer_write() without a trip
+// through the PLT.
+int write_atmost(evbuffer* buf, evutil_socket_t fd, ev_ssize_t howmuch, const char* fn) {
+  EVBUF_REQUIRE_IN(fn, buf, -1);
+  BufferLock guard(buf);
+  if (buf->flags.freeze_start) return -1;
+  size_t want = howmuch < 0 ? buf->total_len : static_cast<size_t>(howmuch);
+  return ev::buffer_write(buf, fd, want);
 }
 
 }  // namespace
@@ -41,20 +98,26 @@ ev_ssize_t copyout_locked(evbuffer* buf, const evbuffer_ptr* pos, void* out, siz
 extern "C" {
 
 int evbuffer_add(struct evbuffer* buf, const void* data, size_t datlen) noexcept {
-  EVBUF_REQUIRE(buf, -1);
-  if (data == nullptr && datlen > 0) {
-    evpriv_warnx("%s: NULL data", __func__);
-    return -1;
+  // Fast path: nothing to lock or notify and the bytes fit in the free
+  // tail of the append block.  Bookkeeping first, so that the copy is the
+  // last call and nothing has to survive it.
+  if (buf != nullptr && data != nullptr && buf->quiet_for_append()) {
+    ev::Chain* c = buf->last_with_data != nullptr ? buf->last_with_data : buf->first;
+    // Once the bytes fit in a block, datlen is below SIZE_MAX / 4 and
+    // total_len is at most SIZE_MAX / 2, so the sum cannot wrap.
+    size_t new_total = buf->total_len + datlen;
+    if (c != nullptr && c->space() >= datlen && new_total <= SIZE_MAX / 2) {
+      unsigned char* dst = c->tail();
+      c->off += datlen;
+      buf->total_len = new_total;
+      buf->last_with_data = c;
+      // The change counts of an unwatched buffer stay zero (see
+      // forget_changes_if_unwatched()).
+      std::memcpy(dst, data, datlen);
+      return 0;
+    }
   }
-  buf->lock();
-  if (buf->unwatched()) {
-    // No callback can run, so no reference is needed to keep buf alive.
-    int rc = buf->freeze_end ? -1 : buf->add(data, datlen);
-    if (rc == 0) buf->n_add_for_cb = buf->n_del_for_cb = 0;
-    buf->unlock();
-    return rc;
-  }
-  return add_watched_locked(buf, data, datlen);
+  return add_general(buf, data, datlen);
 }
 
 int evbuffer_prepend(struct evbuffer* buf, const void* data, size_t size) noexcept {
@@ -64,7 +127,7 @@ int evbuffer_prepend(struct evbuffer* buf, const void* data, size_t size) noexce
     return -1;
   }
   BufferLock guard(buf);
-  if (buf->freeze_start) return -1;
+  if (buf->flags.freeze_start) return -1;
   if (buf->prepend(data, size) < 0) return -1;
   buf->invoke_callbacks();
   return 0;
@@ -74,7 +137,7 @@ int evbuffer_add_vprintf(struct evbuffer* buf, const char* fmt, va_list ap) noex
   EVBUF_REQUIRE(buf, -1);
   EVBUF_REQUIRE(fmt, -1);
   BufferLock guard(buf);
-  if (buf->freeze_end) return -1;
+  if (buf->flags.freeze_end) return -1;
   int n = buf->vprintf(fmt, ap);
   if (n > 0) buf->invoke_callbacks();
   return n;
@@ -98,7 +161,7 @@ size_t evbuffer_add_iovec(struct evbuffer* buf, struct evbuffer_iovec* vec, int 
     total += vec[i].iov_len;
   }
   BufferLock guard(buf);
-  if (buf->freeze_end || total == 0) return 0;
+  if (buf->flags.freeze_end || total == 0) return 0;
   // One block takes everything: the point of this call.
   if (buf->expand_single(total) == nullptr) return 0;
   size_t added = 0;
@@ -120,8 +183,34 @@ int evbuffer_reserve_space(struct evbuffer* buf, ev_ssize_t size, struct evbuffe
                            int n_vec) noexcept {
   EVBUF_REQUIRE(buf, -1);
   if (size < 0 || n_vec < 1 || vec == nullptr) return -1;
+  // Fast path: no lock, and the append block (with the free block after
+  // it) already has the room: the same extents the general path hands out.
+  if (buf->lock_ == nullptr && !buf->flags.freeze_end) {
+    ev::Chain* c = buf->last_with_data != nullptr ? buf->last_with_data : buf->first;
+    size_t want = size == 0 ? 1 : static_cast<size_t>(size);
+    if (c != nullptr) {
+      size_t room = c->space();
+      ev::Chain* next = c->next;
+      if (room >= want) {
+        vec[0].iov_base = c->tail();
+        vec[0].iov_len = room;
+        return 1;
+      }
+      if (n_vec >= 2 && next != nullptr && room + next->space() >= want) {
+        int n = 0;
+        if (room > 0) {
+          vec[0].iov_base = c->tail();
+          vec[0].iov_len = room;
+          n = 1;
+        }
+        vec[n].iov_base = next->tail();
+        vec[n].iov_len = next->space();
+        return n + 1;
+      }
+    }
+  }
   ev::PlainLock guard(buf);
-  if (buf->freeze_end) return -1;
+  if (buf->flags.freeze_end) return -1;
   // Even a zero-byte request hands out some space, as libevent does.
   size_t want = size == 0 ? 1 : static_cast<size_t>(size);
   if (n_vec == 1) {
@@ -139,8 +228,13 @@ int evbuffer_reserve_space(struct evbuffer* buf, ev_ssize_t size, struct evbuffe
 
 int evbuffer_commit_space(struct evbuffer* buf, struct evbuffer_iovec* vec, int n_vecs) noexcept {
   EVBUF_REQUIRE(buf, -1);
+  // Fast path: nothing to lock or notify, and the extents are the free
+  // space of the append block and of the block after it, as handed out.
+  if (n_vecs >= 1 && n_vecs <= 2 && vec != nullptr && buf->quiet_for_append() &&
+      buf->commit_in_place(vec, n_vecs))
+    return 0;
   BufferLock guard(buf);
-  if (buf->freeze_end) return -1;
+  if (buf->flags.freeze_end) return -1;
   if (buf->commit_space(vec, n_vecs) < 0) return -1;
   buf->invoke_callbacks();
   return 0;
@@ -171,30 +265,16 @@ int evbuffer_remove(struct evbuffer* buf, void* data, size_t datlen) noexcept {
 }
 
 int evbuffer_drain(struct evbuffer* buf, size_t len) noexcept {
-  EVBUF_REQUIRE(buf, -1);
-  buf->lock();
-  if (buf->unwatched()) {
-    // No callback can run, so no reference is needed to keep buf alive.
-    int rc = -1;
-    if (!buf->freeze_start) {
-      buf->drain_front(len < buf->total_len ? len : buf->total_len);
-      buf->n_add_for_cb = buf->n_del_for_cb = 0;
-      rc = 0;
+  // Fast path: nothing to lock or notify and the first block keeps bytes.
+  if (buf != nullptr && buf->quiet_for_drain()) {
+    ev::Chain* c = buf->first;
+    if (c != nullptr && c->off > len) {
+      c->consume(len);
+      buf->total_len -= len;
+      return 0;
     }
-    buf->unlock();
-    return rc;
   }
-  buf->incref();  // a callback might free buf
-  int rc = -1;
-  if (!buf->freeze_start) {
-    if (len > buf->total_len) len = buf->total_len;
-    buf->drain_front(len);
-    buf->note_deleted(len);
-    buf->invoke_callbacks();
-    rc = 0;
-  }
-  buf->decref_and_unlock();
-  return rc;
+  return drain_general(buf, len);
 }
 
 unsigned char* evbuffer_pullup(struct evbuffer* buf, ev_ssize_t size) noexcept {
@@ -256,22 +336,18 @@ size_t evbuffer_get_contiguous_space(const struct evbuffer* buf) noexcept {
 int evbuffer_read(struct evbuffer* buf, evutil_socket_t fd, int howmuch) noexcept {
   EVBUF_REQUIRE(buf, -1);
   BufferLock guard(buf);
-  if (buf->freeze_end) return -1;
+  if (buf->flags.freeze_end) return -1;
   size_t want = buf->max_read();
   if (howmuch >= 0 && static_cast<size_t>(howmuch) < want) want = static_cast<size_t>(howmuch);
   return ev::buffer_read(buf, fd, want);
 }
 
 int evbuffer_write_atmost(struct evbuffer* buf, evutil_socket_t fd, ev_ssize_t howmuch) noexcept {
-  EVBUF_REQUIRE(buf, -1);
-  BufferLock guard(buf);
-  if (buf->freeze_start) return -1;
-  size_t want = howmuch < 0 ? buf->total_len : static_cast<size_t>(howmuch);
-  return ev::buffer_write(buf, fd, want);
+  return write_atmost(buf, fd, howmuch, "evbuffer_write_atmost");
 }
 
 int evbuffer_write(struct evbuffer* buf, evutil_socket_t fd) noexcept {
-  return evbuffer_write_atmost(buf, fd, -1);
+  return write_atmost(buf, fd, -1, "evbuffer_write");
 }
 
 }  // extern "C"

@@ -15,41 +15,48 @@ using ev::PairLock;
 
 namespace {
 
-// Appending this few bytes copies them into the destination's free tail
-// rather than relinking blocks, so small writes do not fragment it.
+// Appending this few bytes copies them into the destination rather than
+// relinking blocks: small writes do not fragment it, and the source keeps
+// its block for its next appends.
 constexpr size_t kCopyInsteadOfMoveBytes = 256;
+
+// Copies src's few bytes (len <= kCopyInsteadOfMoveBytes) to the end of
+// dst, counted there; false, with nothing changed, if that needs a block
+// that cannot be allocated.
+bool copy_small(evbuffer* dst, evbuffer* src, size_t len) {
+  // References and file segments move as they are: their cleanup runs only
+  // when their last byte leaves the destination, as with libevent.
+  for (Chain* c = src->first; c != nullptr && c->off > 0; c = c->next) {
+    if (c->kind != ev::ChainKind::kMemory) return false;
+  }
+  Chain* only = src->first;
+  if (only->off == len) return dst->add(only->data(), len) == 0;
+  unsigned char bytes[kCopyInsteadOfMoveBytes];
+  src->copy_out(0, bytes, len);
+  return dst->add(bytes, len) == 0;
+}
 
 // Moves all of src's bytes to the end of dst (counts included, no callbacks).
 void move_all(evbuffer* dst, evbuffer* src) {
   size_t len = src->total_len;
-  Chain* tail = dst->last_with_data;
-  if (len <= kCopyInsteadOfMoveBytes && tail != nullptr && tail->space() >= len &&
-      !src->maybe_unmapped) {
-    src->copy_out(0, tail->tail(), len);
-    tail->off += len;
-    Chain* only = src->first;
-    if (only != nullptr && only == src->last && only->movable() && only->refcnt == 1) {
-      // Keep src's single block as free space: its next add needs no malloc.
-      only->misalign = only->off = 0;
-      src->last_with_data = nullptr;
-    } else {
-      src->free_all_chains();
-    }
-  } else {
-    src->free_trailing_empty();
-    dst->free_trailing_empty();
-    if (dst->last != nullptr) {
-      dst->last->next = src->first;
-    } else {
-      dst->first = src->first;
-    }
-    dst->last = src->last;
-    dst->last_with_data = src->last_with_data;
-    dst->maybe_unmapped = dst->maybe_unmapped || src->maybe_unmapped;
-    src->first = src->last = src->last_with_data = nullptr;
-    src->maybe_unmapped = false;
-    src->total_len = 0;
+  if (len == 0) return;
+  if (len <= kCopyInsteadOfMoveBytes && copy_small(dst, src, len)) {
+    src->drain_front(len);
+    src->note_deleted(len);
+    return;
   }
+  src->free_trailing_empty();
+  dst->free_trailing_empty();
+  if (dst->last != nullptr) {
+    dst->last->next = src->first;
+  } else {
+    dst->first = src->first;
+  }
+  dst->last = src->last;
+  dst->last_with_data = src->last_with_data;
+  dst->flags.maybe_unmapped = dst->flags.maybe_unmapped || src->flags.maybe_unmapped;
+  src->first = src->last = src->last_with_data = nullptr;
+  src->flags.maybe_unmapped = false;
   src->total_len = 0;
   src->note_deleted(len);
   dst->note_added(len);
@@ -66,6 +73,29 @@ Chain* unlink_first(evbuffer* buf) {
   return c;
 }
 
+// evbuffer_add_file_segment(), also behind evbuffer_add_file() (called
+// directly: an exported function would be reached through the PLT).
+int add_segment(evbuffer* buf, evbuffer_file_segment* seg, ev_off_t offset, ev_off_t length,
+                const char* fn) {
+  EVBUF_REQUIRE_IN(fn, buf, -1);
+  EVBUF_REQUIRE_IN(fn, seg, -1);
+  if (offset < 0 || offset > seg->length || length < -1) return -1;
+  if (length == -1) length = seg->length - offset;
+  if (length > seg->length - offset) return -1;
+  BufferLock guard(buf);
+  if (buf->flags.freeze_end) return -1;
+  if (length == 0) return 0;
+  auto len = static_cast<size_t>(length);
+  if (len > SIZE_MAX / 2 - buf->total_len) return -1;
+  bool sendfile_ok = (buf->flags.drains_to_fd) && seg->can_sendfile;
+  Chain* c = ev::chain_new_segment(seg, offset, len, sendfile_ok);
+  if (c == nullptr) return -1;
+  buf->append_data_chain(c);
+  buf->note_added(len);
+  buf->invoke_callbacks();
+  return 0;
+}
+
 }  // namespace
 
 extern "C" {
@@ -75,7 +105,7 @@ int evbuffer_add_buffer(struct evbuffer* outbuf, struct evbuffer* inbuf) noexcep
   EVBUF_REQUIRE(inbuf, -1);
   PairLock guard(outbuf, inbuf);
   if (inbuf->total_len == 0 || outbuf == inbuf) return 0;
-  if (inbuf->freeze_start || outbuf->freeze_end) return -1;
+  if (inbuf->flags.freeze_start || outbuf->flags.freeze_end) return -1;
   if (inbuf->total_len > SIZE_MAX / 2 - outbuf->total_len) return -1;
   move_all(outbuf, inbuf);
   inbuf->invoke_callbacks();
@@ -88,7 +118,7 @@ int evbuffer_prepend_buffer(struct evbuffer* dst, struct evbuffer* src) noexcept
   EVBUF_REQUIRE(src, -1);
   PairLock guard(dst, src);
   if (src->total_len == 0 || dst == src) return 0;
-  if (src->freeze_start || dst->freeze_start) return -1;
+  if (src->flags.freeze_start || dst->flags.freeze_start) return -1;
   if (src->total_len > SIZE_MAX / 2 - dst->total_len) return -1;
   size_t len = src->total_len;
   src->free_trailing_empty();
@@ -96,9 +126,9 @@ int evbuffer_prepend_buffer(struct evbuffer* dst, struct evbuffer* src) noexcept
   dst->first = src->first;
   if (dst->last == nullptr) dst->last = src->last;
   if (dst->last_with_data == nullptr) dst->last_with_data = src->last_with_data;
-  dst->maybe_unmapped = dst->maybe_unmapped || src->maybe_unmapped;
+  dst->flags.maybe_unmapped = dst->flags.maybe_unmapped || src->flags.maybe_unmapped;
   src->first = src->last = src->last_with_data = nullptr;
-  src->maybe_unmapped = false;
+  src->flags.maybe_unmapped = false;
   src->total_len = 0;
   src->note_deleted(len);
   dst->note_added(len);
@@ -112,7 +142,7 @@ int evbuffer_remove_buffer(struct evbuffer* src, struct evbuffer* dst, size_t da
   EVBUF_REQUIRE(dst, -1);
   PairLock guard(src, dst);
   if (datlen == 0 || src == dst) return 0;
-  if (dst->freeze_end || src->freeze_start) return -1;
+  if (dst->flags.freeze_end || src->flags.freeze_start) return -1;
   if (datlen > INT32_MAX) datlen = INT32_MAX;
   if (datlen >= src->total_len) {
     datlen = src->total_len;
@@ -166,7 +196,7 @@ int evbuffer_add_buffer_reference(struct evbuffer* outbuf, struct evbuffer* inbu
   if (outbuf == inbuf) return -1;
   PairLock guard(outbuf, inbuf);
   if (inbuf->total_len == 0) return 0;
-  if (outbuf->freeze_end) return -1;
+  if (outbuf->flags.freeze_end) return -1;
   if (inbuf->total_len > SIZE_MAX / 2 - outbuf->total_len) return -1;
   // Views of views and of file segments are not supported (as in libevent).
   for (Chain* c = inbuf->first; c != nullptr && c->off > 0; c = c->next) {
@@ -211,7 +241,7 @@ int evbuffer_add_reference(struct evbuffer* outbuf, const void* data, size_t dat
   }
   {
     BufferLock guard(outbuf);
-    if (outbuf->freeze_end) return -1;
+    if (outbuf->flags.freeze_end) return -1;
     if (datlen > SIZE_MAX / 2 - outbuf->total_len) return -1;
     if (datlen > 0) {
       Chain* c = ev::chain_new_reference(data, datlen, cleanupfn, cleanupfn_arg);
@@ -246,30 +276,14 @@ void evbuffer_file_segment_add_cleanup_cb(struct evbuffer_file_segment* seg,
 
 int evbuffer_add_file_segment(struct evbuffer* buf, struct evbuffer_file_segment* seg,
                               ev_off_t offset, ev_off_t length) noexcept {
-  EVBUF_REQUIRE(buf, -1);
-  EVBUF_REQUIRE(seg, -1);
-  if (offset < 0 || offset > seg->length || length < -1) return -1;
-  if (length == -1) length = seg->length - offset;
-  if (length > seg->length - offset) return -1;
-  BufferLock guard(buf);
-  if (buf->freeze_end) return -1;
-  if (length == 0) return 0;
-  auto len = static_cast<size_t>(length);
-  if (len > SIZE_MAX / 2 - buf->total_len) return -1;
-  bool sendfile_ok = (buf->drains_to_fd) && seg->can_sendfile;
-  Chain* c = ev::chain_new_segment(seg, offset, len, sendfile_ok);
-  if (c == nullptr) return -1;
-  buf->append_data_chain(c);
-  buf->note_added(len);
-  buf->invoke_callbacks();
-  return 0;
+  return add_segment(buf, seg, offset, length, "evbuffer_add_file_segment");
 }
 
 int evbuffer_add_file(struct evbuffer* buf, int fd, ev_off_t offset, ev_off_t length) noexcept {
   EVBUF_REQUIRE(buf, -1);
   evbuffer_file_segment* seg = ev::segment_new(fd, offset, length, EVBUF_FS_CLOSE_ON_FREE);
   if (seg == nullptr) return -1;
-  int r = evbuffer_add_file_segment(buf, seg, 0, -1);
+  int r = add_segment(buf, seg, 0, -1, "evbuffer_add_file");
   // The buffer holds its own reference now; on failure this closes `fd`.
   ev::segment_decref(seg);
   return r;

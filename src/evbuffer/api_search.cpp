@@ -5,6 +5,8 @@
 // An evbuffer_ptr's `pos` is the source of truth: the internal fields are
 // filled in for the curious but never trusted, so a stale or forged
 // pointer yields -1 instead of a wild memory access.
+#include <cstring>
+
 #include "core/mm.hpp"
 #include "evbuffer/api_util.hpp"
 #include "evbuffer/buffer.hpp"
@@ -38,6 +40,39 @@ bool start_offset(const evbuffer* buf, const evbuffer_ptr* start, size_t* out) {
   if (start == nullptr) return true;
   if (start->pos < 0 || static_cast<size_t>(start->pos) > buf->total_len) return false;
   *out = static_cast<size_t>(start->pos);
+  return true;
+}
+
+// evbuffer_readln() when nothing has to be locked or notified and the
+// first block holds the whole line and its LF, CRLF or NUL ending: one
+// memchr(), one copy, one drain.  False when the general path must run
+// (nothing changed then).
+bool readln_from_first_block(evbuffer* buf, evbuffer_eol_style style, char** line_out,
+                             size_t* n_out) {
+  if (!buf->quiet_for_drain() || buf->flags.maybe_unmapped) return false;
+  if (style != EVBUFFER_EOL_LF && style != EVBUFFER_EOL_CRLF && style != EVBUFFER_EOL_NUL)
+    return false;
+  ev::Chain* c = buf->first;
+  if (c == nullptr || c->off == 0) return false;
+  const unsigned char* p = c->data();
+  const int end_byte = style == EVBUFFER_EOL_NUL ? '\0' : '\n';
+  const void* hit = std::memchr(p, end_byte, c->off);
+  if (hit == nullptr) return false;
+  auto n = static_cast<size_t>(static_cast<const unsigned char*>(hit) - p);
+  size_t eol_len = 1;
+  // CRLF: a CR right before the LF belongs to the ending.
+  if (style == EVBUFFER_EOL_CRLF && n > 0 && p[n - 1] == '\r') {
+    --n;
+    eol_len = 2;
+  }
+  auto* line = static_cast<char*>(ev::mm_malloc(n + 1));
+  if (line == nullptr) return false;
+  std::memcpy(line, p, n);
+  line[n] = '\0';
+  // Nobody watches, so the line and its ending may leave in one step.
+  buf->drain_front(n + eol_len);
+  *line_out = line;
+  *n_out = n;
   return true;
 }
 
@@ -109,8 +144,14 @@ char* evbuffer_readln(struct evbuffer* buf, size_t* n_read_out,
                       enum evbuffer_eol_style eol_style) noexcept {
   if (n_read_out != nullptr) *n_read_out = 0;
   EVBUF_REQUIRE(buf, nullptr);
+  char* fast_line;
+  size_t fast_n;
+  if (readln_from_first_block(buf, eol_style, &fast_line, &fast_n)) {
+    if (n_read_out != nullptr) *n_read_out = fast_n;
+    return fast_line;
+  }
   BufferLock guard(buf);
-  if (buf->freeze_start || !buf->materialize_all()) return nullptr;
+  if (buf->flags.freeze_start || !buf->materialize_all()) return nullptr;
   size_t eol_len = 0;
   ev_ssize_t at = buf->find_eol(0, eol_style, &eol_len);
   if (at < 0) return nullptr;
@@ -129,7 +170,7 @@ char* evbuffer_readln(struct evbuffer* buf, size_t* n_read_out,
     buf->note_deleted(n);
     buf->invoke_callbacks();
   }
-  if (!buf->freeze_start) {
+  if (!buf->flags.freeze_start) {
     size_t drop = eol_len < buf->total_len ? eol_len : buf->total_len;
     buf->drain_front(drop);
     buf->note_deleted(drop);

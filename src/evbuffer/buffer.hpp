@@ -14,6 +14,7 @@
 #include <event2/buffer_compat.h>
 #include <event2/event_struct.h>
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -39,9 +40,42 @@ namespace ev {
 inline constexpr uint32_t kCbNoDefer = 0x2;
 // Default and bounds of the largest single evbuffer_read().
 inline constexpr size_t kDefaultMaxRead = 16384;
+// Largest block a buffer keeps as free space once its bytes are drained,
+// instead of returning it to malloc (a drain followed by appends is the
+// common pattern: the next appends then need no allocation).
+inline constexpr size_t kMaxSpareBytes = 16 * 1024;
+// Largest block an append allocates beyond what it needs, when the buffer
+// already holds that much (see add_slow()).
+inline constexpr size_t kMaxGrowBlockBytes = 16 * 1024;
 // Extents per readv() and writev().
 inline constexpr int kReadIovecs = 4;
 inline constexpr int kWriteIovecs = 128;
+
+}  // namespace ev
+
+namespace ev {
+
+// One byte of state bits, grouped so that a fast path can test several
+// with one instruction (see flag_mask()).
+struct BufferFlags {
+  bool freeze_start : 1 = false;
+  bool freeze_end : 1 = false;
+  bool user_freed : 1 = false;
+  bool cb_dead_pending : 1 = false;
+  bool owner_watch : 1 = false;     // report changes to the owner
+  bool maybe_unmapped : 1 = false;  // may hold segment chains still on disk
+  bool own_lock : 1 = false;
+  bool drains_to_fd : 1 = false;  // EVBUFFER_FLAG_DRAINS_TO_FD
+};
+static_assert(sizeof(BufferFlags) == 1);
+
+// The bit of BufferFlags that `set` turns on, found by the compiler.
+template <typename Set>
+constexpr uint8_t flag_mask(Set set) {
+  BufferFlags f;
+  set(f);
+  return std::bit_cast<uint8_t>(f);
+}
 
 }  // namespace ev
 
@@ -78,15 +112,7 @@ struct evbuffer {
   uint8_t cb_depth = 0;      // nesting of run_callbacks()
   uint8_t cb_suspended = 0;  // ev::buffer_suspend_callbacks() nesting
   uint8_t owner_tag = 0;     // ev::BufferOwnerTag of an embedded buffer
-  // Bits, all changed under the buffer's lock.
-  bool freeze_start : 1 = false;
-  bool freeze_end : 1 = false;
-  bool user_freed : 1 = false;
-  bool cb_dead_pending : 1 = false;
-  bool owner_watch : 1 = false;     // report changes to the owner
-  bool maybe_unmapped : 1 = false;  // may hold segment chains still on disk
-  bool own_lock : 1 = false;
-  bool drains_to_fd : 1 = false;  // EVBUFFER_FLAG_DRAINS_TO_FD
+  ev::BufferFlags flags;     // changed under the buffer's lock
 
   bool deferred_cbs() const { return ext != nullptr && ext->cb_base != nullptr; }
   size_t max_read() const { return ext != nullptr ? ext->max_read : ev::kDefaultMaxRead; }
@@ -127,8 +153,7 @@ struct evbuffer {
   void drain_front(size_t len) {
     // Common case: the first chain keeps some of its bytes.
     if (first != nullptr && first->off > len) {
-      first->misalign += len;
-      first->off -= len;
+      first->consume(len);
       total_len -= len;
       return;
     }
@@ -136,15 +161,21 @@ struct evbuffer {
   }
   // drain_front() when whole chains go away.
   void drain_front_chains(size_t len);
+  // Empties the buffer; a standalone one keeps one small block as free
+  // space (see kMaxSpareBytes).
+  void drain_all();
+  // Disposes of a block unlinked from the front: kept as the free block at
+  // the end when there is none yet and it is reusable, else released.
+  void retire_chain(ev::Chain* c);
   // The chain holding byte `pos` (pos < total_len) and the offset in it;
   // for pos == total_len returns nullptr.
   ev::Chain* locate(size_t pos, size_t* in_chain) const;
   // Brings every unmapped segment into memory; false on failure.
-  bool materialize_all() { return !maybe_unmapped || materialize_chains(); }
+  bool materialize_all() { return !flags.maybe_unmapped || materialize_chains(); }
   bool materialize_chains();
   // A chain just linked in: notes whether it is still on disk.
   void note_linked(const ev::Chain* chain) {
-    if (chain->unmapped()) maybe_unmapped = true;
+    if (chain->unmapped()) flags.maybe_unmapped = true;
   }
   bool check_invariants() const;
 
@@ -176,6 +207,10 @@ struct evbuffer {
   // Marks `n` bytes written into the free space as live (spread over the
   // chains in order, as setup_space_vecs() handed them out).
   void commit_appended(size_t n);
+  // evbuffer_commit_space() for one or two extents that are exactly the
+  // free space of the append block and the block after it (no counts, the
+  // caller checked nobody watches); false, with nothing changed, otherwise.
+  bool commit_in_place(const iovec* vec, int n_vecs);
   // evbuffer_commit_space(): validates the extents, then commits them.
   int commit_space(const iovec* vec, int n_vecs);
   // Makes `chain` (the append chain or an empty block after it) the last
@@ -206,7 +241,7 @@ struct evbuffer {
   // Runs (or schedules) callbacks after a change.
   void invoke_callbacks() {
     // Nobody watches: just forget the pending change counts.
-    if (callbacks == nullptr && !owner_watch) {
+    if (callbacks == nullptr && !flags.owner_watch) {
       n_add_for_cb = n_del_for_cb = 0;
       return;
     }
@@ -223,7 +258,27 @@ struct evbuffer {
   void note_added(size_t n) { total_len += n, n_add_for_cb += n; }
   void note_deleted(size_t n) { n_del_for_cb += n; }
   // No callback (nor owner) can run after a change.
-  bool unwatched() const { return callbacks == nullptr && !owner_watch; }
+  bool unwatched() const { return callbacks == nullptr && !flags.owner_watch; }
+  // Keeps the invariant "an unwatched buffer has no pending change counts"
+  // (every operation on one resets them anyway), so that the API fast
+  // paths need not touch the counts.
+  void forget_changes_if_unwatched() {
+    if (unwatched()) n_add_for_cb = n_del_for_cb = 0;
+  }
+  // The API fast paths: no lock to take, nobody to notify, and the end
+  // (append) or the front (drain) not frozen.
+  bool quiet_for_append() const {
+    constexpr uint8_t kBusy = ev::flag_mask([](ev::BufferFlags& f) { f.owner_watch = true; }) |
+                              ev::flag_mask([](ev::BufferFlags& f) { f.freeze_end = true; });
+    return (reinterpret_cast<uintptr_t>(lock_) | reinterpret_cast<uintptr_t>(callbacks)) == 0 &&
+           (std::bit_cast<uint8_t>(flags) & kBusy) == 0;
+  }
+  bool quiet_for_drain() const {
+    constexpr uint8_t kBusy = ev::flag_mask([](ev::BufferFlags& f) { f.owner_watch = true; }) |
+                              ev::flag_mask([](ev::BufferFlags& f) { f.freeze_start = true; });
+    return (reinterpret_cast<uintptr_t>(lock_) | reinterpret_cast<uintptr_t>(callbacks)) == 0 &&
+           (std::bit_cast<uint8_t>(flags) & kBusy) == 0;
+  }
 };
 
 namespace ev {

@@ -22,18 +22,33 @@ inline bool realign_fits(const Chain* c, size_t need) {
          c->capacity - c->off >= need;
 }
 
+// Data bytes of a new block for `need` more bytes in a buffer holding
+// `held`: a buffer that keeps growing by small appends gets blocks as large
+// as what it already holds (up to kMaxGrowBlockBytes), so it needs few
+// allocations, while the unused tail stays smaller than its contents.
+inline size_t grown_block_size(size_t need, size_t held) {
+  size_t grown = held < ev::kMaxGrowBlockBytes ? held : ev::kMaxGrowBlockBytes;
+  return need > grown ? need : grown;
+}
+
 }  // namespace
 
 int evbuffer::add_slow(const void* data, size_t len) {
   if (len > SIZE_MAX / 2 - total_len) return -1;
   Chain* c = append_chain(this);
-  if (c != nullptr && c->space() < len && realign_fits(c, len)) ev::chain_realign(c);
   size_t avail = 0;
   for (Chain* t = c; t != nullptr; t = t->next) avail += t->space();
+  // Free blocks after the append block (one kept from a drain) are used
+  // before moving bytes around to make room.
+  if (avail < len && c != nullptr && realign_fits(c, len)) {
+    avail -= c->space();
+    ev::chain_realign(c);
+    avail += c->space();
+  }
   // Allocate before touching anything, so a failure leaves no trace.
   Chain* fresh = nullptr;
   if (avail < len) {
-    fresh = ev::chain_new_memory(len - avail);
+    fresh = ev::chain_new_memory(grown_block_size(len - avail, total_len));
     if (fresh == nullptr) return -1;
   }
   const auto* src = static_cast<const unsigned char*>(data);
@@ -124,7 +139,7 @@ bool evbuffer::expand_fast(size_t need, int max_vecs) {
   // Keep the free tail of the last data block, replace the empty blocks by
   // one block large enough for the whole request: sized for the rest only,
   // a stream of partly filled reservations would reallocate every time.
-  Chain* fresh = ev::chain_new_memory(need);
+  Chain* fresh = ev::chain_new_memory(grown_block_size(need, total_len));
   if (fresh == nullptr) return false;
   free_trailing_empty();
   append_empty_chain(fresh);
@@ -179,6 +194,33 @@ void evbuffer::commit_appended(size_t n) {
   EV_ASSERT(left == 0);
   if (filled != nullptr) mark_filled(filled);
   note_added(n);
+}
+
+bool evbuffer::commit_in_place(const iovec* vec, int n_vecs) {
+  Chain* c = append_chain(this);
+  // A full append block is skipped by the general path: leave it that case.
+  if (c == nullptr || c->space() == 0 || vec[0].iov_base != c->tail() ||
+      vec[0].iov_len > c->space())
+    return false;
+  size_t first_len = vec[0].iov_len;
+  size_t second_len = 0;
+  Chain* d = c->next;
+  if (n_vecs == 2) {
+    if (d == nullptr || vec[1].iov_base != d->tail() || vec[1].iov_len > d->space()) return false;
+    second_len = vec[1].iov_len;
+    // An append block left empty in front of filled space: the general
+    // path unlinks it.
+    if (second_len > 0 && c->off + first_len == 0) return false;
+  }
+  c->off += first_len;
+  if (second_len > 0) {
+    d->off += second_len;
+    last_with_data = d;
+  } else if (first_len > 0) {
+    last_with_data = c;
+  }
+  total_len += first_len + second_len;
+  return true;
 }
 
 int evbuffer::commit_space(const iovec* vec, int n_vecs) {

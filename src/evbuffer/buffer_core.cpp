@@ -22,7 +22,7 @@ void evbuffer::release_last_ref() {
   ev::destroy(ext);
   ext = nullptr;
   void* my_lock = lock_;
-  bool owned = own_lock;
+  bool owned = flags.own_lock;
   unlock();
   if (owned) evpriv_lock_free(my_lock, 1 /* EVTHREAD_LOCKTYPE_RECURSIVE */);
   // An embedded buffer's storage belongs to its owner.
@@ -94,30 +94,79 @@ void evbuffer::free_all_chains() {
   }
   first = last = last_with_data = nullptr;
   total_len = 0;
-  maybe_unmapped = false;
+  flags.maybe_unmapped = false;
 }
 
 void evbuffer::drain_front_chains(size_t len) {
   EV_ASSERT(len <= total_len);
   if (len == 0) return;
   if (len == total_len) {
-    free_all_chains();
+    drain_all();
     return;
   }
   total_len -= len;
   while (len > 0) {
     Chain* c = first;
     if (c->off > len) {
-      c->misalign += len;
-      c->off -= len;
+      c->consume(len);
       break;
     }
     len -= c->off;
     first = c->next;
     // Total stays positive, so the last data chain is never consumed here.
     EV_ASSERT(c != last_with_data);
-    ev::chain_release(c);
+    retire_chain(c);
   }
+}
+
+namespace {
+
+// Whether a drained block may be kept for later appends: plain memory
+// nobody else shares, small enough that keeping it costs little.
+bool reusable(const Chain* c) {
+  return c->kind == ev::ChainKind::kMemory && c->refcnt == 1 && c->capacity <= ev::kMaxSpareBytes;
+}
+
+}  // namespace
+
+void evbuffer::retire_chain(Chain* c) {
+  // One free block at the end is enough: the next appends (or reads) fill
+  // it instead of asking malloc for a new one.
+  if (last != nullptr && last == last_with_data && reusable(c)) {
+    c->misalign = c->off = 0;
+    c->next = nullptr;
+    last->next = c;
+    last = c;
+    return;
+  }
+  ev::chain_release(c);
+}
+
+void evbuffer::drain_all() {
+  // A standalone buffer keeps one block: it is typically refilled at once
+  // (a scratch or per-message buffer).  A bufferevent's buffers free
+  // everything, so that idle connections cost no more than before.
+  Chain* keep = nullptr;
+  if (owner_tag == ev::kOwnerNone) {
+    if (last != nullptr && reusable(last)) {
+      keep = last;
+    } else if (last_with_data != nullptr && reusable(last_with_data)) {
+      keep = last_with_data;
+    }
+  }
+  for (Chain* c = first; c != nullptr;) {
+    Chain* next = c->next;
+    if (c != keep) ev::chain_release(c);
+    c = next;
+  }
+  if (keep != nullptr) {
+    keep->misalign = keep->off = 0;
+    keep->next = nullptr;
+  }
+  first = last = keep;
+  last_with_data = nullptr;
+  total_len = 0;
+  flags.maybe_unmapped = false;
 }
 
 Chain* evbuffer::locate(size_t pos, size_t* in_chain) const {
@@ -140,7 +189,7 @@ bool evbuffer::materialize_chains() {
       return false;
     }
   }
-  maybe_unmapped = false;
+  flags.maybe_unmapped = false;
   return true;
 }
 
@@ -158,8 +207,9 @@ bool evbuffer::check_invariants() const {
     if (c == last_with_data) past_data = true;
     prev = c;
   }
-  return past_data && prev == last && sum == total_len && (unmapped == 0 || maybe_unmapped) &&
-         (first != nullptr || last == nullptr);
+  bool counts_ok = !unwatched() || (n_add_for_cb == 0 && n_del_for_cb == 0);
+  return past_data && prev == last && sum == total_len && (unmapped == 0 || flags.maybe_unmapped) &&
+         (first != nullptr || last == nullptr) && counts_ok;
 }
 
 namespace ev {

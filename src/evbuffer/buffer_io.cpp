@@ -23,26 +23,39 @@ using ev::Chain;
 
 namespace {
 
+// SIGPIPE alone, built when the library is loaded.
+const sigset_t kPipeSet = [] {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGPIPE);
+  return set;
+}();
+
 // sendfile() has no MSG_NOSIGNAL: block SIGPIPE around it and swallow the
-// one it raises, unless one was already pending for another reason.
+// one it raises.  Two system calls in the usual case (SIGPIPE not blocked
+// by the caller): nothing can be pending then, since the thread would
+// already have taken it.  Only when the caller blocks SIGPIPE itself may an
+// unrelated one be pending, which must then not be swallowed; and the mask
+// needs no restoring.
 ssize_t sendfile_nosignal(int out_fd, int in_fd, off_t* offset, size_t len) {
-  sigset_t pipe_set;
   sigset_t old_set;
-  sigemptyset(&pipe_set);
-  sigaddset(&pipe_set, SIGPIPE);
-  pthread_sigmask(SIG_BLOCK, &pipe_set, &old_set);
-  sigset_t pending;
-  sigemptyset(&pending);
-  sigpending(&pending);
-  bool was_pending = sigismember(&pending, SIGPIPE) == 1;
+  pthread_sigmask(SIG_BLOCK, &kPipeSet, &old_set);
+  const bool blocked_before = sigismember(&old_set, SIGPIPE) == 1;
+  bool was_pending = false;
+  if (blocked_before) {
+    sigset_t pending;
+    sigemptyset(&pending);
+    sigpending(&pending);
+    was_pending = sigismember(&pending, SIGPIPE) == 1;
+  }
   ssize_t n = sendfile(out_fd, in_fd, offset, len);
   int saved = errno;
   if (n < 0 && saved == EPIPE && !was_pending) {
     struct timespec zero = {0, 0};
-    while (sigtimedwait(&pipe_set, nullptr, &zero) < 0 && errno == EINTR) {
+    while (sigtimedwait(&kPipeSet, nullptr, &zero) < 0 && errno == EINTR) {
     }
   }
-  pthread_sigmask(SIG_SETMASK, &old_set, nullptr);
+  if (!blocked_before) pthread_sigmask(SIG_SETMASK, &old_set, nullptr);
   errno = saved;
   return n;
 }
@@ -103,7 +116,7 @@ int buffer_write(evbuffer* buf, int fd, size_t howmuch) {
       left -= k;
     }
     do {
-      n = write_vecs(fd, vec, n_vec, buf->drains_to_fd);
+      n = write_vecs(fd, vec, n_vec, buf->flags.drains_to_fd);
     } while (n < 0 && errno == EINTR);
   }
   if (n <= 0) return static_cast<int>(n);

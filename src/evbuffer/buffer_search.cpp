@@ -1,8 +1,10 @@
 // Searching an evbuffer: byte strings, single bytes and line endings.
-// Matches may straddle blocks; the scans use memchr() within each block.
+// Matches may straddle blocks.  Byte strings are scanned block by block
+// (needle_scan.cpp), bytes with memchr().
 #include <cstring>
 
 #include "evbuffer/buffer.hpp"
+#include "evbuffer/needle_scan.hpp"
 
 using ev::Chain;
 
@@ -27,29 +29,26 @@ bool matches_at(const Chain* c, size_t in, const unsigned char* what, size_t len
 ev_ssize_t evbuffer::find(const unsigned char* what, size_t len, size_t from, size_t limit) {
   if (limit > total_len) limit = total_len;
   if (len == 0 || from > limit || limit - from < len) return -1;
-  size_t last_start = limit - len;
+  const size_t last_start = limit - len;
   size_t in = 0;
   Chain* c = locate(from, &in);
-  size_t pos = from;
-  while (c != nullptr && pos <= last_start) {
-    size_t scan = c->off - in;
-    if (scan > last_start - pos + 1) scan = last_start - pos + 1;
-    const unsigned char* p = c->data() + in;
-    const void* hit = std::memchr(p, what[0], scan);
-    if (hit == nullptr) {
-      pos += scan;
-      c = c->next;
-      in = 0;
-      continue;
+  // `base` is the buffer offset of c's first live byte.
+  for (size_t base = from - in; c != nullptr && base + in <= last_start;
+       base += c->off, c = c->next, in = 0) {
+    const unsigned char* p = c->data();
+    const size_t stop = last_start - base;  // last start allowed, in c's terms
+    // Starts whose whole match lies in this block: the vectorised scan.
+    if (c->off >= len) {
+      size_t to = c->off - len < stop ? c->off - len : stop;
+      size_t hit = ev::scan_needle(p, in, to, what, len);
+      if (hit != ev::kNoMatch) return static_cast<ev_ssize_t>(base + hit);
+      if (in <= to) in = to + 1;
     }
-    size_t d = static_cast<size_t>(static_cast<const unsigned char*>(hit) - p);
-    pos += d;
-    in += d;
-    if (matches_at(c, in, what, len)) return static_cast<ev_ssize_t>(pos);
-    ++pos;
-    if (++in == c->off) {
-      c = c->next;
-      in = 0;
+    // Starts whose match would run into the next blocks (fewer than len).
+    size_t to = c->off - 1 < stop ? c->off - 1 : stop;
+    for (; in <= to; ++in) {
+      if (p[in] == what[0] && matches_at(c, in, what, len))
+        return static_cast<ev_ssize_t>(base + in);
     }
   }
   return -1;

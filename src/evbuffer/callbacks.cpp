@@ -31,7 +31,7 @@ int evbuffer::remove_callback(evbuffer_cb_entry* entry) {
   if (e == nullptr || e->dead) return -1;
   if (cb_depth > 0) {
     e->dead = true;
-    cb_dead_pending = true;
+    flags.cb_dead_pending = true;
     return 0;
   }
   if (e->prev != nullptr) {
@@ -41,6 +41,7 @@ int evbuffer::remove_callback(evbuffer_cb_entry* entry) {
   }
   if (e->next != nullptr) e->next->prev = e->prev;
   ev::destroy(e);
+  forget_changes_if_unwatched();
   return 0;
 }
 
@@ -53,7 +54,7 @@ void evbuffer::remove_all_callbacks() {
 }
 
 void evbuffer::sweep_dead_callbacks() {
-  cb_dead_pending = false;
+  flags.cb_dead_pending = false;
   for (evbuffer_cb_entry* e = callbacks; e != nullptr;) {
     evbuffer_cb_entry* next = e->next;
     if (e->dead) {
@@ -104,8 +105,8 @@ void evbuffer::run_callbacks(bool running_deferred) {
   }
   // The owner watches like the oldest "no defer" entry: last, never from
   // the deferred run.
-  if (owner_watch && !running_deferred) ev::owner_buffer_changed(this, owner_tag, &info);
-  if (--cb_depth == 0 && cb_dead_pending) sweep_dead_callbacks();
+  if (flags.owner_watch && !running_deferred) ev::owner_buffer_changed(this, owner_tag, &info);
+  if (--cb_depth == 0 && flags.cb_dead_pending) sweep_dead_callbacks();
 }
 
 namespace {

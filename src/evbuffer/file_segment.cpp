@@ -104,14 +104,35 @@ evbuffer_file_segment* segment_new(int fd, int64_t offset, int64_t length, unsig
   return seg;
 }
 
+namespace {
+
+// The segment's lock when it has one; a segment without (no threading
+// callbacks, or EVBUF_FS_DISABLE_LOCKING) costs no call.
+class SegmentGuard {
+ public:
+  explicit SegmentGuard(void* lock) : lock_(lock) {
+    if (lock_ != nullptr) evpriv_lock_acquire(lock_, 0);
+  }
+  ~SegmentGuard() {
+    if (lock_ != nullptr) evpriv_lock_release(lock_, 0);
+  }
+  SegmentGuard(const SegmentGuard&) = delete;
+  SegmentGuard& operator=(const SegmentGuard&) = delete;
+
+ private:
+  void* lock_;
+};
+
+}  // namespace
+
 void segment_incref(evbuffer_file_segment* seg) {
-  LockGuard guard(seg->lock);
+  SegmentGuard guard(seg->lock);
   ++seg->refcnt;
 }
 
 void segment_decref(evbuffer_file_segment* seg) {
   {
-    LockGuard guard(seg->lock);
+    SegmentGuard guard(seg->lock);
     if (--seg->refcnt > 0) return;
   }
   if (seg->cleanup_cb != nullptr)
@@ -127,7 +148,7 @@ void segment_decref(evbuffer_file_segment* seg) {
 }
 
 bool segment_materialize(evbuffer_file_segment* seg) {
-  LockGuard guard(seg->lock);
+  SegmentGuard guard(seg->lock);
   return materialize_locked(seg);
 }
 

@@ -12,13 +12,13 @@ namespace ev {
 
 int buffer_read_fd(evbuffer* buf, int fd, size_t howmuch) {
   BufferLock guard(buf);
-  if (buf->freeze_end) return -1;
+  if (buf->flags.freeze_end) return -1;
   return buffer_read(buf, fd, howmuch);
 }
 
 int buffer_write_fd(evbuffer* buf, int fd, size_t howmuch) {
   BufferLock guard(buf);
-  if (buf->freeze_start) return -1;
+  if (buf->flags.freeze_start) return -1;
   return buffer_write(buf, fd, howmuch);
 }
 
@@ -110,7 +110,8 @@ evbuffer* buffer_init_embedded(EmbeddedBuffer* slot, BufferOwnerTag tag) {
 
 void buffer_set_owner_watch(evbuffer* buf, bool on) {
   BufferLock guard(buf);
-  buf->owner_watch = on;
+  buf->flags.owner_watch = on;
+  buf->forget_changes_if_unwatched();
 }
 
 }  // namespace ev
