@@ -19,6 +19,11 @@
 //   events of such a "zombie" are recognised and never reported; as epoll_ctl
 //   cannot remove it, the epoll set is rebuilt from the table (rare: it takes
 //   a shared file closed while its registration was lazy).
+// - Another thread may drop an fd's interest, close it, even reuse the number,
+//   between the kernel's gathering of a batch and our reading of it.  Changes
+//   are stamped with the dispatch number, and a batch event older than its
+//   fd's last change is dropped: no epoll_ctl on a possibly closed number, no
+//   rebuild for what only looks like a zombie.
 // In changelist mode (EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST) updates are only
 // recorded and the net change per fd is applied at the start of dispatch, so a
 // del+add pair between two dispatches costs nothing; as documented for that
@@ -56,13 +61,15 @@ constexpr int kInitialEvents = 32;
 constexpr int kMaxEvents = 4096;
 
 struct FdState {
-  uint32_t gen;         // generation of the kernel registration
-  uint32_t lazy_since;  // dispatch number at which the registration went lazy
-  short wanted;         // interest the core asked for
-  short kernel;         // interest registered in the kernel
-  bool registered;      // the kernel (as far as we know) has a registration
-  bool lazy;            // registered, but the core's interest dropped to 0
-  bool pending;         // queued in the change list
+  uint32_t gen;  // generation of the kernel registration
+  // Dispatch number at which the registration last went lazy or was
+  // re-created by an ADD (see report() for why the latter counts).
+  uint32_t changed_at;
+  short wanted;     // interest the core asked for
+  short kernel;     // interest registered in the kernel
+  bool registered;  // the kernel (as far as we know) has a registration
+  bool lazy;        // registered, but the core's interest dropped to 0
+  bool pending;     // queued in the change list
 };
 
 uint32_t to_epoll(short what) {
@@ -76,11 +83,11 @@ short from_epoll(uint32_t events) {
   // EPOLLOUT and EV_WRITE are the same bit; the rest is shifted or implied.
   static_assert(EPOLLOUT == EV_WRITE && (EPOLLIN << 1) == EV_READ);
   short what = static_cast<short>(((events & EPOLLIN) << 1) | (events & EPOLLOUT));
-  // An error or hang-up makes reads and writes return at once.
-  if (events & (EPOLLHUP | EPOLLERR)) [[unlikely]]
-    what |= EV_READ | EV_WRITE;
-  if (events & (EPOLLRDHUP | EPOLLHUP)) [[unlikely]]
-    what |= EV_CLOSED;
+  if (events & (EPOLLHUP | EPOLLERR | EPOLLRDHUP)) [[unlikely]] {
+    // An error or hang-up makes reads and writes return at once.
+    if (events & (EPOLLHUP | EPOLLERR)) what |= EV_READ | EV_WRITE;
+    if (events & (EPOLLRDHUP | EPOLLHUP)) what |= EV_CLOSED;
+  }
   return what;
 }
 
@@ -172,7 +179,7 @@ inline int EpollBackend::sync(int fd) {
   if (want == 0) {
     if (st.registered && !st.lazy) {
       st.lazy = true;
-      st.lazy_since = dispatches_;
+      st.changed_at = dispatches_;
     }
     return 0;
   }
@@ -181,7 +188,7 @@ inline int EpollBackend::sync(int fd) {
   // A lazy registration re-armed within the iteration it went lazy in (one
   // later with the changelist, which applies it a dispatch late) most likely
   // still belongs to the same open file.
-  const uint32_t lazy_for = dispatches_ - st.lazy_since;
+  const uint32_t lazy_for = dispatches_ - st.changed_at;
   const bool mod_first = st.registered && (!st.lazy || lazy_for <= (changelist_ ? 1u : 0u));
   int op = mod_first ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
   int rc;
@@ -192,6 +199,7 @@ inline int EpollBackend::sync(int fd) {
     rc = ctl(op, fd, want, st.gen + 1);
     if (rc == 0) {
       ++st.gen;
+      st.changed_at = dispatches_;
     } else if (errno == EEXIST) {
       // Still registered: keep the generation its queued events carry.
       op = EPOLL_CTL_MOD;
@@ -220,7 +228,10 @@ int EpollBackend::mod_failed(int fd, short want) {
   if (errno == ENOENT) {
     op = EPOLL_CTL_ADD;
     rc = ctl(op, fd, want, st.gen + 1);
-    if (rc == 0) ++st.gen;
+    if (rc == 0) {
+      ++st.gen;
+      st.changed_at = dispatches_;
+    }
   }
   if (rc < 0) {
     evpriv_warn("Epoll %s(%d) on fd %d failed. Old events were %d; new events are %d", op_name(op),
@@ -260,7 +271,7 @@ int EpollBackend::update(int fd, short old_events, short new_events) {
       st.wanted = 0;
       if (st.registered && !st.lazy) {
         st.lazy = true;
-        st.lazy_since = dispatches_;
+        st.changed_at = dispatches_;
       }
       return 0;
     }
@@ -268,7 +279,7 @@ int EpollBackend::update(int fd, short old_events, short new_events) {
       st.wanted = now;
       return 0;
     }
-    if (st.registered && (!st.lazy || st.lazy_since == dispatches_)) return modify(fd, now);
+    if (st.registered && (!st.lazy || st.changed_at == dispatches_)) return modify(fd, now);
   }
   return apply_update(fd, now);
 }
@@ -315,9 +326,11 @@ void EpollBackend::flush_changes() {
 }
 
 int EpollBackend::dispatch(const timeval* timeout) {
-  ++dispatches_;
   if (changelist_) flush_changes();
   if (rebuild_needed_) rebuild();
+  // Changes stamped from here on were made after the kernel may have
+  // gathered this batch (while the lock is released, or by ready()).
+  ++dispatches_;
 
   int n = wait(timeout);
   if (n < 0) {
@@ -436,12 +449,23 @@ void EpollBackend::report(const epoll_event& event) {
   if (data == kTimerTag) return;  // only there to end the wait
   const int fd = static_cast<int>(static_cast<uint32_t>(data));
   const uint32_t gen = static_cast<uint32_t>(data >> 32);
-  if (fd < 0 || static_cast<size_t>(fd) >= nfds_ || !fds_[fd].registered || fds_[fd].gen != gen) {
+  if (fd < 0 || static_cast<size_t>(fd) >= nfds_) {
     rebuild_needed_ = true;  // a zombie: never reported, removed by a rebuild
     return;
   }
   FdState& st = fds_[fd];
+  // The batch was gathered before the changes stamped with this dispatch
+  // number: an interest dropped, or the number closed, reused and added
+  // again, since then.  Its event says nothing about the registration we
+  // have now, so it is dropped without a call that could hit a closed fd;
+  // a registration that really lives on fires again at the next dispatch.
+  const bool gathered_before_change = st.changed_at == dispatches_;
+  if (!st.registered || st.gen != gen) {
+    if (!gathered_before_change) rebuild_needed_ = true;  // a zombie, as above
+    return;
+  }
   if (st.lazy && st.wanted == 0) {
+    if (gathered_before_change) return;
     // Nobody wants this fd any more: stop its events now.
     st.registered = false;
     st.lazy = false;

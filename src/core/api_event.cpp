@@ -27,9 +27,17 @@ event_base* base_of(const event* e, const char* func) {
   return e->ev_base;
 }
 
+// Whether calls on base may skip the lock and the debug-mode bookkeeping:
+// the common single-threaded case, decided once per call.
+bool unlocked_and_unchecked(const event_base* base) {
+  return base->lock_ == nullptr && !g_debug_mode;
+}
+
 int del_with_mode(event* e, DelMode mode, const char* func) {
   event_base* base = base_of(e, func);
   if (base == nullptr) return -1;
+  if (unlocked_and_unchecked(base)) [[likely]]
+    return base->del_locked(e, mode);
   base->lock();
   int r = base->del_locked(e, mode);
   debug_note_del(e);
@@ -102,6 +110,8 @@ int event_free_finalize(unsigned flags, struct event* e, event_finalize_callback
 int event_add(struct event* e, const struct timeval* tv) {
   event_base* base = base_of(e, "event_add");
   if (base == nullptr) return -1;
+  if (unlocked_and_unchecked(base)) [[likely]]
+    return base->add_locked(e, tv, false);
   base->lock();
   debug_assert_is_setup(e);
   int r = base->add_locked(e, tv, false);

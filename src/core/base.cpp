@@ -156,20 +156,16 @@ void event_base::free_all(bool run_finalizers) {
   common_queues_ = nullptr;
   n_common_queues_ = 0;
 
-  // Finalizers may queue more callbacks (a bufferevent freeing its events),
-  // so sweep until a pass cancels nothing.
-  for (;;) {
-    int cancelled = 0;
-    auto sweep = [&](CallbackQueue& q) {
-      for (event_callback* cb = q.front(); cb != nullptr;) {
-        event_callback* next = CallbackQueue::next(cb);
-        cancelled += cancel_for_free(cb, run_finalizers);
-        cb = next;
-      }
-    };
-    for (int i = 0; i < n_active_queues_; ++i) sweep(active_queues_[i]);
-    sweep(active_later_);
-    if (cancelled == 0) break;
+  // Empty the queues one head at a time: a finalizer may free or queue
+  // other callbacks (a bufferevent freeing its events), so no link is kept
+  // across one, and each runs with the lock released, as in the loop, so
+  // that it may take other locks.
+  while (event_callback* cb = first_queued_callback()) {
+    if (take_for_free(cb) && run_finalizers) {
+      unlock();
+      run_finalizer(cb);
+      lock();
+    }
   }
   free_once_events();
   signal_free_locked();

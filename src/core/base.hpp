@@ -52,11 +52,21 @@ struct event_base final : ev::BackendHost {
   ~event_base();
   bool init(const event_config* cfg);
   void free_all(bool run_finalizers);
-  int cancel_for_free(event_callback* cb, bool run_finalizers);
+  // free_all()'s steps: the next callback still queued; taking cb off its
+  // queue (true when its finalizer is due); running that finalizer, with
+  // the lock released.
+  event_callback* first_queued_callback();
+  bool take_for_free(event_callback* cb);
+  void run_finalizer(event_callback* cb);
   int set_priorities(int n);
 
   // ---- backend host (base.cpp) -----------------------------------------
   void ready(int fd, short what) override;  // io_map.cpp
+  // ready()'s work; in_dispatch: called by the backend, when no callback
+  // is running (io_activate() may be called from one).
+  template <bool in_dispatch>
+  void queue_ready(int fd, short what);
+  template <bool in_dispatch>
   [[gnu::noinline]] void ready_all(event* first, short what);
   void release_lock() override { unlock(); }
   void acquire_lock() override { lock(); }
@@ -87,7 +97,7 @@ struct event_base final : ev::BackendHost {
   int del_slow_locked(event* e, ev::DelMode mode);
   int remove_timer_locked(event* e);
   inline void activate_locked(event* e, int res, short ncalls);
-  template <bool in_loop>
+  template <bool in_loop, bool in_dispatch = false>
   inline void activate_event_locked(event* e, int res, short ncalls);
   void activate_slow_locked(event* e, int res, short ncalls);
   int activate_callback_locked(event_callback* cb);
@@ -119,11 +129,7 @@ struct event_base final : ev::BackendHost {
   int del_io_event_locked(event* e);
   int wake_after_del(bool changed, int res);
   // ready() for callers outside the loop thread's dispatch.
-  void io_activate(int fd, short what) {
-    ready(fd, what);
-    note_count_peaks();
-    notify_if_needed();
-  }
+  void io_activate(int fd, short what);
   int io_readd_all();
 
   // ---- signal.cpp ------------------------------------------------------
@@ -163,7 +169,7 @@ struct event_base final : ev::BackendHost {
     tv->tv_usec = ts.tv_nsec / 1000;
     // The wall-clock offset (event_pending(), the cached gettimeofday) is
     // re-measured every few seconds.
-    if (last_clock_sync_ + 5 < tv->tv_sec || last_clock_sync_ == 0) [[unlikely]]
+    if (tv->tv_sec >= next_clock_sync_) [[unlikely]]
       sync_clock_diff(tv);
   }
   void update_time_cache();
@@ -186,6 +192,7 @@ struct event_base final : ev::BackendHost {
   // ---- loop.cpp --------------------------------------------------------
   int loop(int flags);
   int process_active();
+  template <bool limited>
   int process_queue(ev::CallbackQueue& q, int max_callbacks, const timeval* deadline);
   void run_callback(event_callback* cb, event* e);
   void run_persist_closure(event* e);
@@ -229,9 +236,9 @@ struct event_base final : ev::BackendHost {
   int n_deferreds_queued_ = 0;
   event_callback* current_event_ = nullptr;
 
-  timeval tv_cache_{};       // monotonic time cached while callbacks run
-  timeval tv_clock_diff_{};  // wall clock minus monotonic clock
-  time_t last_clock_sync_ = 0;
+  timeval tv_cache_{};          // monotonic time cached while callbacks run
+  timeval tv_clock_diff_{};     // wall clock minus monotonic clock
+  time_t next_clock_sync_ = 0;  // monotonic second from which to re-measure tv_clock_diff_
   clockid_t deadline_clock_ = CLOCK_MONOTONIC;  // read for deadlines outside callbacks
   timeval clock_slack_{};                       // added to those (coarse clock only)
 

@@ -99,13 +99,15 @@ inline void event_base::pop_active(ev::CallbackQueue& q, event_callback* cb) {
 // signal) inline; everything else in activate_slow_locked().  The loop
 // thread itself (ready(), timeouts) has no other loop to wake: in_loop;
 // it also records the count peaks after its burst (note_count_peaks()).
-template <bool in_loop>
+// in_dispatch: between the backend's wait and the callbacks, where no
+// priority is running.
+template <bool in_loop, bool in_dispatch>
 inline void event_base::activate_event_locked(event* e, int res, short ncalls) {
   constexpr short kQueuedOrFinalizing = EVLIST_ACTIVE | EVLIST_ACTIVE_LATER | EVLIST_FINALIZING;
   if (!(ev::ev_flags(e) & kQueuedOrFinalizing) && !(e->ev_events & EV_SIGNAL)) [[likely]] {
     e->ev_res = static_cast<short>(res);
     // A higher-priority event became ready: finish the current one first.
-    if (ev::ev_pri(e) < running_priority_) continue_ = true;
+    if (!in_dispatch && ev::ev_pri(e) < running_priority_) continue_ = true;
     insert_active<!in_loop>(ev::to_callback(e));
     if (!in_loop) notify_if_needed();
     return;

@@ -4,7 +4,9 @@
 // events remember their relative timeout, and a timeout removes the event
 // from the I/O side before activating it.
 #include "core/base.hpp"
+#include "core/debug.hpp"
 #include "core/log.hpp"
+#include "core/mm.hpp"
 #include "core/thread_state.hpp"
 
 using namespace ev;
@@ -180,34 +182,42 @@ int event_base::finalize_locked(unsigned flags, event* e, event_finalize_callbac
   return 0;
 }
 
-int event_base::cancel_for_free(event_callback* cb, bool run_finalizers) {
-  int cancelled = 0;
-  if (cb->evcb_flags & EVLIST_INIT) {
-    event* e = to_event(cb);
-    if (!(cb->evcb_flags & EVLIST_INTERNAL)) {
-      del_locked(e, DelMode::kEvenIfFinalizing);
-      cancelled = 1;
-    }
-  } else {
+event_callback* event_base::first_queued_callback() {
+  for (int i = 0; i < n_active_queues_; ++i)
+    if (!active_queues_[i].empty()) return active_queues_[i].front();
+  return active_later_.front();
+}
+
+bool event_base::take_for_free(event_callback* cb) {
+  const short flags = cb->evcb_flags;
+  if ((flags & EVLIST_INIT) && !(flags & EVLIST_INTERNAL))
+    del_locked(to_event(cb), DelMode::kEvenIfFinalizing);
+  else if (!(flags & EVLIST_INIT))
     cancel_callback_locked(cb, true);
-    cancelled = 1;
-  }
-  if (run_finalizers && (cb->evcb_flags & EVLIST_FINALIZING)) {
-    switch (cb->evcb_closure) {
-      case kClosureEventFinalize:
-      case kClosureEventFinalizeFree: {
-        event* e = to_event(cb);
-        const bool free_it = cb->evcb_closure == kClosureEventFinalizeFree;
-        cb->evcb_cb_union.evcb_evfinalize(e, e->ev_evcallback.evcb_arg);
-        if (free_it) mm_free(e);
-        break;
-      }
-      case kClosureCbFinalize:
-        cb->evcb_cb_union.evcb_cbfinalize(cb, cb->evcb_arg);
-        break;
-      default:
-        break;
+  // Internal events (and anything the calls above left queued) just leave
+  // their queue: the base is going away.
+  if (cb->evcb_flags & EVLIST_ACTIVE)
+    remove_active(cb);
+  else if (cb->evcb_flags & EVLIST_ACTIVE_LATER)
+    remove_active_later(cb);
+  return (cb->evcb_flags & EVLIST_FINALIZING) != 0;
+}
+
+void event_base::run_finalizer(event_callback* cb) {
+  switch (cb->evcb_closure) {
+    case kClosureEventFinalize:
+    case kClosureEventFinalizeFree: {
+      event* e = to_event(cb);
+      const bool free_it = cb->evcb_closure == kClosureEventFinalizeFree;
+      debug_forget_event(e);
+      cb->evcb_cb_union.evcb_evfinalize(e, ev_arg(e));
+      if (free_it) mm_free(e);
+      break;
     }
+    case kClosureCbFinalize:
+      cb->evcb_cb_union.evcb_cbfinalize(cb, cb->evcb_arg);
+      break;
+    default:
+      break;
   }
-  return cancelled;
 }

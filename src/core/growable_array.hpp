@@ -54,6 +54,9 @@ class GrowableArray {
     data_[size_++] = v;
     return true;
   }
+  // Grows size by one within the capacity (reserve() first); the new slot
+  // is uninitialised for the caller to fill.
+  void append_reserved() { ++size_; }
   void pop_back() { --size_; }
   void clear() { size_ = 0; }
   void release() {

@@ -93,20 +93,33 @@ int event_base::wake_after_del(bool changed, int res) {
 // for one of the reported kinds.  Called by the loop's own dispatch, so
 // there is no other loop to wake (io_activate() is the general form).
 // Edge-triggered events learn that they were (libevent passes EV_ET on).
-void event_base::ready(int fd, short what) {
+// Backends call it only from dispatch(), which the loop runs outside
+// process_active(): no priority is running then.
+void event_base::ready(int fd, short what) { queue_ready<true>(fd, what); }
+
+void event_base::io_activate(int fd, short what) {
+  queue_ready<false>(fd, what);
+  note_count_peaks();
+  notify_if_needed();
+}
+
+template <bool in_dispatch>
+void event_base::queue_ready(int fd, short what) {
   if (static_cast<std::size_t>(fd) >= fds_.size()) return;  // also rejects fd < 0
   event* e = fds_[static_cast<std::size_t>(fd)].events.head;
   if (e == nullptr) return;
-  if (EventList::next(e) != nullptr) return ready_all(e, what);
+  if (EventList::next(e) != nullptr) return ready_all<in_dispatch>(e, what);
   // One event on the fd, the usual case: no loop, nothing to keep across calls.
   if (!(e->ev_events & what & kIoMask)) return;
-  activate_event_locked<true>(e, e->ev_events & (what | ready_et_bit_), 1);
+  activate_event_locked<true, in_dispatch>(e, e->ev_events & (what | ready_et_bit_), 1);
 }
 
+template <bool in_dispatch>
 void event_base::ready_all(event* first, short what) {
   const short res_mask = static_cast<short>(what | ready_et_bit_);
   for (event* e = first; e != nullptr; e = EventList::next(e)) {
-    if (e->ev_events & what & kIoMask) activate_event_locked<true>(e, e->ev_events & res_mask, 1);
+    if (e->ev_events & what & kIoMask)
+      activate_event_locked<true, in_dispatch>(e, e->ev_events & res_mask, 1);
   }
 }
 

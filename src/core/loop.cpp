@@ -91,17 +91,23 @@ int event_base::process_active() {
     if (active_queues_[pri].empty()) continue;
     running_priority_ = pri;
     if (pri < limit_callbacks_after_prio_)
-      count = process_queue(active_queues_[pri], INT_MAX, nullptr);
+      count = process_queue<false>(active_queues_[pri], INT_MAX, nullptr);
     else
-      count = process_queue(active_queues_[pri], max_callbacks_, deadline_p);
+      count = process_queue<true>(active_queues_[pri], max_callbacks_, deadline_p);
     if (count != 0) break;  // ran user callbacks (or must break): poll again
   }
   running_priority_ = -1;
   return count;
 }
 
+// One queue's callbacks, in order.  `limited` is false when neither a
+// callback count nor a deadline applies (always so for a base configured
+// without them), which keeps their checks out of the per-callback path.
+template <bool limited>
 int event_base::process_queue(CallbackQueue& q, int max_callbacks, const timeval* deadline) {
   int count = 0;
+  // Set once at construction; a local saves re-reading it around each call.
+  void* const base_lock = lock_;
   while (event_callback* cb = q.front()) {
     const short flags = cb->evcb_flags;
     event* e = nullptr;
@@ -119,8 +125,9 @@ int event_base::process_queue(CallbackQueue& q, int max_callbacks, const timeval
     }
     if (!(flags & EVLIST_INTERNAL)) ++count;
 
+    // current_event_waiters_ is 0 here: whoever waited on the previous
+    // callback was counted and woken below.
     current_event_ = cb;
-    current_event_waiters_ = 0;
     // The two closures of plain events are inline; the rest is out of line.
     const std::uint8_t closure = cb->evcb_closure;
     const bool plain =
@@ -130,25 +137,27 @@ int event_base::process_queue(CallbackQueue& q, int max_callbacks, const timeval
       const evutil_socket_t fd = e->ev_fd;
       const short res = e->ev_res;
       void* arg = ev_arg(e);
-      unlock();
+      if (base_lock != nullptr) evpriv_lock_release(base_lock, 0);
       fn(fd, res, arg);
-      lock();
+      if (base_lock != nullptr) evpriv_lock_acquire(base_lock, 0);
     } else {
       run_callback(cb, e);  // returns with the lock held again
     }
     current_event_ = nullptr;
-    if (current_event_waiters_ != 0) {
+    if (current_event_waiters_ != 0) [[unlikely]] {
       current_event_waiters_ = 0;
       evpriv_cond_signal(current_event_cond_, 1);
     }
 
     if (got_break_) return -1;
-    if (count >= max_callbacks) return count;
-    if (deadline != nullptr && count != 0) {
-      update_time_cache();
-      timeval now_tv;
-      now(&now_tv);
-      if (timercmp(&now_tv, deadline, >=)) return count;
+    if constexpr (limited) {
+      if (count >= max_callbacks) return count;
+      if (deadline != nullptr && count != 0) {
+        update_time_cache();
+        timeval now_tv;
+        now(&now_tv);
+        if (timercmp(&now_tv, deadline, >=)) return count;
+      }
     }
     if (continue_) break;
   }

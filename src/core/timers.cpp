@@ -41,7 +41,7 @@ void event_base::sync_clock_diff(const timeval* mono) {
   timeval wall;
   gettimeofday(&wall, nullptr);
   timersub(&wall, mono, &tv_clock_diff_);
-  last_clock_sync_ = mono->tv_sec;
+  next_clock_sync_ = mono->tv_sec + 6;  // re-measured after at least 5 s
 }
 
 void event_base::update_time_cache() {
@@ -89,10 +89,14 @@ int event_base::add_heap_timer_locked(event* e, const timeval* tv) {
   }
   if (ev_closure(e) == kClosurePersist) ev_io_interval(e) = *tv;
   deadline_after_now(*tv, &e->ev_timeout);
-  if (flags & EVLIST_TIMEOUT)
+  if (flags & EVLIST_TIMEOUT) {
     heap_.update(e);
-  else
-    insert_timeout(e);
+  } else {
+    // insert_timeout() without re-testing what the caller established.
+    if (!(flags & EVLIST_INTERNAL)) count_up(event_count_, event_count_max_);
+    ev_flags(e) = static_cast<short>(flags | EVLIST_TIMEOUT);
+    heap_.push(e);
+  }
   return 0;
 }
 
