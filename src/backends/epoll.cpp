@@ -60,17 +60,29 @@ constexpr uint64_t kTimerTag = ~uint64_t{0};
 constexpr int kInitialEvents = 32;
 constexpr int kMaxEvents = 4096;
 
+// Eight bytes per fd number: the table is as long as the highest fd watched.
 struct FdState {
-  uint32_t gen;  // generation of the kernel registration
   // Dispatch number at which the registration last went lazy or was
   // re-created by an ADD (see report() for why the latter counts).
   uint32_t changed_at;
-  short wanted;     // interest the core asked for
-  short kernel;     // interest registered in the kernel
-  bool registered;  // the kernel (as far as we know) has a registration
-  bool lazy;        // registered, but the core's interest dropped to 0
-  bool pending;     // queued in the change list
+  // Generation of the kernel registration.  It only has to tell a batch
+  // event of a previous registration of the same number from the current
+  // one, so it wraps (next_gen()).
+  uint16_t gen : 13;
+  uint16_t registered : 1;  // the kernel (as far as we know) has a registration
+  uint16_t lazy : 1;        // registered, but the core's interest dropped to 0
+  uint16_t pending : 1;     // queued in the change list
+  uint8_t wanted;           // interest the core asked for (see as_mask())
+  uint8_t kernel;           // interest registered in the kernel
 };
+static_assert(sizeof(FdState) == 8);
+
+constexpr uint32_t kGenMask = (1u << 13) - 1;
+uint32_t next_gen(const FdState& st) { return (st.gen + 1u) & kGenMask; }
+
+// Interest masks (EV_READ|EV_WRITE|EV_CLOSED|EV_ET) fit in FdState's bytes.
+static_assert(((kInterestBits | EV_ET) & ~0xff) == 0);
+uint8_t as_mask(short what) { return static_cast<uint8_t>(what); }
 
 uint32_t to_epoll(short what) {
   uint32_t events = ((what & EV_READ) >> 1) | (what & EV_WRITE);  // see from_epoll()
@@ -196,9 +208,9 @@ inline int EpollBackend::sync(int fd) {
     rc = ctl(op, fd, want, st.gen);
     if (rc < 0) return mod_failed(fd, want);
   } else {
-    rc = ctl(op, fd, want, st.gen + 1);
+    rc = ctl(op, fd, want, next_gen(st));
     if (rc == 0) {
-      ++st.gen;
+      st.gen = static_cast<uint16_t>(next_gen(st));
       st.changed_at = dispatches_;
     } else if (errno == EEXIST) {
       // Still registered: keep the generation its queued events carry.
@@ -215,7 +227,7 @@ inline int EpollBackend::sync(int fd) {
   }
   st.registered = true;
   st.lazy = false;
-  st.kernel = want;
+  st.kernel = as_mask(want);
   return 0;
 }
 
@@ -227,9 +239,9 @@ int EpollBackend::mod_failed(int fd, short want) {
   int rc = -1;
   if (errno == ENOENT) {
     op = EPOLL_CTL_ADD;
-    rc = ctl(op, fd, want, st.gen + 1);
+    rc = ctl(op, fd, want, next_gen(st));
     if (rc == 0) {
-      ++st.gen;
+      st.gen = static_cast<uint16_t>(next_gen(st));
       st.changed_at = dispatches_;
     }
   }
@@ -240,10 +252,10 @@ int EpollBackend::mod_failed(int fd, short want) {
     if (op == EPOLL_CTL_ADD) st.registered = false;
     return -1;
   }
-  st.wanted = want;
+  st.wanted = as_mask(want);
   st.registered = true;
   st.lazy = false;
-  st.kernel = want;
+  st.kernel = as_mask(want);
   return 0;
 }
 
@@ -251,9 +263,9 @@ int EpollBackend::mod_failed(int fd, short want) {
 int EpollBackend::modify(int fd, short want) {
   if (ctl(EPOLL_CTL_MOD, fd, want, fds_[fd].gen) < 0) return mod_failed(fd, want);
   FdState& st = fds_[fd];
-  st.wanted = want;
+  st.wanted = as_mask(want);
   st.lazy = false;
-  st.kernel = want;
+  st.kernel = as_mask(want);
   return 0;
 }
 
@@ -276,7 +288,7 @@ int EpollBackend::update(int fd, short old_events, short new_events) {
       return 0;
     }
     if (st.registered && !st.lazy && st.kernel == now) {
-      st.wanted = now;
+      st.wanted = as_mask(now);
       return 0;
     }
     if (st.registered && (!st.lazy || st.changed_at == dispatches_)) return modify(fd, now);
@@ -298,7 +310,7 @@ int EpollBackend::apply_update(int fd, short now) {
   }
   FdState& st = fds_[fd];
   const short previous = st.wanted;
-  st.wanted = now;
+  st.wanted = as_mask(now);
   if (changelist_) {
     if (st.pending) return 0;
     if (nchanges_ < changes_cap_ || grow_zeroed(changes_, changes_cap_, nchanges_ + 1)) {
@@ -309,7 +321,7 @@ int EpollBackend::apply_update(int fd, short now) {
     // No memory for the queue: apply the change at once instead.
   }
   if (sync(fd) < 0) {
-    fds_[fd].wanted = previous;
+    fds_[fd].wanted = as_mask(previous);
     return -1;
   }
   return 0;

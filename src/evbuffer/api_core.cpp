@@ -61,13 +61,16 @@ void evbuffer_free(struct evbuffer* buf) noexcept {
 
 int evbuffer_enable_locking(struct evbuffer* buf, void* lock) noexcept {
   EVBUF_REQUIRE(buf, -1);
-  if (buf->lock_ != nullptr) return -1;
+  if (buf->setup.has_lock) return -1;
+  BufferExt* x = buf->get_ext();
+  if (x == nullptr) return -1;
   if (lock == nullptr) {
     lock = evpriv_lock_new(kRecursiveLock);
     if (lock == nullptr) return -1;
     buf->flags.own_lock = true;
   }
-  buf->lock_ = lock;
+  x->lock = lock;
+  buf->setup.has_lock = true;
   return 0;
 }
 

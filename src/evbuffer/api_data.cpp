@@ -185,7 +185,7 @@ int evbuffer_reserve_space(struct evbuffer* buf, ev_ssize_t size, struct evbuffe
   if (size < 0 || n_vec < 1 || vec == nullptr) return -1;
   // Fast path: no lock, and the append block (with the free block after
   // it) already has the room: the same extents the general path hands out.
-  if (buf->lock_ == nullptr && !buf->flags.freeze_end) {
+  if (!buf->setup.has_lock && !buf->flags.freeze_end) {
     ev::Chain* c = buf->last_with_data != nullptr ? buf->last_with_data : buf->first;
     size_t want = size == 0 ? 1 : static_cast<size_t>(size);
     if (c != nullptr) {

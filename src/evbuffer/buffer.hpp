@@ -69,6 +69,14 @@ struct BufferFlags {
 };
 static_assert(sizeof(BufferFlags) == 1);
 
+// Set up before the buffer is shared and never changed after, so read
+// without the lock (a byte of its own: BufferFlags changes under the lock).
+struct BufferSetup {
+  bool has_lock : 1 = false;  // ext->lock is set (evbuffer_enable_locking)
+  uint8_t owner_tag : 2 = 0;  // ev::BufferOwnerTag of an embedded buffer
+};
+static_assert(sizeof(BufferSetup) == 1);
+
 // The bit of BufferFlags that `set` turns on, found by the compiler.
 template <typename Set>
 constexpr uint8_t flag_mask(Set set) {
@@ -90,9 +98,12 @@ struct BufferExt {
   // Reads never exceed INT_MAX bytes anyway.
   uint32_t max_read = ev::kDefaultMaxRead;
   bool deferred_scheduled = false;
+  // The lock (evbuffer_enable_locking) lives here, not in every buffer:
+  // most buffers never get one.  setup.has_lock tells whether it is set.
+  void* lock = nullptr;
 };
 
-// Hot fields only, packed: 80 bytes.  A bufferevent embeds two of these in
+// Hot fields only, packed: 72 bytes.  A bufferevent embeds two of these in
 // its own allocation (owner_tag != 0, see evbuffer/evbuffer.hpp).
 struct evbuffer {
   // ---- chain list ----
@@ -105,14 +116,13 @@ struct evbuffer {
   size_t n_add_for_cb = 0;
   size_t n_del_for_cb = 0;
 
-  void* lock_ = nullptr;
   evbuffer_cb_entry* callbacks = nullptr;
   BufferExt* ext = nullptr;  // null until needed
   int refcnt = 1;
   uint8_t cb_depth = 0;      // nesting of run_callbacks()
   uint8_t cb_suspended = 0;  // ev::buffer_suspend_callbacks() nesting
-  uint8_t owner_tag = 0;     // ev::BufferOwnerTag of an embedded buffer
   ev::BufferFlags flags;     // changed under the buffer's lock
+  ev::BufferSetup setup;
 
   bool deferred_cbs() const { return ext != nullptr && ext->cb_base != nullptr; }
   size_t max_read() const { return ext != nullptr ? ext->max_read : ev::kDefaultMaxRead; }
@@ -121,11 +131,12 @@ struct evbuffer {
 
   // ---- lifetime and locking (buffer_core.cpp) ----
   // Inline so that an unlocked buffer (the common case) pays no call.
+  void* lock_ptr() const { return setup.has_lock ? ext->lock : nullptr; }
   void lock() {
-    if (lock_ != nullptr) evpriv_lock_acquire(lock_, 0);
+    if (setup.has_lock) evpriv_lock_acquire(ext->lock, 0);
   }
   void unlock() {
-    if (lock_ != nullptr) evpriv_lock_release(lock_, 0);
+    if (setup.has_lock) evpriv_lock_release(ext->lock, 0);
   }
   void incref() { ++refcnt; }
   // Drops a reference and the lock; the last reference frees everything.
@@ -270,14 +281,14 @@ struct evbuffer {
   bool quiet_for_append() const {
     constexpr uint8_t kBusy = ev::flag_mask([](ev::BufferFlags& f) { f.owner_watch = true; }) |
                               ev::flag_mask([](ev::BufferFlags& f) { f.freeze_end = true; });
-    return (reinterpret_cast<uintptr_t>(lock_) | reinterpret_cast<uintptr_t>(callbacks)) == 0 &&
-           (std::bit_cast<uint8_t>(flags) & kBusy) == 0;
+    // Lock first: the flags of a shared buffer are read under its lock only.
+    return !setup.has_lock && callbacks == nullptr && (std::bit_cast<uint8_t>(flags) & kBusy) == 0;
   }
   bool quiet_for_drain() const {
     constexpr uint8_t kBusy = ev::flag_mask([](ev::BufferFlags& f) { f.owner_watch = true; }) |
                               ev::flag_mask([](ev::BufferFlags& f) { f.freeze_start = true; });
-    return (reinterpret_cast<uintptr_t>(lock_) | reinterpret_cast<uintptr_t>(callbacks)) == 0 &&
-           (std::bit_cast<uint8_t>(flags) & kBusy) == 0;
+    // Lock first: the flags of a shared buffer are read under its lock only.
+    return !setup.has_lock && callbacks == nullptr && (std::bit_cast<uint8_t>(flags) & kBusy) == 0;
   }
 };
 

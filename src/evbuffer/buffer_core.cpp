@@ -19,15 +19,16 @@ void evbuffer::release_last_ref() {
     e = next;
   }
   callbacks = nullptr;
-  ev::destroy(ext);
-  ext = nullptr;
-  void* my_lock = lock_;
+  void* my_lock = lock_ptr();
   bool owned = flags.own_lock;
   unlock();
+  setup.has_lock = false;
+  ev::destroy(ext);
+  ext = nullptr;
   if (owned) evpriv_lock_free(my_lock, 1 /* EVTHREAD_LOCKTYPE_RECURSIVE */);
   // An embedded buffer's storage belongs to its owner.
-  if (owner_tag != ev::kOwnerNone) {
-    ev::owner_buffer_released(this, owner_tag);
+  if (setup.owner_tag != ev::kOwnerNone) {
+    ev::owner_buffer_released(this, setup.owner_tag);
     return;
   }
   ev::destroy(this);
@@ -147,7 +148,7 @@ void evbuffer::drain_all() {
   // (a scratch or per-message buffer).  A bufferevent's buffers free
   // everything, so that idle connections cost no more than before.
   Chain* keep = nullptr;
-  if (owner_tag == ev::kOwnerNone) {
+  if (setup.owner_tag == ev::kOwnerNone) {
     if (last != nullptr && reusable(last)) {
       keep = last;
     } else if (last_with_data != nullptr && reusable(last_with_data)) {
@@ -215,8 +216,9 @@ bool evbuffer::check_invariants() const {
 namespace ev {
 
 void lock_pair(evbuffer* a, evbuffer* b) {
-  if (a->lock_ == b->lock_ ||
-      reinterpret_cast<uintptr_t>(a->lock_) < reinterpret_cast<uintptr_t>(b->lock_)) {
+  void* la = a->lock_ptr();
+  void* lb = b->lock_ptr();
+  if (la == lb || reinterpret_cast<uintptr_t>(la) < reinterpret_cast<uintptr_t>(lb)) {
     a->lock();
     b->lock();
   } else {

@@ -105,7 +105,8 @@ void evbuffer::run_callbacks(bool running_deferred) {
   }
   // The owner watches like the oldest "no defer" entry: last, never from
   // the deferred run.
-  if (flags.owner_watch && !running_deferred) ev::owner_buffer_changed(this, owner_tag, &info);
+  if (flags.owner_watch && !running_deferred)
+    ev::owner_buffer_changed(this, setup.owner_tag, &info);
   if (--cb_depth == 0 && flags.cb_dead_pending) sweep_dead_callbacks();
 }
 
@@ -146,8 +147,8 @@ void buffer_init_deferred(evbuffer* buf, event_base* base, int priority) {
 }
 
 void parent_incref(evbuffer* buf) {
-  if (buf->owner_tag != kOwnerNone) {
-    owner_buffer_incref(buf, buf->owner_tag);
+  if (buf->setup.owner_tag != kOwnerNone) {
+    owner_buffer_incref(buf, buf->setup.owner_tag);
   } else if (buf->ext != nullptr && buf->ext->parent_incref != nullptr) {
     buf->ext->parent_incref(buf->ext->parent);
   }
@@ -155,9 +156,9 @@ void parent_incref(evbuffer* buf) {
 
 ParentRef buffer_parent_ref(evbuffer* buf) {
   ParentRef r;
-  if (buf->owner_tag != kOwnerNone) {
+  if (buf->setup.owner_tag != kOwnerNone) {
     r.owned = buf;
-    r.tag = buf->owner_tag;
+    r.tag = buf->setup.owner_tag;
   } else if (buf->ext != nullptr && buf->ext->parent_incref != nullptr) {
     r.parent = buf->ext->parent;
     r.decref = buf->ext->parent_decref;

@@ -63,7 +63,7 @@ enum BufferOwnerTag : uint8_t {
   kOwnerBevOutput = 2,
 };
 // Size of struct evbuffer (checked where it is defined).
-inline constexpr size_t kEvbufferBytes = 80;
+inline constexpr size_t kEvbufferBytes = 72;
 struct alignas(8) EmbeddedBuffer {
   unsigned char bytes[kEvbufferBytes];
 };

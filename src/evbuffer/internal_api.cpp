@@ -88,7 +88,7 @@ void buffer_set_parent(evbuffer* buf, void* parent, void (*incref)(void*), void 
   x->parent_decref = decref;
 }
 
-void* buffer_get_lock(evbuffer* buf) { return buf->lock_; }
+void* buffer_get_lock(evbuffer* buf) { return buf->lock_ptr(); }
 
 void buffer_incref(evbuffer* buf) {
   BufferLock guard(buf);
@@ -104,7 +104,7 @@ evbuffer* buffer_init_embedded(EmbeddedBuffer* slot, BufferOwnerTag tag) {
   static_assert(sizeof(evbuffer) == sizeof(EmbeddedBuffer), "update kEvbufferBytes");
   static_assert(alignof(evbuffer) <= alignof(EmbeddedBuffer));
   auto* buf = ::new (static_cast<void*>(slot)) evbuffer();
-  buf->owner_tag = tag;
+  buf->setup.owner_tag = tag;
   return buf;
 }
 

@@ -450,3 +450,31 @@ INSTANTIATE_TEST_SUITE_P(Timer, EpollPreciseTest, ::testing::Values(false, true)
                          [](const auto& info) { return info.param ? "timerfd" : "pwait2"; });
 
 }  // namespace
+
+namespace {
+
+// The registration generation is a small wrapping counter: through more
+// re-registrations of one number than it counts (the wrap included), each
+// registration's events must be reported, exactly once.
+TEST_F(EpollTest, GenerationWrapKeepsReportingTheLiveRegistration) {
+  auto b = make();
+  ASSERT_NE(b, nullptr);
+  SocketPair sp;
+  ASSERT_TRUE(sp.ok());
+  const int fd = sp.fd[0];
+  write_byte(sp.fd[1]);
+  for (int round = 0; round < 9000; ++round) {
+    SCOPED_TRACE(round);
+    host_.clear();
+    ASSERT_EQ(b->update(fd, 0, EV_READ), 0);  // a new registration (ADD)
+    ASSERT_EQ(poll_once(*b), 0);
+    ASSERT_EQ(host_.times_reported(fd), 1);
+    // Interest dropped: the next dispatch sees the fd and deletes it.
+    ASSERT_EQ(b->update(fd, EV_READ, 0), 0);
+    ASSERT_EQ(poll_once(*b), 0);
+    ASSERT_EQ(host_.times_reported(fd), 1);
+  }
+  EXPECT_GE(ev::epoll_ctl_calls(*b), 2u * 9000);  // every round re-registered
+}
+
+}  // namespace
