@@ -62,8 +62,13 @@ function(event_add_library target)
   # --no-as-needed (the toolchain's default is --as-needed): each library
   # names its dependencies as the reference does, e.g. extra needs
   # libevent_core even before it uses any of its symbols.
-  target_link_options(${target} PRIVATE -Wl,-z,defs -Wl,--no-as-needed
-      -Wl,--version-script=${CMAKE_SOURCE_DIR}/cmake/exports.map)
+  # -Bsymbolic-functions: our own calls to our exported functions bind
+  # inside the library (no PLT hop; a program defining a function of the
+  # same name does not redirect the library's internal calls).  relro+now:
+  # symbols bound at load time, read-only afterwards, as Debian builds the
+  # reference (no lazy binding inside a program's first calls).
+  target_link_options(${target} PRIVATE -Wl,-z,defs -Wl,--no-as-needed -Wl,-Bsymbolic-functions
+      -Wl,-z,relro -Wl,-z,now -Wl,--version-script=${CMAKE_SOURCE_DIR}/cmake/exports.map)
   set_property(TARGET ${target} APPEND PROPERTY LINK_DEPENDS ${CMAKE_SOURCE_DIR}/cmake/exports.map)
   target_link_libraries(${target} PRIVATE ${L_LINK})
   target_include_directories(${target} INTERFACE
