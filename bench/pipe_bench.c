@@ -7,13 +7,19 @@
  * With -o the events are not persistent: each callback re-adds its own
  * event, which is where a library can coalesce the delete/add syscalls.
  *
+ * With -f (the floor) the same bytes travel without libevent: plain epoll
+ * (each socket registered once), read(2) and write(2).  Its CPU time is
+ * what the kernel and this program's own calls cost, whatever the library.
+ *
  * Usage: pipe_bench [-n pipes] [-a active] [-w writes] [-r rounds]
- *                   [-u warmup-rounds] [-o] [-x]
+ *                   [-u warmup-rounds] [-o | -f] [-x]
  * -x exits without freeing anything (fewer syscalls to trace).
- * Prints the result line of bench_run_rounds, named pipe_<persist|oneshot>_n<N>. */
+ * Prints the result line of bench_run_rounds, named pipe_<persist|oneshot>_n<N>
+ * (-f: raw_pipe_n<N>). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -27,6 +33,8 @@ struct pipe_bench {
   int nactive;
   int nwrites;
   int persistent;
+  int raw_epoll;               /* -f: the floor, without libevent */
+  int epfd;                    /* -f: every watched end registered once */
   evutil_socket_t (*pairs)[2]; /* [i][0] is watched, [i][1] is written */
   struct event** events;
   int writes_done;
@@ -66,12 +74,33 @@ BENCH_TIMED void bench_timed_pipe_round(void) {
   if (bench.reads_done != bench.nwrites) bench_die("dispatch ended before every byte was read");
 }
 
+BENCH_TIMED void bench_timed_raw_pipe_round(void) {
+  bench.writes_done = 0;
+  bench.reads_done = 0;
+  int spacing = bench.npipes / bench.nactive;
+  for (int i = 0; i < bench.nactive; i++) send_byte(i * spacing);
+  struct epoll_event ready[64];
+  while (bench.reads_done < bench.nwrites) {
+    int k = epoll_wait(bench.epfd, ready, 64, -1);
+    if (k < 0) bench_die("epoll_wait failed");
+    for (int j = 0; j < k && bench.reads_done < bench.nwrites; j++) {
+      int index = (int)ready[j].data.u32;
+      char byte;
+      if (read(bench.pairs[index][0], &byte, 1) != 1) bench_die("raw read found no byte");
+      bench.reads_done++;
+      if (bench.writes_done < bench.nwrites) send_byte((index + 1) % bench.npipes);
+    }
+  }
+}
+
 static void setup(void) {
   bench_raise_fd_limit(2L * bench.npipes + 64);
   bench.base = bench_new_base();
   bench.pairs = calloc((size_t)bench.npipes, sizeof *bench.pairs);
   bench.events = calloc((size_t)bench.npipes, sizeof *bench.events);
   if (!bench.pairs || !bench.events) bench_die("out of memory");
+  if (bench.raw_epoll && (bench.epfd = epoll_create1(EPOLL_CLOEXEC)) < 0)
+    bench_die("epoll_create1 failed");
   short flags = (short)(EV_READ | (bench.persistent ? EV_PERSIST : 0));
   for (int i = 0; i < bench.npipes; i++) {
     /* Non-blocking: a callback run on an empty socket fails loudly, not hangs. */
@@ -79,8 +108,14 @@ static void setup(void) {
       bench_die("socketpair failed");
     bench.events[i] =
         event_new(bench.base, bench.pairs[i][0], flags, on_readable, (void*)(intptr_t)i);
-    if (!bench.events[i] || event_add(bench.events[i], NULL) != 0)
-      bench_die("creating a read event failed");
+    if (!bench.events[i]) bench_die("creating a read event failed");
+    if (bench.raw_epoll) {
+      struct epoll_event ev = {.events = EPOLLIN, .data.u32 = (uint32_t)i};
+      if (epoll_ctl(bench.epfd, EPOLL_CTL_ADD, bench.pairs[i][0], &ev) != 0)
+        bench_die("epoll_ctl failed");
+    } else if (event_add(bench.events[i], NULL) != 0) {
+      bench_die("adding a read event failed");
+    }
   }
 }
 
@@ -92,6 +127,7 @@ static void teardown(void) {
   }
   free(bench.events);
   free(bench.pairs);
+  if (bench.raw_epoll) close(bench.epfd);
   event_base_free(bench.base);
 }
 
@@ -102,7 +138,7 @@ int main(int argc, char** argv) {
   bench.nwrites = 1000;
   bench.persistent = 1;
   int opt;
-  while ((opt = getopt(argc, argv, "n:a:w:or:u:x")) != -1) {
+  while ((opt = getopt(argc, argv, "n:a:w:ofr:u:x")) != -1) {
     if (bench_shared_option(&args, opt, optarg)) continue;
     switch (opt) {
       case 'n':
@@ -117,8 +153,12 @@ int main(int argc, char** argv) {
       case 'o':
         bench.persistent = 0;
         break;
+      case 'f':
+        bench.raw_epoll = 1;
+        break;
       default:
-        bench_die("usage: pipe_bench [-n pipes] [-a active] [-w writes] [-r n] [-u n] [-o] [-x]");
+        bench_die(
+            "usage: pipe_bench [-n pipes] [-a active] [-w writes] [-r n] [-u n] [-o|-f] [-x]");
     }
   }
   if (bench.npipes < 2 || bench.npipes > 9000) bench_die("-n must be between 2 and 9000");
@@ -129,9 +169,13 @@ int main(int argc, char** argv) {
   bench_check_loaded_library();
   setup();
   char name[64];
-  snprintf(name, sizeof name, "pipe_%s_n%d", bench.persistent ? "persist" : "oneshot",
-           bench.npipes);
-  bench_run_rounds(name, bench_timed_pipe_round, args.warmup, args.rounds, bench.nwrites);
+  if (bench.raw_epoll)
+    snprintf(name, sizeof name, "raw_pipe_n%d", bench.npipes);
+  else
+    snprintf(name, sizeof name, "pipe_%s_n%d", bench.persistent ? "persist" : "oneshot",
+             bench.npipes);
+  bench_run_rounds(name, bench.raw_epoll ? bench_timed_raw_pipe_round : bench_timed_pipe_round,
+                   args.warmup, args.rounds, bench.nwrites);
   if (!args.skip_teardown) teardown();
   return 0;
 }

@@ -59,8 +59,9 @@ def write_markdown(path, rows, memory_rows, failures, sides, opts):
         "- syscalls/event: strace -f -c of the timed phase (a run minus a zero-round run); "
         "the echo server without -f (its load generator is another process).",
         "- bev_echo_*: an event is an echoed message and CPU is the server process's alone; "
-        "raw_echo_* is the same server work with plain epoll, read and write (no libevent): "
-        "the floor the kernel sets.", "",
+        "raw_* rows are floors: the same work without libevent (raw_echo_*, raw_pipe_n100: "
+        "plain epoll, read and write; raw_large: the memcpy alone); the last table shows each "
+        "side over its floor.", "",
         "| benchmark | CPU ref (ns/event) | CPU ours (ns/event) | ratio | instr ratio "
         "| syscalls/event ref | syscalls/event ours |",
         "|---|---:|---:|---:|---:|---:|---:|",
@@ -116,13 +117,15 @@ def extra_rows(rows, memory_rows):
                         r["cpu_ratio"], "ours/ref <= %g" % bench.cpu_target,
                         verdict(r["cpu_ratio"], bench.cpu_target), 0))
         floor = next((f for f in rows if f["name"] == bench.floor), None) if bench.floor else None
-        if floor is not None and None not in (floor["cpu_ref"], floor["cpu_ours"]):
-            # The floor does not use the library: both sides' runs measure it.
-            floor_cpu = (floor["cpu_ref"] + floor["cpu_ours"]) / 2
-            out.append(("`%s` server CPU over the raw epoll floor (`%s`, %.0f ns)"
-                        % (r["name"], bench.floor, floor_cpu),
-                        ratio(r["cpu_ref"], floor_cpu), ratio(r["cpu_ours"], floor_cpu),
-                        r["cpu_ratio"], "", "", 2))
+        # The floor does not use the library: both sides' runs measure it.
+        for what, key, unit in (("CPU", "cpu", "ns"), ("instructions", "instr", "instr")):
+            if floor is None or None in (floor[key + "_ref"], floor[key + "_ours"]):
+                continue
+            value = (floor[key + "_ref"] + floor[key + "_ours"]) / 2
+            out.append(("`%s` %s over its floor (`%s`, %.0f %s/event)"
+                        % (r["name"], what, bench.floor, value, unit),
+                        ratio(r[key + "_ref"], value), ratio(r[key + "_ours"], value),
+                        ratio(r[key + "_ours"], r[key + "_ref"]), "", "", 2))
         if bench.syscall_target is not None:
             ref = besides_epoll_wait(r["sys_ref"], r["sys_ref_by"])
             ours = besides_epoll_wait(r["sys_ours"], r["sys_ours_by"])
