@@ -65,20 +65,38 @@ struct FdState {
   // Dispatch number at which the registration last went lazy or was
   // re-created by an ADD (see report() for why the latter counts).
   uint32_t changed_at;
-  // Generation of the kernel registration.  It only has to tell a batch
-  // event of a previous registration of the same number from the current
-  // one, so it wraps (next_gen()).
-  uint16_t gen : 13;
-  uint16_t registered : 1;  // the kernel (as far as we know) has a registration
-  uint16_t lazy : 1;        // registered, but the core's interest dropped to 0
-  uint16_t pending : 1;     // queued in the change list
-  uint8_t wanted;           // interest the core asked for (see as_mask())
-  uint8_t kernel;           // interest registered in the kernel
+  // Bits 0-12: generation of the kernel registration.  It only has to tell
+  // a batch event of a previous registration of the same number from the
+  // current one, so it wraps (next_gen()).  Above it, kRegistered (the
+  // kernel, as far as we know, has a registration), kLazy (registered, but
+  // the core's interest dropped to 0) and kPending (queued in the change
+  // list).  Generation and kRegistered side by side let the dispatch loop
+  // recognise a live registration with one compare (is_live()).
+  uint16_t bits;
+  uint8_t wanted;  // interest the core asked for (see as_mask())
+  uint8_t kernel;  // interest registered in the kernel
+
+  static constexpr uint16_t kGenMask = (1u << 13) - 1;
+  static constexpr uint16_t kRegistered = 1u << 13;
+  static constexpr uint16_t kLazy = 1u << 14;
+  static constexpr uint16_t kPending = 1u << 15;
+
+  uint32_t gen() const { return bits & kGenMask; }
+  void set_gen(uint32_t g) { bits = static_cast<uint16_t>((bits & ~kGenMask) | (g & kGenMask)); }
+  bool registered() const { return (bits & kRegistered) != 0; }
+  bool lazy() const { return (bits & kLazy) != 0; }
+  bool pending() const { return (bits & kPending) != 0; }
+  void set(uint16_t bit, bool on) {
+    bits = static_cast<uint16_t>(on ? (bits | bit) : (bits & ~bit));
+  }
+  // Whether a batch event tagged `gen` is for the registration we have.
+  bool is_live(uint32_t gen) const {
+    return (bits & (kGenMask | kRegistered)) == (gen | kRegistered);
+  }
 };
 static_assert(sizeof(FdState) == 8);
 
-constexpr uint32_t kGenMask = (1u << 13) - 1;
-uint32_t next_gen(const FdState& st) { return (st.gen + 1u) & kGenMask; }
+uint32_t next_gen(const FdState& st) { return (st.gen() + 1u) & FdState::kGenMask; }
 
 // Interest masks (EV_READ|EV_WRITE|EV_CLOSED|EV_ET) fit in FdState's bytes.
 static_assert(((kInterestBits | EV_ET) & ~0xff) == 0);
@@ -189,44 +207,44 @@ inline int EpollBackend::sync(int fd) {
   FdState& st = fds_[fd];
   const short want = st.wanted;
   if (want == 0) {
-    if (st.registered && !st.lazy) {
-      st.lazy = true;
+    if (st.registered() && !st.lazy()) {
+      st.set(FdState::kLazy, true);
       st.changed_at = dispatches_;
     }
     return 0;
   }
-  if (st.registered && !st.lazy && st.kernel == want) return 0;
+  if (st.registered() && !st.lazy() && st.kernel == want) return 0;
 
   // A lazy registration re-armed within the iteration it went lazy in (one
   // later with the changelist, which applies it a dispatch late) most likely
   // still belongs to the same open file.
   const uint32_t lazy_for = dispatches_ - st.changed_at;
-  const bool mod_first = st.registered && (!st.lazy || lazy_for <= (changelist_ ? 1u : 0u));
+  const bool mod_first = st.registered() && (!st.lazy() || lazy_for <= (changelist_ ? 1u : 0u));
   int op = mod_first ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
   int rc;
   if (mod_first) {
-    rc = ctl(op, fd, want, st.gen);
+    rc = ctl(op, fd, want, st.gen());
     if (rc < 0) return mod_failed(fd, want);
   } else {
     rc = ctl(op, fd, want, next_gen(st));
     if (rc == 0) {
-      st.gen = static_cast<uint16_t>(next_gen(st));
+      st.set_gen(next_gen(st));
       st.changed_at = dispatches_;
     } else if (errno == EEXIST) {
       // Still registered: keep the generation its queued events carry.
       op = EPOLL_CTL_MOD;
-      rc = ctl(op, fd, want, st.gen);
+      rc = ctl(op, fd, want, st.gen());
     }
   }
   if (rc < 0) {
     evpriv_warn("Epoll %s(%d) on fd %d failed. Old events were %d; new events are %d", op_name(op),
-                op, fd, st.registered ? st.kernel : 0, want);
+                op, fd, st.registered() ? st.kernel : 0, want);
     // A failed ADD leaves nothing registered; a failed MOD leaves the old one.
-    if (op == EPOLL_CTL_ADD) st.registered = false;
+    if (op == EPOLL_CTL_ADD) st.set(FdState::kRegistered, false);
     return -1;
   }
-  st.registered = true;
-  st.lazy = false;
+  st.set(FdState::kRegistered, true);
+  st.set(FdState::kLazy, false);
   st.kernel = as_mask(want);
   return 0;
 }
@@ -241,30 +259,30 @@ int EpollBackend::mod_failed(int fd, short want) {
     op = EPOLL_CTL_ADD;
     rc = ctl(op, fd, want, next_gen(st));
     if (rc == 0) {
-      st.gen = static_cast<uint16_t>(next_gen(st));
+      st.set_gen(next_gen(st));
       st.changed_at = dispatches_;
     }
   }
   if (rc < 0) {
     evpriv_warn("Epoll %s(%d) on fd %d failed. Old events were %d; new events are %d", op_name(op),
-                op, fd, st.registered ? st.kernel : 0, want);
+                op, fd, st.registered() ? st.kernel : 0, want);
     // A failed ADD leaves nothing registered; a failed MOD leaves the old one.
-    if (op == EPOLL_CTL_ADD) st.registered = false;
+    if (op == EPOLL_CTL_ADD) st.set(FdState::kRegistered, false);
     return -1;
   }
   st.wanted = as_mask(want);
-  st.registered = true;
-  st.lazy = false;
+  st.set(FdState::kRegistered, true);
+  st.set(FdState::kLazy, false);
   st.kernel = as_mask(want);
   return 0;
 }
 
 // One MOD of a registration that (as far as we know) is still ours.
 int EpollBackend::modify(int fd, short want) {
-  if (ctl(EPOLL_CTL_MOD, fd, want, fds_[fd].gen) < 0) return mod_failed(fd, want);
+  if (ctl(EPOLL_CTL_MOD, fd, want, fds_[fd].gen()) < 0) return mod_failed(fd, want);
   FdState& st = fds_[fd];
   st.wanted = as_mask(want);
-  st.lazy = false;
+  st.set(FdState::kLazy, false);
   st.kernel = as_mask(want);
   return 0;
 }
@@ -281,17 +299,17 @@ int EpollBackend::update(int fd, short old_events, short new_events) {
     if (now == 0) {
       // Dropping all interest only marks the registration lazy (see above).
       st.wanted = 0;
-      if (st.registered && !st.lazy) {
-        st.lazy = true;
+      if (st.registered() && !st.lazy()) {
+        st.set(FdState::kLazy, true);
         st.changed_at = dispatches_;
       }
       return 0;
     }
-    if (st.registered && !st.lazy && st.kernel == now) {
+    if (st.registered() && !st.lazy() && st.kernel == now) {
       st.wanted = as_mask(now);
       return 0;
     }
-    if (st.registered && (!st.lazy || st.changed_at == dispatches_)) return modify(fd, now);
+    if (st.registered() && (!st.lazy() || st.changed_at == dispatches_)) return modify(fd, now);
   }
   return apply_update(fd, now);
 }
@@ -312,10 +330,10 @@ int EpollBackend::apply_update(int fd, short now) {
   const short previous = st.wanted;
   st.wanted = as_mask(now);
   if (changelist_) {
-    if (st.pending) return 0;
+    if (st.pending()) return 0;
     if (nchanges_ < changes_cap_ || grow_zeroed(changes_, changes_cap_, nchanges_ + 1)) {
       changes_[nchanges_++] = fd;
-      st.pending = true;
+      st.set(FdState::kPending, true);
       return 0;
     }
     // No memory for the queue: apply the change at once instead.
@@ -331,7 +349,7 @@ void EpollBackend::flush_changes() {
   // sync() never re-enters update(), so the queue is stable while we walk it.
   for (size_t i = 0; i < nchanges_; ++i) {
     int fd = changes_[i];
-    fds_[fd].pending = false;
+    fds_[fd].set(FdState::kPending, false);
     sync(fd);  // failures are logged; the core learns of them as silence
   }
   nchanges_ = 0;
@@ -357,7 +375,7 @@ int EpollBackend::dispatch(const timeval* timeout) {
     const uint32_t fd = static_cast<uint32_t>(data);
     if (fd < nfds_) {
       const FdState& st = fds_[fd];
-      if (st.registered && st.gen == static_cast<uint32_t>(data >> 32) && st.wanted != 0) {
+      if (st.is_live(static_cast<uint32_t>(data >> 32)) && st.wanted != 0) {
         const short what = from_epoll(events_[i].events) & st.wanted;
         if (what != 0) host_.ready(static_cast<int>(fd), what);  // may re-enter update()
         continue;
@@ -472,16 +490,16 @@ void EpollBackend::report(const epoll_event& event) {
   // have now, so it is dropped without a call that could hit a closed fd;
   // a registration that really lives on fires again at the next dispatch.
   const bool gathered_before_change = st.changed_at == dispatches_;
-  if (!st.registered || st.gen != gen) {
+  if (!st.registered() || st.gen() != gen) {
     if (!gathered_before_change) rebuild_needed_ = true;  // a zombie, as above
     return;
   }
-  if (st.lazy && st.wanted == 0) {
+  if (st.lazy() && st.wanted == 0) {
     if (gathered_before_change) return;
     // Nobody wants this fd any more: stop its events now.
-    st.registered = false;
-    st.lazy = false;
-    if (ctl(EPOLL_CTL_DEL, fd, 0, st.gen) < 0) {
+    st.set(FdState::kRegistered, false);
+    st.set(FdState::kLazy, false);
+    if (ctl(EPOLL_CTL_DEL, fd, 0, st.gen()) < 0) {
       // The number was closed behind our back but its file lives on.
       if (errno != EBADF && errno != ENOENT && errno != EPERM) evpriv_warn("epoll_ctl(DEL)");
       rebuild_needed_ = true;
@@ -510,8 +528,8 @@ void EpollBackend::rebuild() {
   }
   for (size_t fd = 0; fd < nfds_; ++fd) {
     FdState& st = fds_[fd];
-    st.registered = false;
-    st.lazy = false;
+    st.set(FdState::kRegistered, false);
+    st.set(FdState::kLazy, false);
     if (st.wanted != 0) sync(static_cast<int>(fd));
   }
 }
