@@ -41,11 +41,11 @@ bool cancel_deferred(evbuffer* buf, ParentRef* parent) {
 
 extern "C" {
 
-struct evbuffer* evbuffer_new(void) noexcept {
+struct evbuffer* evbuffer_new(void) {
   return ev::make<evbuffer>();
 }
 
-void evbuffer_free(struct evbuffer* buf) noexcept {
+void evbuffer_free(struct evbuffer* buf) {
   if (buf == nullptr) return;
   buf->lock();
   // Release the contents and callbacks now; the structure itself lives on
@@ -59,7 +59,7 @@ void evbuffer_free(struct evbuffer* buf) noexcept {
   parent.release();
 }
 
-int evbuffer_enable_locking(struct evbuffer* buf, void* lock) noexcept {
+int evbuffer_enable_locking(struct evbuffer* buf, void* lock) {
   EVBUF_REQUIRE(buf, -1);
   if (buf->setup.has_lock) return -1;
   BufferExt* x = buf->get_ext();
@@ -74,17 +74,17 @@ int evbuffer_enable_locking(struct evbuffer* buf, void* lock) noexcept {
   return 0;
 }
 
-void evbuffer_lock(struct evbuffer* buf) noexcept {
+void evbuffer_lock(struct evbuffer* buf) {
   EVBUF_REQUIRE(buf, );
   buf->lock();
 }
 
-void evbuffer_unlock(struct evbuffer* buf) noexcept {
+void evbuffer_unlock(struct evbuffer* buf) {
   EVBUF_REQUIRE(buf, );
   buf->unlock();
 }
 
-int evbuffer_set_flags(struct evbuffer* buf, ev_uint64_t flags) noexcept {
+int evbuffer_set_flags(struct evbuffer* buf, ev_uint64_t flags) {
   EVBUF_REQUIRE(buf, -1);
   BufferLock guard(buf);
   // Only DRAINS_TO_FD means anything; nothing reads the flags back.
@@ -92,14 +92,14 @@ int evbuffer_set_flags(struct evbuffer* buf, ev_uint64_t flags) noexcept {
   return 0;
 }
 
-int evbuffer_clear_flags(struct evbuffer* buf, ev_uint64_t flags) noexcept {
+int evbuffer_clear_flags(struct evbuffer* buf, ev_uint64_t flags) {
   EVBUF_REQUIRE(buf, -1);
   BufferLock guard(buf);
   if (flags & EVBUFFER_FLAG_DRAINS_TO_FD) buf->flags.drains_to_fd = false;
   return 0;
 }
 
-int evbuffer_freeze(struct evbuffer* buf, int at_front) noexcept {
+int evbuffer_freeze(struct evbuffer* buf, int at_front) {
   EVBUF_REQUIRE(buf, -1);
   BufferLock guard(buf);
   if (at_front) {
@@ -110,7 +110,7 @@ int evbuffer_freeze(struct evbuffer* buf, int at_front) noexcept {
   return 0;
 }
 
-int evbuffer_unfreeze(struct evbuffer* buf, int at_front) noexcept {
+int evbuffer_unfreeze(struct evbuffer* buf, int at_front) {
   EVBUF_REQUIRE(buf, -1);
   BufferLock guard(buf);
   if (at_front) {
@@ -121,7 +121,7 @@ int evbuffer_unfreeze(struct evbuffer* buf, int at_front) noexcept {
   return 0;
 }
 
-int evbuffer_defer_callbacks(struct evbuffer* buf, struct event_base* base) noexcept {
+int evbuffer_defer_callbacks(struct evbuffer* buf, struct event_base* base) {
   EVBUF_REQUIRE(buf, -1);
   EVBUF_REQUIRE(base, -1);
   ParentRef parent;
@@ -138,22 +138,21 @@ int evbuffer_defer_callbacks(struct evbuffer* buf, struct event_base* base) noex
   return 0;
 }
 
-struct evbuffer_cb_entry* evbuffer_add_cb(struct evbuffer* buf, evbuffer_cb_func cb,
-                                          void* cbarg) noexcept {
+struct evbuffer_cb_entry* evbuffer_add_cb(struct evbuffer* buf, evbuffer_cb_func cb, void* cbarg) {
   EVBUF_REQUIRE(buf, nullptr);
   EVBUF_REQUIRE(cb, nullptr);
   BufferLock guard(buf);
   return buf->add_callback(cb, nullptr, cbarg);
 }
 
-int evbuffer_remove_cb_entry(struct evbuffer* buf, struct evbuffer_cb_entry* ent) noexcept {
+int evbuffer_remove_cb_entry(struct evbuffer* buf, struct evbuffer_cb_entry* ent) {
   EVBUF_REQUIRE(buf, -1);
   EVBUF_REQUIRE(ent, -1);
   BufferLock guard(buf);
   return buf->remove_callback(ent);
 }
 
-int evbuffer_remove_cb(struct evbuffer* buf, evbuffer_cb_func cb, void* cbarg) noexcept {
+int evbuffer_remove_cb(struct evbuffer* buf, evbuffer_cb_func cb, void* cbarg) {
   EVBUF_REQUIRE(buf, -1);
   BufferLock guard(buf);
   for (evbuffer_cb_entry* e = buf->callbacks; e != nullptr; e = e->next) {
@@ -163,8 +162,7 @@ int evbuffer_remove_cb(struct evbuffer* buf, evbuffer_cb_func cb, void* cbarg) n
   return -1;
 }
 
-int evbuffer_cb_set_flags(struct evbuffer* buf, struct evbuffer_cb_entry* cb,
-                          ev_uint32_t flags) noexcept {
+int evbuffer_cb_set_flags(struct evbuffer* buf, struct evbuffer_cb_entry* cb, ev_uint32_t flags) {
   EVBUF_REQUIRE(buf, -1);
   EVBUF_REQUIRE(cb, -1);
   BufferLock guard(buf);
@@ -174,8 +172,7 @@ int evbuffer_cb_set_flags(struct evbuffer* buf, struct evbuffer_cb_entry* cb,
   return 0;
 }
 
-int evbuffer_cb_clear_flags(struct evbuffer* buf, struct evbuffer_cb_entry* cb,
-                            ev_uint32_t flags) noexcept {
+int evbuffer_cb_clear_flags(struct evbuffer* buf, struct evbuffer_cb_entry* cb, ev_uint32_t flags) {
   EVBUF_REQUIRE(buf, -1);
   EVBUF_REQUIRE(cb, -1);
   BufferLock guard(buf);
@@ -184,7 +181,7 @@ int evbuffer_cb_clear_flags(struct evbuffer* buf, struct evbuffer_cb_entry* cb,
   return 0;
 }
 
-int evbuffer_setcb(struct evbuffer* buf, evbuffer_cb cb, void* cbarg) noexcept {
+int evbuffer_setcb(struct evbuffer* buf, evbuffer_cb cb, void* cbarg) {
   EVBUF_REQUIRE(buf, -1);
   BufferLock guard(buf);
   buf->remove_all_callbacks();

@@ -97,7 +97,7 @@ int write_atmost(evbuffer* buf, evutil_socket_t fd, ev_ssize_t howmuch, const ch
 
 extern "C" {
 
-int evbuffer_add(struct evbuffer* buf, const void* data, size_t datlen) noexcept {
+int evbuffer_add(struct evbuffer* buf, const void* data, size_t datlen) {
   // Fast path: nothing to lock or notify and the bytes fit in the free
   // tail of the append block.  Bookkeeping first, so that the copy is the
   // last call and nothing has to survive it.
@@ -120,7 +120,7 @@ int evbuffer_add(struct evbuffer* buf, const void* data, size_t datlen) noexcept
   return add_general(buf, data, datlen);
 }
 
-int evbuffer_prepend(struct evbuffer* buf, const void* data, size_t size) noexcept {
+int evbuffer_prepend(struct evbuffer* buf, const void* data, size_t size) {
   EVBUF_REQUIRE(buf, -1);
   if (data == nullptr && size > 0) {
     evpriv_warnx("%s: NULL data", __func__);
@@ -133,7 +133,7 @@ int evbuffer_prepend(struct evbuffer* buf, const void* data, size_t size) noexce
   return 0;
 }
 
-int evbuffer_add_vprintf(struct evbuffer* buf, const char* fmt, va_list ap) noexcept {
+int evbuffer_add_vprintf(struct evbuffer* buf, const char* fmt, va_list ap) {
   EVBUF_REQUIRE(buf, -1);
   EVBUF_REQUIRE(fmt, -1);
   BufferLock guard(buf);
@@ -143,7 +143,7 @@ int evbuffer_add_vprintf(struct evbuffer* buf, const char* fmt, va_list ap) noex
   return n;
 }
 
-int evbuffer_add_printf(struct evbuffer* buf, const char* fmt, ...) noexcept {
+int evbuffer_add_printf(struct evbuffer* buf, const char* fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
   int n = evbuffer_add_vprintf(buf, fmt, ap);
@@ -151,7 +151,7 @@ int evbuffer_add_printf(struct evbuffer* buf, const char* fmt, ...) noexcept {
   return n;
 }
 
-size_t evbuffer_add_iovec(struct evbuffer* buf, struct evbuffer_iovec* vec, int n_vec) noexcept {
+size_t evbuffer_add_iovec(struct evbuffer* buf, struct evbuffer_iovec* vec, int n_vec) {
   EVBUF_REQUIRE(buf, 0);
   if (n_vec <= 0) return 0;
   EVBUF_REQUIRE(vec, 0);
@@ -173,14 +173,14 @@ size_t evbuffer_add_iovec(struct evbuffer* buf, struct evbuffer_iovec* vec, int 
   return added;
 }
 
-int evbuffer_expand(struct evbuffer* buf, size_t datlen) noexcept {
+int evbuffer_expand(struct evbuffer* buf, size_t datlen) {
   EVBUF_REQUIRE(buf, -1);
   BufferLock guard(buf);
   return buf->expand_fast(datlen, 2) ? 0 : -1;
 }
 
 int evbuffer_reserve_space(struct evbuffer* buf, ev_ssize_t size, struct evbuffer_iovec* vec,
-                           int n_vec) noexcept {
+                           int n_vec) {
   EVBUF_REQUIRE(buf, -1);
   if (size < 0 || n_vec < 1 || vec == nullptr) return -1;
   // Fast path: no lock, and the append block (with the free block after
@@ -226,7 +226,7 @@ int evbuffer_reserve_space(struct evbuffer* buf, ev_ssize_t size, struct evbuffe
   return buf->setup_space_vecs(want, vec, max_vecs, false);
 }
 
-int evbuffer_commit_space(struct evbuffer* buf, struct evbuffer_iovec* vec, int n_vecs) noexcept {
+int evbuffer_commit_space(struct evbuffer* buf, struct evbuffer_iovec* vec, int n_vecs) {
   EVBUF_REQUIRE(buf, -1);
   // Fast path: nothing to lock or notify, and the extents are the free
   // space of the append block and of the block after it, as handed out.
@@ -241,17 +241,17 @@ int evbuffer_commit_space(struct evbuffer* buf, struct evbuffer_iovec* vec, int 
 }
 
 ev_ssize_t evbuffer_copyout_from(struct evbuffer* buf, const struct evbuffer_ptr* pos,
-                                 void* data_out, size_t datlen) noexcept {
+                                 void* data_out, size_t datlen) {
   EVBUF_REQUIRE(buf, -1);
   BufferLock guard(buf);
   return copyout_locked(buf, pos, data_out, datlen);
 }
 
-ev_ssize_t evbuffer_copyout(struct evbuffer* buf, void* data_out, size_t datlen) noexcept {
+ev_ssize_t evbuffer_copyout(struct evbuffer* buf, void* data_out, size_t datlen) {
   return evbuffer_copyout_from(buf, nullptr, data_out, datlen);
 }
 
-int evbuffer_remove(struct evbuffer* buf, void* data, size_t datlen) noexcept {
+int evbuffer_remove(struct evbuffer* buf, void* data, size_t datlen) {
   EVBUF_REQUIRE(buf, -1);
   BufferLock guard(buf);
   if (datlen > INT_MAX) datlen = INT_MAX;
@@ -264,7 +264,7 @@ int evbuffer_remove(struct evbuffer* buf, void* data, size_t datlen) noexcept {
   return static_cast<int>(n);
 }
 
-int evbuffer_drain(struct evbuffer* buf, size_t len) noexcept {
+int evbuffer_drain(struct evbuffer* buf, size_t len) {
   // Fast path: nothing to lock or notify and the first block keeps bytes.
   if (buf != nullptr && buf->quiet_for_drain()) {
     ev::Chain* c = buf->first;
@@ -277,7 +277,7 @@ int evbuffer_drain(struct evbuffer* buf, size_t len) noexcept {
   return drain_general(buf, len);
 }
 
-unsigned char* evbuffer_pullup(struct evbuffer* buf, ev_ssize_t size) noexcept {
+unsigned char* evbuffer_pullup(struct evbuffer* buf, ev_ssize_t size) {
   EVBUF_REQUIRE(buf, nullptr);
   BufferLock guard(buf);
   size_t want = size < 0 ? buf->total_len : static_cast<size_t>(size);
@@ -287,7 +287,7 @@ unsigned char* evbuffer_pullup(struct evbuffer* buf, ev_ssize_t size) noexcept {
 }
 
 int evbuffer_peek(struct evbuffer* buf, ev_ssize_t len, struct evbuffer_ptr* start_at,
-                  struct evbuffer_iovec* vec_out, int n_vec) noexcept {
+                  struct evbuffer_iovec* vec_out, int n_vec) {
   EVBUF_REQUIRE(buf, -1);
   if (n_vec < 0 || (n_vec > 0 && vec_out == nullptr)) return -1;
   BufferLock guard(buf);
@@ -319,21 +319,21 @@ int evbuffer_peek(struct evbuffer* buf, ev_ssize_t len, struct evbuffer_ptr* sta
   return idx;
 }
 
-size_t evbuffer_get_length(const struct evbuffer* buf) noexcept {
+size_t evbuffer_get_length(const struct evbuffer* buf) {
   EVBUF_REQUIRE(buf, 0);
   auto* mut = const_cast<evbuffer*>(buf);
   ev::PlainLock guard(mut);
   return buf->total_len;
 }
 
-size_t evbuffer_get_contiguous_space(const struct evbuffer* buf) noexcept {
+size_t evbuffer_get_contiguous_space(const struct evbuffer* buf) {
   EVBUF_REQUIRE(buf, 0);
   auto* mut = const_cast<evbuffer*>(buf);
   BufferLock guard(mut);
   return buf->last_with_data != nullptr ? buf->first->off : 0;
 }
 
-int evbuffer_read(struct evbuffer* buf, evutil_socket_t fd, int howmuch) noexcept {
+int evbuffer_read(struct evbuffer* buf, evutil_socket_t fd, int howmuch) {
   EVBUF_REQUIRE(buf, -1);
   BufferLock guard(buf);
   if (buf->flags.freeze_end) return -1;
@@ -342,11 +342,11 @@ int evbuffer_read(struct evbuffer* buf, evutil_socket_t fd, int howmuch) noexcep
   return ev::buffer_read(buf, fd, want);
 }
 
-int evbuffer_write_atmost(struct evbuffer* buf, evutil_socket_t fd, ev_ssize_t howmuch) noexcept {
+int evbuffer_write_atmost(struct evbuffer* buf, evutil_socket_t fd, ev_ssize_t howmuch) {
   return write_atmost(buf, fd, howmuch, "evbuffer_write_atmost");
 }
 
-int evbuffer_write(struct evbuffer* buf, evutil_socket_t fd) noexcept {
+int evbuffer_write(struct evbuffer* buf, evutil_socket_t fd) {
   return write_atmost(buf, fd, -1, "evbuffer_write");
 }
 

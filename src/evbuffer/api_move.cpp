@@ -100,7 +100,7 @@ int add_segment(evbuffer* buf, evbuffer_file_segment* seg, ev_off_t offset, ev_o
 
 extern "C" {
 
-int evbuffer_add_buffer(struct evbuffer* outbuf, struct evbuffer* inbuf) noexcept {
+int evbuffer_add_buffer(struct evbuffer* outbuf, struct evbuffer* inbuf) {
   EVBUF_REQUIRE(outbuf, -1);
   EVBUF_REQUIRE(inbuf, -1);
   PairLock guard(outbuf, inbuf);
@@ -113,7 +113,7 @@ int evbuffer_add_buffer(struct evbuffer* outbuf, struct evbuffer* inbuf) noexcep
   return 0;
 }
 
-int evbuffer_prepend_buffer(struct evbuffer* dst, struct evbuffer* src) noexcept {
+int evbuffer_prepend_buffer(struct evbuffer* dst, struct evbuffer* src) {
   EVBUF_REQUIRE(dst, -1);
   EVBUF_REQUIRE(src, -1);
   PairLock guard(dst, src);
@@ -137,7 +137,7 @@ int evbuffer_prepend_buffer(struct evbuffer* dst, struct evbuffer* src) noexcept
   return 0;
 }
 
-int evbuffer_remove_buffer(struct evbuffer* src, struct evbuffer* dst, size_t datlen) noexcept {
+int evbuffer_remove_buffer(struct evbuffer* src, struct evbuffer* dst, size_t datlen) {
   EVBUF_REQUIRE(src, -1);
   EVBUF_REQUIRE(dst, -1);
   PairLock guard(src, dst);
@@ -190,7 +190,7 @@ int evbuffer_remove_buffer(struct evbuffer* src, struct evbuffer* dst, size_t da
   return static_cast<int>(datlen);
 }
 
-int evbuffer_add_buffer_reference(struct evbuffer* outbuf, struct evbuffer* inbuf) noexcept {
+int evbuffer_add_buffer_reference(struct evbuffer* outbuf, struct evbuffer* inbuf) {
   EVBUF_REQUIRE(outbuf, -1);
   EVBUF_REQUIRE(inbuf, -1);
   if (outbuf == inbuf) return -1;
@@ -233,7 +233,7 @@ int evbuffer_add_buffer_reference(struct evbuffer* outbuf, struct evbuffer* inbu
 }
 
 int evbuffer_add_reference(struct evbuffer* outbuf, const void* data, size_t datlen,
-                           evbuffer_ref_cleanup_cb cleanupfn, void* cleanupfn_arg) noexcept {
+                           evbuffer_ref_cleanup_cb cleanupfn, void* cleanupfn_arg) {
   EVBUF_REQUIRE(outbuf, -1);
   if (data == nullptr && datlen > 0) {
     evpriv_warnx("%s: NULL data", __func__);
@@ -258,16 +258,16 @@ int evbuffer_add_reference(struct evbuffer* outbuf, const void* data, size_t dat
 }
 
 struct evbuffer_file_segment* evbuffer_file_segment_new(int fd, ev_off_t offset, ev_off_t length,
-                                                        unsigned flags) noexcept {
+                                                        unsigned flags) {
   return ev::segment_new(fd, offset, length, flags);
 }
 
-void evbuffer_file_segment_free(struct evbuffer_file_segment* seg) noexcept {
+void evbuffer_file_segment_free(struct evbuffer_file_segment* seg) {
   if (seg != nullptr) ev::segment_decref(seg);
 }
 
 void evbuffer_file_segment_add_cleanup_cb(struct evbuffer_file_segment* seg,
-                                          evbuffer_file_segment_cleanup_cb cb, void* arg) noexcept {
+                                          evbuffer_file_segment_cleanup_cb cb, void* arg) {
   EVBUF_REQUIRE(seg, );
   ev::LockGuard guard(seg->lock);
   seg->cleanup_cb = cb;
@@ -275,11 +275,11 @@ void evbuffer_file_segment_add_cleanup_cb(struct evbuffer_file_segment* seg,
 }
 
 int evbuffer_add_file_segment(struct evbuffer* buf, struct evbuffer_file_segment* seg,
-                              ev_off_t offset, ev_off_t length) noexcept {
+                              ev_off_t offset, ev_off_t length) {
   return add_segment(buf, seg, offset, length, "evbuffer_add_file_segment");
 }
 
-int evbuffer_add_file(struct evbuffer* buf, int fd, ev_off_t offset, ev_off_t length) noexcept {
+int evbuffer_add_file(struct evbuffer* buf, int fd, ev_off_t offset, ev_off_t length) {
   EVBUF_REQUIRE(buf, -1);
   evbuffer_file_segment* seg = ev::segment_new(fd, offset, length, EVBUF_FS_CLOSE_ON_FREE);
   if (seg == nullptr) return -1;

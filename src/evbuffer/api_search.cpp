@@ -81,7 +81,7 @@ bool readln_from_first_block(evbuffer* buf, evbuffer_eol_style style, char** lin
 extern "C" {
 
 int evbuffer_ptr_set(struct evbuffer* buf, struct evbuffer_ptr* ptr, size_t position,
-                     enum evbuffer_ptr_how how) noexcept {
+                     enum evbuffer_ptr_how how) {
   EVBUF_REQUIRE(buf, -1);
   EVBUF_REQUIRE(ptr, -1);
   BufferLock guard(buf);
@@ -104,7 +104,7 @@ int evbuffer_ptr_set(struct evbuffer* buf, struct evbuffer_ptr* ptr, size_t posi
 
 struct evbuffer_ptr evbuffer_search_range(struct evbuffer* buf, const char* what, size_t len,
                                           const struct evbuffer_ptr* start,
-                                          const struct evbuffer_ptr* end) noexcept {
+                                          const struct evbuffer_ptr* end) {
   EVBUF_REQUIRE(buf, not_found());
   BufferLock guard(buf);
   size_t from = 0;
@@ -122,13 +122,12 @@ struct evbuffer_ptr evbuffer_search_range(struct evbuffer* buf, const char* what
 }
 
 struct evbuffer_ptr evbuffer_search(struct evbuffer* buf, const char* what, size_t len,
-                                    const struct evbuffer_ptr* start) noexcept {
+                                    const struct evbuffer_ptr* start) {
   return evbuffer_search_range(buf, what, len, start, nullptr);
 }
 
 struct evbuffer_ptr evbuffer_search_eol(struct evbuffer* buf, struct evbuffer_ptr* start,
-                                        size_t* eol_len_out,
-                                        enum evbuffer_eol_style eol_style) noexcept {
+                                        size_t* eol_len_out, enum evbuffer_eol_style eol_style) {
   if (eol_len_out != nullptr) *eol_len_out = 0;
   EVBUF_REQUIRE(buf, not_found());
   BufferLock guard(buf);
@@ -140,8 +139,7 @@ struct evbuffer_ptr evbuffer_search_eol(struct evbuffer* buf, struct evbuffer_pt
   return make_ptr(buf, at);
 }
 
-char* evbuffer_readln(struct evbuffer* buf, size_t* n_read_out,
-                      enum evbuffer_eol_style eol_style) noexcept {
+char* evbuffer_readln(struct evbuffer* buf, size_t* n_read_out, enum evbuffer_eol_style eol_style) {
   if (n_read_out != nullptr) *n_read_out = 0;
   EVBUF_REQUIRE(buf, nullptr);
   char* fast_line;
@@ -180,11 +178,11 @@ char* evbuffer_readln(struct evbuffer* buf, size_t* n_read_out,
   return line;
 }
 
-char* evbuffer_readline(struct evbuffer* buf) noexcept {
+char* evbuffer_readline(struct evbuffer* buf) {
   return evbuffer_readln(buf, nullptr, EVBUFFER_EOL_ANY);
 }
 
-unsigned char* evbuffer_find(struct evbuffer* buf, const unsigned char* what, size_t len) noexcept {
+unsigned char* evbuffer_find(struct evbuffer* buf, const unsigned char* what, size_t len) {
   EVBUF_REQUIRE(buf, nullptr);
   if (what == nullptr || len == 0) return nullptr;
   BufferLock guard(buf);

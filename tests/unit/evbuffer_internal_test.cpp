@@ -164,3 +164,22 @@ TEST_F(EvbufferInternal, EmptyBlocksNeverSitBetweenData) {
 }
 
 }  // namespace
+
+namespace {
+
+// The fast paths test BufferFlags through fixed masks: each named bit must
+// be where the masks say.
+TEST(EvbufferFlags, MasksMatchTheBitFieldLayout) {
+  ev::BufferFlags f;
+  EXPECT_EQ(0, ev::flag_bits(f));
+  f.freeze_start = true;
+  EXPECT_EQ(ev::kFlagFreezeStart, ev::flag_bits(f));
+  f = {};
+  f.freeze_end = true;
+  EXPECT_EQ(ev::kFlagFreezeEnd, ev::flag_bits(f));
+  f = {};
+  f.owner_watch = true;
+  EXPECT_EQ(ev::kFlagOwnerWatch, ev::flag_bits(f));
+}
+
+}  // namespace
