@@ -89,37 +89,31 @@ TEST_F(BufferFastPath, SearchRangeStopsAtTheEndPointerInsideABlock) {
   }
 }
 
+// One evbuffer_readln(): the line as a string and its length, or "<none>".
+std::string readln(evbuffer* buf, evbuffer_eol_style style, size_t* n) {
+  char* line = evbuffer_readln(buf, n, style);
+  if (line == nullptr) return "<none>";
+  std::string text(line, *n);
+  free(line);
+  return text;
+}
+
 TEST_F(BufferFastPath, ReadlnFromTheFirstBlockMatchesEachStyle) {
   evbuffer_add(buf, "one\r\ntwo\nthree\r\rx\n\nfour", 23);
   size_t n = 0;
-  char* line = evbuffer_readln(buf, &n, EVBUFFER_EOL_CRLF);
-  ASSERT_NE(line, nullptr);
-  EXPECT_STREQ(line, "one");
+  EXPECT_EQ(readln(buf, EVBUFFER_EOL_CRLF, &n), "one");
   EXPECT_EQ(n, 3u);
-  free(line);
-  line = evbuffer_readln(buf, &n, EVBUFFER_EOL_LF);
-  ASSERT_NE(line, nullptr);
-  EXPECT_STREQ(line, "two");
-  free(line);
+  EXPECT_EQ(readln(buf, EVBUFFER_EOL_LF, &n), "two");
   // A lone CR stays in a CRLF line; only the CR right before LF goes.
-  line = evbuffer_readln(buf, &n, EVBUFFER_EOL_CRLF);
-  ASSERT_NE(line, nullptr);
-  EXPECT_STREQ(line, "three\r\rx");
+  EXPECT_EQ(readln(buf, EVBUFFER_EOL_CRLF, &n), "three\r\rx");
   EXPECT_EQ(n, 8u);
-  free(line);
-  line = evbuffer_readln(buf, &n, EVBUFFER_EOL_CRLF);
-  ASSERT_NE(line, nullptr);
-  EXPECT_STREQ(line, "");
+  EXPECT_EQ(readln(buf, EVBUFFER_EOL_CRLF, &n), "");
   EXPECT_EQ(n, 0u);
-  free(line);
   // No ending left: nothing is consumed.
-  EXPECT_EQ(evbuffer_readln(buf, &n, EVBUFFER_EOL_CRLF), nullptr);
+  EXPECT_EQ(readln(buf, EVBUFFER_EOL_CRLF, &n), "<none>");
   EXPECT_EQ(contents(buf), "four");
   evbuffer_add(buf, "\0tail", 5);
-  line = evbuffer_readln(buf, &n, EVBUFFER_EOL_NUL);
-  ASSERT_NE(line, nullptr);
-  EXPECT_STREQ(line, "four");
-  free(line);
+  EXPECT_EQ(readln(buf, EVBUFFER_EOL_NUL, &n), "four");
   EXPECT_EQ(contents(buf), "tail");
 }
 

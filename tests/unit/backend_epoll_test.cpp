@@ -325,15 +325,21 @@ int drop_and_close_mid_batch(ev::Backend& b, FakeHost& host, SocketPair& x, Sock
   return closed;
 }
 
+// Registers the watched ends of `x` and `y` for reading and makes both
+// readable: the next batch holds an event for each.
+void both_readable(ev::Backend& b, SocketPair& x, SocketPair& y) {
+  ASSERT_TRUE(x.ok() && y.ok());
+  ASSERT_EQ(b.update(x.fd[0], 0, EV_READ), 0);
+  ASSERT_EQ(b.update(y.fd[0], 0, EV_READ), 0);
+  write_byte(x.fd[1]);
+  write_byte(y.fd[1]);
+}
+
 TEST_F(EpollTest, StaleEventOfFdClosedMidBatchCostsNoCallAndNoWarning) {
   auto b = make();
   ASSERT_NE(b, nullptr);
   SocketPair x, y;
-  ASSERT_TRUE(x.ok() && y.ok());
-  ASSERT_EQ(b->update(x.fd[0], 0, EV_READ), 0);
-  ASSERT_EQ(b->update(y.fd[0], 0, EV_READ), 0);
-  write_byte(x.fd[1]);
-  write_byte(y.fd[1]);
+  ASSERT_NO_FATAL_FAILURE(both_readable(*b, x, y));
   g_logged = 0;
   event_set_log_callback(count_log);
   const unsigned long before = ev::epoll_ctl_calls(*b);
@@ -357,11 +363,7 @@ TEST_F(EpollTest, StaleEventOfNumberReusedMidBatchIsDroppedWithoutRebuild) {
   auto b = make();
   ASSERT_NE(b, nullptr);
   SocketPair x, y;
-  ASSERT_TRUE(x.ok() && y.ok());
-  ASSERT_EQ(b->update(x.fd[0], 0, EV_READ), 0);
-  ASSERT_EQ(b->update(y.fd[0], 0, EV_READ), 0);
-  write_byte(x.fd[1]);
-  write_byte(y.fd[1]);
+  ASSERT_NO_FATAL_FAILURE(both_readable(*b, x, y));
   const unsigned long before = ev::epoll_ctl_calls(*b);
   std::unique_ptr<SocketPair> fresh;
   const int number = drop_and_close_mid_batch(*b, host_, x, y, fresh, true);
