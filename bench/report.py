@@ -122,6 +122,8 @@ def extra_rows(rows, memory_rows):
             if floor is None or None in (floor[key + "_ref"], floor[key + "_ours"]):
                 continue
             value = (floor[key + "_ref"] + floor[key + "_ours"]) / 2
+            if key == "instr" and value < 0.25 * (r["instr_ref"] or 0):
+                continue  # a kernel floor: its few user instructions say nothing
             out.append(("`%s` %s over its floor (`%s`, %.0f %s/event)"
                         % (r["name"], what, bench.floor, value, unit),
                         ratio(r[key + "_ref"], value), ratio(r[key + "_ours"], value),
