@@ -28,6 +28,8 @@
  *            (so the library may use sendfile), evbuffer_write into a
  *            socketpair whose other end the harness reads with read(2)
  *            [N files]
+ *   sendfile the floor of addfile, without libevent: dup, sendfile(2) into
+ *            the socketpair, close (named raw_addfile)  [N files]
  *   mem      no rounds: heap bytes (counting event_set_mem_functions) of
  *            evbuffer_new and of evbuffer_add of 4 KiB to an empty buffer;
  *            prints "metric" lines instead of a result line
@@ -43,6 +45,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -125,6 +128,27 @@ BENCH_TIMED void bench_timed_raw_large(void) {
     memcpy(bench.scratch, bench.data, kLargeSize);
     /* The copy is the point: keep the compiler from dropping it. */
     __asm__ __volatile__("" : : "r"(bench.scratch) : "memory");
+  }
+}
+
+BENCH_TIMED void bench_timed_raw_addfile(void) {
+  for (long i = 0; i < bench.nops; i++) {
+    int fd = dup(bench.file_fd);
+    check(fd >= 0, "dup failed");
+    off_t offset = 0;
+    size_t got = 0;
+    while (got < kLargeSize) {
+      if (offset < kLargeSize &&
+          sendfile(bench.pair[0], fd, &offset, (size_t)(kLargeSize - offset)) < 0 &&
+          errno != EAGAIN)
+        bench_die("sendfile failed");
+      ssize_t n = read(bench.pair[1], bench.scratch, kLargeSize);
+      if (n > 0)
+        got += (size_t)n;
+      else if (n == 0 || errno != EAGAIN)
+        bench_die("read from the socketpair failed");
+    }
+    close(fd);
   }
 }
 
@@ -272,14 +296,15 @@ static void setup(const char* mode) {
       if (i == kSearchSize / kSearchPiece - 1) memcpy(bench.scratch + kSearchPiece - 4, kNeedle, 4);
       check(evbuffer_add(bench.a, bench.scratch, kSearchPiece) == 0, "evbuffer_add failed");
     }
-  } else if (strcmp(mode, "sockio") == 0 || strcmp(mode, "addfile") == 0) {
+  } else if (strcmp(mode, "sockio") == 0 || strcmp(mode, "addfile") == 0 ||
+             strcmp(mode, "sendfile") == 0) {
     check(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, bench.pair) == 0,
           "socketpair failed");
     int wanted = 4 * kLargeSize; /* room for a whole message in flight */
     setsockopt(bench.pair[0], SOL_SOCKET, SO_SNDBUF, &wanted, sizeof wanted);
     setsockopt(bench.pair[1], SOL_SOCKET, SO_RCVBUF, &wanted, sizeof wanted);
   }
-  if (strcmp(mode, "addfile") == 0) {
+  if (strcmp(mode, "addfile") == 0 || strcmp(mode, "sendfile") == 0) {
     const char* dir = getenv("TMPDIR");
     char name[4096];
     snprintf(name, sizeof name, "%s/buffer_bench.XXXXXX", dir && *dir ? dir : P_tmpdir);
@@ -311,6 +336,7 @@ static const struct mode kModes[] = {
     {"reserve", bench_timed_buf_reserve, 200000, 1},
     {"sockio", bench_timed_buf_sockio, 10000, 1},
     {"addfile", bench_timed_buf_addfile, 200, 1},
+    {"sendfile", bench_timed_raw_addfile, 200, 1},
     {"mem", NULL, 1, 1},
 };
 
@@ -337,8 +363,8 @@ int main(int argc, char** argv) {
     if (strcmp(kModes[i].name, args.mode) == 0) mode = &kModes[i];
   if (!mode)
     bench_die(
-        "-m must be small, large, copy, move, readln, search, pullup, reserve, sockio, addfile or "
-        "mem");
+        "-m must be small, large, copy, move, readln, search, pullup, reserve, sockio, addfile, "
+        "sendfile or mem");
   if (bench.nops < 0) bench.nops = mode->default_ops;
   if (bench.nops < 1) bench_die("-n must be at least 1");
   if (bench.msg_size < 1 || bench.msg_size > kLargeSize) bench_die("-s must be 1..65536");
@@ -354,6 +380,8 @@ int main(int argc, char** argv) {
       snprintf(name, sizeof name, "buf_sockio_%ld", bench.msg_size);
     else if (mode->round == bench_timed_raw_large)
       snprintf(name, sizeof name, "raw_large");
+    else if (mode->round == bench_timed_raw_addfile)
+      snprintf(name, sizeof name, "raw_addfile");
     else
       snprintf(name, sizeof name, "buf_%s", mode->name);
     bench_run_rounds(name, mode->round, args.warmup, args.rounds, bench.nops * mode->events_per_op);

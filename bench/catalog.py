@@ -93,11 +93,14 @@ def _evbuffer():
         benches.append(Bench("buf_" + name, "buffer_bench", "bench_timed_buf_" + mode,
                              args + ["-n", str(ops)], args + ["-n", str(quick_ops)], rounds, 1,
                              callgrind_args=args + ["-n", str(callgrind_ops)],
-                             floor="raw_large" if name == "large" else None))
-        if name == "large":
-            # The 64 KiB memcpy alone, into a block kept for the run.
-            raw = ["-m", "copy"]
-            benches.append(Bench("raw_large", "buffer_bench", "bench_timed_raw_large",
+                             floor={"large": "raw_large", "addfile": "raw_addfile"}.get(name)))
+        # Floors: the 64 KiB memcpy alone (into a block kept for the run);
+        # the file's dup, sendfile and close alone.
+        floor_mode = {"large": ("raw_large", "copy"), "addfile": ("raw_addfile", "sendfile")}
+        if name in floor_mode:
+            raw_name, raw_mode = floor_mode[name]
+            raw = ["-m", raw_mode]
+            benches.append(Bench(raw_name, "buffer_bench", "bench_timed_" + raw_name,
                                  raw + ["-n", str(ops)], raw + ["-n", str(quick_ops)], rounds, 1,
                                  callgrind_args=raw + ["-n", str(callgrind_ops)],
                                  cpu_target=None, instr_target=None))
