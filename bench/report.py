@@ -59,9 +59,9 @@ def write_markdown(path, rows, memory_rows, failures, sides, opts):
         "- syscalls/event: strace -f -c of the timed phase (a run minus a zero-round run); "
         "the echo server without -f (its load generator is another process).",
         "- bev_echo_*: an event is an echoed message and CPU is the server process's alone; "
-        "raw_* rows are floors: the same work without libevent (raw_echo_*, raw_pipe_n100: "
-        "plain epoll, read and write; raw_large: the memcpy alone); the last table shows each "
-        "side over its floor.", "",
+        "raw_* rows are floors: the same work without libevent (raw_echo_c100, raw_pipe_n100: "
+        "plain epoll, read and write; raw_large: the memcpy alone; raw_addfile: dup, sendfile, "
+        "close); the last table shows each side over its floor.", "",
         "| benchmark | CPU ref (ns/event) | CPU ours (ns/event) | ratio | instr ratio "
         "| syscalls/event ref | syscalls/event ours |",
         "|---|---:|---:|---:|---:|---:|---:|",
