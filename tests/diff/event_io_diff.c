@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "loaded_lib.h"
+#include "method_base.h"
 
 static struct event_base *base;
 
@@ -344,18 +345,10 @@ int main(void)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	diff_report_loaded_libevent();
 	for (m = 0; m < sizeof(methods) / sizeof(methods[0]); ++m) {
-		struct event_config *cfg = event_config_new();
-		const char **all = event_get_supported_methods();
-		int i, f;
-		for (i = 0; all[i]; ++i)
-			if (strcmp(all[i], methods[m]) != 0)
-				event_config_avoid_method(cfg, all[i]);
-		base = event_base_new_with_config(cfg);
-		event_config_free(cfg);
-		if (!base) {
-			printf("### method %s unavailable\n", methods[m]);
+		int f;
+		base = diff_base_for_method(methods[m]);
+		if (!base)
 			continue;
-		}
 		f = event_base_get_features(base);
 		printf("### method %s features %#x\n", event_base_get_method(base), f);
 		test_readiness();
