@@ -9,20 +9,9 @@ namespace {
 
 using namespace backend_test;
 
-class PollTest : public ::testing::Test {
+class PollTest : public NamedBackendTest {
  protected:
-  void SetUp() override {
-    const ev::BackendInfo* info = find_backend("poll");
-    ASSERT_NE(info, nullptr);
-    backend_.reset(info->create(host_, ev::BackendOptions{}));
-    ASSERT_NE(backend_, nullptr);
-  }
-  int poll_once() {
-    timeval zero{0, 0};
-    return backend_->dispatch(&zero);
-  }
-  FakeHost host_;
-  BackendPtr backend_;
+  PollTest() : NamedBackendTest("poll") {}
 };
 
 TEST_F(PollTest, RemovalMovesTheLastEntryWithoutLosingIt) {

@@ -8,20 +8,9 @@ namespace {
 
 using namespace backend_test;
 
-class SelectTest : public ::testing::Test {
+class SelectTest : public NamedBackendTest {
  protected:
-  void SetUp() override {
-    const ev::BackendInfo* info = find_backend("select");
-    ASSERT_NE(info, nullptr);
-    backend_.reset(info->create(host_, ev::BackendOptions{}));
-    ASSERT_NE(backend_, nullptr);
-  }
-  int poll_once() {
-    timeval zero{0, 0};
-    return backend_->dispatch(&zero);
-  }
-  FakeHost host_;
-  BackendPtr backend_;
+  SelectTest() : NamedBackendTest("select") {}
 };
 
 // Moves `fd` to the number `number` (closing the original).

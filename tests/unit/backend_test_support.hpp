@@ -141,4 +141,25 @@ inline const ev::BackendInfo* find_backend(const char* name) {
   return nullptr;
 }
 
+// A fixture with one backend, found by name and created in SetUp(), and a
+// host recording what it reports.
+class NamedBackendTest : public ::testing::Test {
+ protected:
+  explicit NamedBackendTest(const char* name) : name_(name) {}
+  void SetUp() override {
+    const ev::BackendInfo* info = find_backend(name_);
+    ASSERT_NE(info, nullptr);
+    backend_.reset(info->create(host_, ev::BackendOptions{}));
+    ASSERT_NE(backend_, nullptr);
+  }
+  // One dispatch that does not wait.
+  int poll_once() {
+    timeval zero{0, 0};
+    return backend_->dispatch(&zero);
+  }
+  const char* name_;
+  FakeHost host_;
+  BackendPtr backend_;
+};
+
 }  // namespace backend_test
