@@ -39,6 +39,10 @@ void evconnlistener::on_readable() {
     backoff_ms_ = ev::kFirstAcceptBackoffMs;
 
     const evconnlistener_cb cb = cb_;
+    if (cb == nullptr) {  // set to NULL while accepting: nobody takes it
+      evutil_closesocket(conn);
+      continue;
+    }
     void* const arg = arg_;
     add_ref();
     unlock();

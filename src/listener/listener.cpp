@@ -98,9 +98,10 @@ void evconnlistener::set_callback(evconnlistener_cb cb, void* arg) {
   if (!shut_down_) {
     cb_ = cb;
     arg_ = arg;
-    // A NULL callback means "do not accept": stop polling so connections
-    // wait in the backlog until a callback is set again.
-    sync_polling();
+    // As libevent: a callback set on an enabled listener starts accepting;
+    // a NULL one does not stop it (new connections are accepted and
+    // closed, see on_readable()).
+    if (cb != nullptr) sync_polling();
   }
   unlock();
 }
@@ -112,7 +113,9 @@ void evconnlistener::set_error_callback(evconnlistener_errorcb cb) {
 }
 
 int evconnlistener::sync_polling() {
-  const bool want = enabled_ && cb_ != nullptr && !backing_off_ && !shut_down_;
+  // Without a callback, polling is never started (connections wait in the
+  // backlog), but a listener already polling goes on.
+  const bool want = enabled_ && (cb_ != nullptr || polling_) && !backing_off_ && !shut_down_;
   if (want == polling_) return 0;
   const int rc = want ? event_add(read_ev_, nullptr) : event_del(read_ev_);
   if (rc == 0) polling_ = want;
