@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "loaded_lib.h"
+#include "diff_check.h"
 #include "method_base.h"
 
 static struct event_base *base;
@@ -45,7 +46,7 @@ static void init_rec(struct sig_rec *r, const char *name, int sig, short flags)
 {
 	memset(r, 0, sizeof(*r));
 	r->name = name;
-	r->ev = event_new(base, sig, EV_SIGNAL | flags, sig_cb, r);
+	r->ev = diff_must(event_new(base, sig, EV_SIGNAL | flags, sig_cb, r), "event_new");
 }
 
 static void run_once(const char *label)
@@ -164,7 +165,7 @@ static void test_invalid(void)
 /* Only one base at a time may watch signals. */
 static void test_second_base(void)
 {
-	struct event_base *other = event_base_new();
+	struct event_base *other = diff_must(event_base_new(), "event_base_new");
 	struct sig_rec a;
 	struct event *o;
 	int r;

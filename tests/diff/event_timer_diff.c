@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "loaded_lib.h"
+#include "diff_check.h"
 #include "method_base.h"
 
 /* Every delay is stretched by this factor: the scenarios order timers a few
@@ -86,7 +87,7 @@ static void test_distinct_order(struct event_base *base)
 		snprintf(names[i], sizeof(names[i]), "t%d", timeouts[i]);
 		n[i].name = names[i];
 		n[i].count = 0;
-		n[i].ev = evtimer_new(base, named_cb, &n[i]);
+		n[i].ev = diff_must(evtimer_new(base, named_cb, &n[i]), "evtimer_new");
 		evtimer_add(n[i].ev, &tv);
 	}
 	printf("dispatch -> %d\n", event_base_dispatch(base));
@@ -121,10 +122,10 @@ static void test_identical(struct event_base *base)
 	int i;
 	same_count = 0;
 	for (i = 0; i < 10; ++i) {
-		evs[i] = evtimer_new(base, same_cb, (void *)(size_t)i);
+		evs[i] = diff_must(evtimer_new(base, same_cb, (void *)(size_t)i), "evtimer_new");
 		evtimer_add(evs[i], &tv);
 	}
-	later = evtimer_new(base, later_cb, NULL);
+	later = diff_must(evtimer_new(base, later_cb, NULL), "evtimer_new");
 	evtimer_add(later, &tv2);
 	event_base_dispatch(base);
 	print_sorted_set("identical timeouts ran", same_ids, same_count);
@@ -147,7 +148,7 @@ static void test_common_timeouts(struct event_base *base)
 	for (i = 0; i < 7; ++i) {
 		n[i].name = names[i];
 		n[i].count = 0;
-		n[i].ev = evtimer_new(base, named_cb, &n[i]);
+		n[i].ev = diff_must(evtimer_new(base, named_cb, &n[i]), "evtimer_new");
 	}
 	evtimer_add(n[3].ev, c30);
 	evtimer_add(n[0].ev, c15);
@@ -207,7 +208,7 @@ static void test_persist(struct event_base *base)
 	struct timeval tv = ms(10);
 	int i;
 	persist_count = 0;
-	persist_ev = event_new(base, -1, EV_PERSIST, persist_cb, NULL);
+	persist_ev = diff_must(event_new(base, -1, EV_PERSIST, persist_cb, NULL), "event_new");
 	event_add(persist_ev, &tv);
 	i = event_base_dispatch(base);
 	printf("persist dispatch -> %d count %d\n", i, persist_count);
@@ -258,19 +259,19 @@ static void test_callback_changes(struct event_base *base)
 	struct timeval t70 = ms(70), t5 = ms(5);
 	chain[0].name = "rearm";
 	chain[0].count = 0;
-	chain[0].ev = evtimer_new(base, rearm_cb, &chain[0]);
+	chain[0].ev = diff_must(evtimer_new(base, rearm_cb, &chain[0]), "evtimer_new");
 	chain[1].name = "victim";
-	chain[1].ev = evtimer_new(base, named_cb, &chain[1]);
+	chain[1].ev = diff_must(evtimer_new(base, named_cb, &chain[1]), "evtimer_new");
 	chain[2].name = "freed";
-	chain[2].ev = evtimer_new(base, named_cb, &chain[2]);
+	chain[2].ev = diff_must(evtimer_new(base, named_cb, &chain[2]), "evtimer_new");
 	chain[3].name = "selffree";
-	chain[3].ev = evtimer_new(base, self_free_cb, &chain[3]);
+	chain[3].ev = diff_must(evtimer_new(base, self_free_cb, &chain[3]), "evtimer_new");
 	/* rearm: 10, 30, 50; selffree 20; killer 40; victim 60; freed 70. */
 	evtimer_add(chain[0].ev, &t10);
 	evtimer_add(chain[1].ev, &t60);
 	evtimer_add(chain[2].ev, &t70);
 	evtimer_add(chain[3].ev, &t20);
-	killer = evtimer_new(base, killer_cb, NULL);
+	killer = diff_must(evtimer_new(base, killer_cb, NULL), "evtimer_new");
 	evtimer_add(killer, &t40);
 	event_base_dispatch(base);
 	print_order("callback changes");
@@ -319,7 +320,7 @@ static void test_once(struct event_base *base)
 /* event_pending reports a timer and its deadline; after firing it is gone. */
 static void test_pending(struct event_base *base)
 {
-	struct event *ev = evtimer_new(base, named_cb, &chain[0]);
+	struct event *ev = diff_must(evtimer_new(base, named_cb, &chain[0]), "evtimer_new");
 	struct timeval tv = ms(30), left, now;
 	int r;
 	chain[0].name = "p";
