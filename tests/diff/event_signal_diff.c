@@ -42,6 +42,16 @@ static void sig_cb(evutil_socket_t fd, short what, void *arg)
 		event_del(r->ev);
 }
 
+/* raise() that must work: a signal that never arrives would tell another
+ * story than the library's. */
+static void send_signal(int sig)
+{
+	if (raise(sig) != 0) {
+		fprintf(stderr, "FAIL: raise(%d)\n", sig);
+		exit(1);
+	}
+}
+
 static void init_rec(struct sig_rec *r, const char *name, int sig, short flags)
 {
 	memset(r, 0, sizeof(*r));
@@ -65,18 +75,18 @@ static void test_basic(void)
 	printf("add -> %d\n", event_add(pers.ev, NULL));
 	printf("pending once %#x persist %#x\n", evsignal_pending(once.ev, NULL),
 	    event_pending(pers.ev, EV_SIGNAL | EV_READ, NULL));
-	raise(SIGUSR1);
+	send_signal(SIGUSR1);
 	run_once("after USR1");
 	printf("pending once %#x\n", evsignal_pending(once.ev, NULL));
 	/* Raised three times before the loop runs: three calls. */
-	raise(SIGUSR2);
-	raise(SIGUSR2);
-	raise(SIGUSR2);
+	send_signal(SIGUSR2);
+	send_signal(SIGUSR2);
+	send_signal(SIGUSR2);
 	run_once("after 3x USR2");
-	raise(SIGUSR2);
+	send_signal(SIGUSR2);
 	run_once("after USR2");
 	/* The non-persistent event is gone: raising USR1 is ignored. */
-	raise(SIGUSR1);
+	send_signal(SIGUSR1);
 	run_once("after USR1 again");
 	printf("calls once %d persist %d\n", once.calls, pers.calls);
 	event_free(once.ev);
@@ -94,12 +104,12 @@ static void test_two_events_one_signal(void)
 	a.quiet = b.quiet = 1;
 	event_add(a.ev, NULL);
 	event_add(b.ev, NULL);
-	raise(SIGUSR1);
-	raise(SIGUSR1);
+	send_signal(SIGUSR1);
+	send_signal(SIGUSR1);
 	event_base_loop(base, EVLOOP_ONCE | EVLOOP_NONBLOCK);
 	printf("calls a %d b %d\n", a.calls, b.calls);
 	event_del(a.ev);
-	raise(SIGUSR1);
+	send_signal(SIGUSR1);
 	event_base_loop(base, EVLOOP_ONCE | EVLOOP_NONBLOCK);
 	printf("after del a: calls a %d b %d\n", a.calls, b.calls);
 	event_free(a.ev);
@@ -114,9 +124,9 @@ static void test_break_and_del(void)
 	init_rec(&br, "breaker", SIGUSR1, EV_PERSIST);
 	br.break_after = 2;
 	event_add(br.ev, NULL);
-	raise(SIGUSR1);
-	raise(SIGUSR1);
-	raise(SIGUSR1);
+	send_signal(SIGUSR1);
+	send_signal(SIGUSR1);
+	send_signal(SIGUSR1);
 	r = event_base_loop(base, EVLOOP_ONCE | EVLOOP_NONBLOCK);
 	printf("break: loop -> %d got_break %d calls %d\n", r, event_base_got_break(base),
 	    br.calls);
@@ -126,9 +136,9 @@ static void test_break_and_del(void)
 	init_rec(&del, "deleter", SIGUSR2, EV_PERSIST);
 	del.del_after = 1;
 	event_add(del.ev, NULL);
-	raise(SIGUSR2);
-	raise(SIGUSR2);
-	raise(SIGUSR2);
+	send_signal(SIGUSR2);
+	send_signal(SIGUSR2);
+	send_signal(SIGUSR2);
 	r = event_base_loop(base, EVLOOP_ONCE | EVLOOP_NONBLOCK);
 	printf("del: loop -> %d calls %d pending %#x\n", r, del.calls,
 	    evsignal_pending(del.ev, NULL));
