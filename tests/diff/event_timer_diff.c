@@ -22,6 +22,16 @@
  * of milliseconds; the order, not the speed, is what is compared. */
 #define TIME_SCALE 4
 
+/* evtimer_add() of a valid timer must work: a timer that silently never
+ * fires would tell another story than the library's. */
+static void add_timer(struct event *ev, const struct timeval *tv)
+{
+	if (evtimer_add(ev, tv) != 0) {
+		fprintf(stderr, "FAIL: evtimer_add\n");
+		exit(1);
+	}
+}
+
 static struct timeval ms(int n)
 {
 	struct timeval tv;
@@ -88,7 +98,7 @@ static void test_distinct_order(struct event_base *base)
 		n[i].name = names[i];
 		n[i].count = 0;
 		n[i].ev = diff_must(evtimer_new(base, named_cb, &n[i]), "evtimer_new");
-		evtimer_add(n[i].ev, &tv);
+		add_timer(n[i].ev, &tv);
 	}
 	printf("dispatch -> %d\n", event_base_dispatch(base));
 	print_order("distinct order");
@@ -123,10 +133,10 @@ static void test_identical(struct event_base *base)
 	same_count = 0;
 	for (i = 0; i < 10; ++i) {
 		evs[i] = diff_must(evtimer_new(base, same_cb, (void *)(size_t)i), "evtimer_new");
-		evtimer_add(evs[i], &tv);
+		add_timer(evs[i], &tv);
 	}
 	later = diff_must(evtimer_new(base, later_cb, NULL), "evtimer_new");
-	evtimer_add(later, &tv2);
+	add_timer(later, &tv2);
 	event_base_dispatch(base);
 	print_sorted_set("identical timeouts ran", same_ids, same_count);
 	for (i = 0; i < 10; ++i)
@@ -150,13 +160,13 @@ static void test_common_timeouts(struct event_base *base)
 		n[i].count = 0;
 		n[i].ev = diff_must(evtimer_new(base, named_cb, &n[i]), "evtimer_new");
 	}
-	evtimer_add(n[3].ev, c30);
-	evtimer_add(n[0].ev, c15);
-	evtimer_add(n[5].ev, &plain);
-	evtimer_add(n[1].ev, c15);
-	evtimer_add(n[4].ev, c30);
-	evtimer_add(n[2].ev, c15);
-	evtimer_add(n[6].ev, c15);
+	add_timer(n[3].ev, c30);
+	add_timer(n[0].ev, c15);
+	add_timer(n[5].ev, &plain);
+	add_timer(n[1].ev, c15);
+	add_timer(n[4].ev, c30);
+	add_timer(n[2].ev, c15);
+	add_timer(n[6].ev, c15);
 	/* Removing one in the middle keeps the others' order. */
 	evtimer_del(n[2].ev);
 	{
@@ -175,9 +185,9 @@ static void test_common_timeouts(struct event_base *base)
 	 * plain timers at 75 and 105. */
 	n[0].count = 0;
 	event_assign(n[0].ev, base, -1, EV_PERSIST, named_cb, &n[0]);
-	evtimer_add(n[0].ev, c30);
-	evtimer_add(n[3].ev, &t75);
-	evtimer_add(n[5].ev, &t105);
+	add_timer(n[0].ev, c30);
+	add_timer(n[3].ev, &t75);
+	add_timer(n[5].ev, &t105);
 	event_base_loop(base, EVLOOP_ONCE);
 	event_base_loop(base, EVLOOP_ONCE);
 	event_base_loop(base, EVLOOP_ONCE);
@@ -226,7 +236,7 @@ static void rearm_cb(evutil_socket_t fd, short what, void *arg)
 	n->count++;
 	note(n->name);
 	if (n->count < 3)
-		evtimer_add(n->ev, &tv);
+		add_timer(n->ev, &tv);
 }
 
 static void killer_cb(evutil_socket_t fd, short what, void *arg)
@@ -267,25 +277,25 @@ static void test_callback_changes(struct event_base *base)
 	chain[3].name = "selffree";
 	chain[3].ev = diff_must(evtimer_new(base, self_free_cb, &chain[3]), "evtimer_new");
 	/* rearm: 10, 30, 50; selffree 20; killer 40; victim 60; freed 70. */
-	evtimer_add(chain[0].ev, &t10);
-	evtimer_add(chain[1].ev, &t60);
-	evtimer_add(chain[2].ev, &t70);
-	evtimer_add(chain[3].ev, &t20);
+	add_timer(chain[0].ev, &t10);
+	add_timer(chain[1].ev, &t60);
+	add_timer(chain[2].ev, &t70);
+	add_timer(chain[3].ev, &t20);
 	killer = diff_must(evtimer_new(base, killer_cb, NULL), "evtimer_new");
-	evtimer_add(killer, &t40);
+	add_timer(killer, &t40);
 	event_base_dispatch(base);
 	print_order("callback changes");
 	printf("selffree gone %d victim pending %d\n", chain[3].ev == NULL,
 	    event_pending(chain[1].ev, EV_TIMEOUT, NULL));
 	/* Re-adding a pending timer replaces its deadline. */
-	evtimer_add(chain[1].ev, &t40);
-	evtimer_add(chain[0].ev, &t20);
-	evtimer_add(chain[1].ev, &t5);
+	add_timer(chain[1].ev, &t40);
+	add_timer(chain[0].ev, &t20);
+	add_timer(chain[1].ev, &t5);
 	chain[0].count = 5;
 	event_base_dispatch(base);
 	print_order("re-add moves deadline");
 	/* event_remove_timer keeps a timer-only event initialised but idle. */
-	evtimer_add(chain[1].ev, &t5);
+	add_timer(chain[1].ev, &t5);
 	r = event_remove_timer(chain[1].ev);
 	printf("remove_timer -> %d pending %d\n", r, event_pending(chain[1].ev, EV_TIMEOUT, NULL));
 	printf("dispatch empty -> %d\n", event_base_dispatch(base));
@@ -325,7 +335,7 @@ static void test_pending(struct event_base *base)
 	int r;
 	chain[0].name = "p";
 	printf("pending fresh -> %d\n", event_pending(ev, EV_TIMEOUT | EV_READ, NULL));
-	evtimer_add(ev, &tv);
+	add_timer(ev, &tv);
 	memset(&left, 0, sizeof(left));
 	r = event_pending(ev, EV_TIMEOUT | EV_READ | EV_WRITE | EV_SIGNAL, &left);
 	event_base_gettimeofday_cached(base, &now);
