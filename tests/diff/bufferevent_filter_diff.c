@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "loaded_lib.h"
+#include "diff_check.h"
 
 static struct event_base *base;
 static int frees;
@@ -231,11 +232,7 @@ int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	diff_report_loaded_libevent();
-	base = event_base_new();
-	if (base == NULL) {
-		fprintf(stderr, "FAIL: event_base_new\n");
-		exit(1);
-	}
+	base = diff_must(event_base_new(), "event_base_new");
 	test_filter(0, "plain");
 	test_filter(BEV_OPT_DEFER_CALLBACKS, "deferred");
 	test_watermark();

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "loaded_lib.h"
+#include "diff_check.h"
 
 static struct event_base *base;
 
@@ -280,11 +281,7 @@ int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	diff_report_loaded_libevent();
-	base = event_base_new();
-	if (base == NULL) {
-		fprintf(stderr, "FAIL: event_base_new\n");
-		exit(1);
-	}
+	base = diff_must(event_base_new(), "event_base_new");
 	/* Pairs defer their callbacks whether asked to or not; both option
 	 * sets are run anyway. */
 	test_basic(0, "no options");

@@ -299,24 +299,21 @@ static void test_connect(void)
 	bufferevent_free(bev);
 }
 
+static void run_scenarios(struct event_base *method_base)
+{
+	base = method_base;
+	test_read_write();
+	test_watermarks();
+	test_eof_error();
+	test_timeouts();
+	test_connect();
+}
+
 int main(void)
 {
-	static const char *methods[] = { "epoll", "poll", "select" };
-	size_t m;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	signal(SIGPIPE, SIG_IGN);
 	diff_report_loaded_libevent();
-	for (m = 0; m < sizeof(methods) / sizeof(methods[0]); ++m) {
-		base = diff_base_for_method(methods[m]);
-		if (!base)
-			continue;
-		printf("### method %s\n", event_base_get_method(base));
-		test_read_write();
-		test_watermarks();
-		test_eof_error();
-		test_timeouts();
-		test_connect();
-		event_base_free(base);
-	}
+	diff_for_each_method(run_scenarios);
 	return 0;
 }

@@ -336,28 +336,26 @@ static void test_once_fd(void)
 	close_pair(s);
 }
 
+static void run_scenarios(struct event_base *method_base)
+{
+	int f;
+	base = method_base;
+	f = event_base_get_features(base);
+	printf("features %#x\n", f);
+	test_readiness();
+	test_persist_and_et(f & EV_FEATURE_ET);
+	test_closed(f & EV_FEATURE_EARLY_CLOSE);
+	test_full_buffer();
+	test_multi();
+	test_once_fd();
+}
+
 int main(void)
 {
-	static const char *methods[] = { "epoll", "poll", "select" };
-	size_t m;
 	/* Plain EVLOOP_NONBLOCK keeps looping while a level-triggered event
 	 * stays ready, so single passes use EVLOOP_ONCE | EVLOOP_NONBLOCK. */
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	diff_report_loaded_libevent();
-	for (m = 0; m < sizeof(methods) / sizeof(methods[0]); ++m) {
-		int f;
-		base = diff_base_for_method(methods[m]);
-		if (!base)
-			continue;
-		f = event_base_get_features(base);
-		printf("### method %s features %#x\n", event_base_get_method(base), f);
-		test_readiness();
-		test_persist_and_et(f & EV_FEATURE_ET);
-		test_closed(f & EV_FEATURE_EARLY_CLOSE);
-		test_full_buffer();
-		test_multi();
-		test_once_fd();
-		event_base_free(base);
-	}
+	diff_for_each_method(run_scenarios);
 	return 0;
 }

@@ -335,25 +335,22 @@ static void test_self(void)
 	event_free(self_ev);
 }
 
+static void run_scenarios(struct event_base *method_base)
+{
+	base = method_base;
+	printf("priority_init 3 -> %d\n", event_base_priority_init(base, 3));
+	test_priorities();
+	printf("priority_init 1 -> %d\n", event_base_priority_init(base, 1));
+	test_active_flags();
+	test_break_exit_continue();
+	test_loop_flags();
+	test_callback_mutations();
+	test_self();
+}
+
 int main(void)
 {
-	static const char *methods[] = { "epoll", "poll", "select" };
-	size_t m;
 	diff_report_loaded_libevent();
-	for (m = 0; m < sizeof(methods) / sizeof(methods[0]); ++m) {
-		base = diff_base_for_method(methods[m]);
-		if (!base)
-			continue;
-		printf("### method %s\n", event_base_get_method(base));
-		printf("priority_init 3 -> %d\n", event_base_priority_init(base, 3));
-		test_priorities();
-		printf("priority_init 1 -> %d\n", event_base_priority_init(base, 1));
-		test_active_flags();
-		test_break_exit_continue();
-		test_loop_flags();
-		test_callback_mutations();
-		test_self();
-		event_base_free(base);
-	}
+	diff_for_each_method(run_scenarios);
 	return 0;
 }

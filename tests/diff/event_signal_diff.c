@@ -190,26 +190,23 @@ static void test_second_base(void)
 	event_base_free(other);
 }
 
+static void run_scenarios(struct event_base *method_base)
+{
+	base = method_base;
+	test_basic();
+	test_two_events_one_signal();
+	test_break_and_del();
+	test_signal_with_timeout();
+	test_invalid();
+	test_second_base();
+}
+
 int main(void)
 {
-	static const char *methods[] = { "epoll", "poll", "select" };
-	size_t m;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	diff_report_loaded_libevent();
 	signal(SIGUSR1, SIG_IGN);
 	signal(SIGUSR2, SIG_IGN);
-	for (m = 0; m < sizeof(methods) / sizeof(methods[0]); ++m) {
-		base = diff_base_for_method(methods[m]);
-		if (!base)
-			continue;
-		printf("### method %s\n", event_base_get_method(base));
-		test_basic();
-		test_two_events_one_signal();
-		test_break_and_del();
-		test_signal_with_timeout();
-		test_invalid();
-		test_second_base();
-		event_base_free(base);
-	}
+	diff_for_each_method(run_scenarios);
 	return 0;
 }

@@ -357,12 +357,8 @@ static void test_pending(struct event_base *base)
 	event_free(ev);
 }
 
-static void run_all(const char *method)
+static void run_scenarios(struct event_base *base)
 {
-	struct event_base *base = diff_base_for_method(method);
-	if (!base)
-		return;
-	printf("### method %s\n", event_base_get_method(base));
 	test_distinct_order(base);
 	test_identical(base);
 	test_common_timeouts(base);
@@ -370,15 +366,11 @@ static void run_all(const char *method)
 	test_callback_changes(base);
 	test_once(base);
 	test_pending(base);
-	event_base_free(base);
 }
 
 int main(void)
 {
-	static const char *methods[] = { "epoll", "poll", "select" };
-	size_t i;
 	diff_report_loaded_libevent();
-	for (i = 0; i < sizeof(methods) / sizeof(methods[0]); ++i)
-		run_all(methods[i]);
+	diff_for_each_method(run_scenarios);
 	return 0;
 }

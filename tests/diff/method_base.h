@@ -33,4 +33,21 @@ static struct event_base *diff_base_for_method(const char *method)
 	return base;
 }
 
+/* Runs `scenarios` once per backend (epoll, poll, select), each time on a
+ * fresh base using only that backend, after a "### method <name>" line;
+ * the base is freed afterwards. */
+static void diff_for_each_method(void (*scenarios)(struct event_base *base))
+{
+	static const char *const methods[] = { "epoll", "poll", "select" };
+	size_t m;
+	for (m = 0; m < sizeof(methods) / sizeof(methods[0]); ++m) {
+		struct event_base *base = diff_base_for_method(methods[m]);
+		if (!base)
+			continue;
+		printf("### method %s\n", event_base_get_method(base));
+		scenarios(base);
+		event_base_free(base);
+	}
+}
+
 #endif /* DIFF_METHOD_BASE_H_INCLUDED_ */
