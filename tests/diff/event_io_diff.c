@@ -55,6 +55,22 @@ static void init_rec(struct rec *r, const char *name)
 	r->name = name;
 }
 
+static void show(struct rec *r);
+
+/* Reuses r's event for a new one-shot scenario `name` on fd with timeout
+ * tv, dispatches until it is done and shows what happened. */
+static void rerun(struct rec *r, const char *name, evutil_socket_t fd, short what,
+		  const struct timeval *tv)
+{
+	struct event *keep = r->ev;
+	init_rec(r, name);
+	r->ev = keep;
+	event_assign(r->ev, base, fd, what, rec_cb, r);
+	event_add(r->ev, tv);
+	printf("dispatch -> %d\n", event_base_dispatch(base));
+	show(r);
+}
+
 static void show(struct rec *r)
 {
 	printf("  %s: calls %d first %#x all %#x\n", r->name, r->calls, r->first, r->res);
@@ -109,14 +125,7 @@ static void test_readiness(void)
 		struct timeval tv = { 0, 10000 };
 		char buf[8];
 		(void)recv(s[1], buf, sizeof(buf), 0);
-		struct event *keep = rd.ev;
-		init_rec(&rd, "read timeout");
-		rd.ev = keep;
-		event_assign(rd.ev, base, s[1], EV_READ, rec_cb, &rd);
-		event_add(rd.ev, &tv);
-		r = event_base_dispatch(base);
-		printf("dispatch -> %d\n", r);
-		show(&rd);
+		rerun(&rd, "read timeout", s[1], EV_READ, &tv);
 	}
 	event_free(rd.ev);
 	event_free(wr.ev);
@@ -232,16 +241,7 @@ static void test_full_buffer(void)
 		drained += n;
 	}
 	printf("drained all %d\n", drained == total);
-	{
-		struct event *keep = wr.ev;
-		init_rec(&wr, "write after drain");
-		wr.ev = keep;
-	}
-	event_assign(wr.ev, base, s[0], EV_WRITE, rec_cb, &wr);
-	event_add(wr.ev, &tv);
-	r = event_base_dispatch(base);
-	printf("dispatch -> %d\n", r);
-	show(&wr);
+	rerun(&wr, "write after drain", s[0], EV_WRITE, &tv);
 	event_free(wr.ev);
 	close_pair(s);
 }
