@@ -18,6 +18,16 @@
 #include "diff_check.h"
 
 static struct event_base *base;
+
+/* The pair under the filter; nothing below means anything without it. */
+static void new_pair(struct bufferevent *p[2])
+{
+	if (bufferevent_pair_new(base, 0, p) != 0) {
+		fprintf(stderr, "FAIL: bufferevent_pair_new\n");
+		exit(1);
+	}
+}
+
 static int frees;
 
 static const char *mode_name(enum bufferevent_flush_mode m)
@@ -147,7 +157,7 @@ static void test_filter(int options, const char *label)
 	int r;
 	printf("== filter %s\n", label);
 	frees = 0;
-	bufferevent_pair_new(base, 0, p);
+	new_pair(p);
 	f = bufferevent_filter_new(p[0], line_filter, upper_filter,
 	    BEV_OPT_CLOSE_ON_FREE | options, free_ctx, (void *)"ctx");
 	printf("filter_new -> %s underlying %d\n", f ? "bev" : "NULL",
@@ -206,7 +216,7 @@ static void test_watermark(void)
 	size_t lo = 0, hi = 0;
 	printf("== filter watermark\n");
 	frees = 0;
-	bufferevent_pair_new(base, 0, p);
+	new_pair(p);
 	f = bufferevent_filter_new(p[0], line_filter, NULL, 0, free_ctx, (void *)"wm");
 	bufferevent_setcb(f, read_cb, NULL, event_cb, &fu);
 	bufferevent_enable(f, EV_READ);

@@ -77,6 +77,10 @@ static void make_pair(struct end *a, struct end *b, int options)
 	struct bufferevent *p[2];
 	int r = bufferevent_pair_new(base, options, p);
 	printf("pair_new -> %d\n", r);
+	if (r != 0) {  /* p holds nothing to go on with */
+		fprintf(stderr, "FAIL: bufferevent_pair_new\n");
+		exit(1);
+	}
 	memset(a, 0, sizeof(*a));
 	memset(b, 0, sizeof(*b));
 	a->name = "A";
