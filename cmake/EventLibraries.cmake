@@ -9,7 +9,12 @@ set(EVENT_INTERNAL_CXX_FLAGS -fno-exceptions -fno-rtti -fno-threadsafe-statics
 set(EVENT_INTERNAL_C_FLAGS -Wall -Wextra)
 
 set(EVENT_SANITIZER_FLAGS "")
-if(EVENT_SANITIZE)
+if(EVENT_BUILD_FUZZ)
+  # Coverage for libFuzzer plus ASan+UBSan; only the static archives and the
+  # fuzz targets are built in such a tree (scripts/fuzz).
+  set(EVENT_SANITIZER_FLAGS -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+      -fno-sanitize-recover=undefined -fno-sanitize=vptr,function)
+elseif(EVENT_SANITIZE)
   set(EVENT_SANITIZER_FLAGS -fsanitize=address,undefined -fno-omit-frame-pointer
       -fno-sanitize-recover=undefined
       # The libraries are built without RTTI, so UBSan cannot check vptrs.
