@@ -19,9 +19,17 @@ foreach(lib event ${EVENT_COMPONENTS})
   endif()
   set_target_properties(${target} PROPERTIES EXPORT_NAME ${lib})
   set_target_properties(${target}_static PROPERTIES EXPORT_NAME ${lib}_static)
-  install(TARGETS ${target} EXPORT LibeventTargets
+  # libevent::openssl refers to OpenSSL's imported targets: it gets an
+  # export file of its own, which LibeventConfig.cmake reads only after
+  # finding OpenSSL, so that the other components need no OpenSSL at all.
+  if(lib STREQUAL "openssl")
+    set(export_set LibeventOpenSSLTargets)
+  else()
+    set(export_set LibeventTargets)
+  endif()
+  install(TARGETS ${target} EXPORT ${export_set}
           LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} NAMELINK_SKIP)
-  install(TARGETS ${target}_static EXPORT LibeventTargets
+  install(TARGETS ${target}_static EXPORT ${export_set}
           ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
   # lib<name>.so -> lib<name>-2.1.so.7.0.1, as Debian lays it out.
   install(CODE "execute_process(COMMAND \${CMAKE_COMMAND} -E create_symlink
@@ -29,7 +37,15 @@ foreach(lib event ${EVENT_COMPONENTS})
       \$ENV{DESTDIR}\${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_LIBDIR}/lib${target}.so)")
 endforeach()
 # The "event" target is exported as libevent::event; the static archives
-# need the shared libraries' link dependencies.
+# need the shared libraries' link dependencies.  As in libevent's own
+# package, linking libevent::extra, ::pthreads or ::openssl also links
+# libevent::core (their users call the core API too).
+foreach(target event_extra event_pthreads event_openssl)
+  if(TARGET ${target})
+    set_property(TARGET ${target} APPEND PROPERTY
+                 INTERFACE_LINK_LIBRARIES $<INSTALL_INTERFACE:libevent::core>)
+  endif()
+endforeach()
 
 # pkg-config: the prefix is written at install time, so that
 # `cmake --install --prefix P` yields files that point into P.
@@ -49,6 +65,9 @@ endforeach()
 
 # CMake package: find_package(Libevent 2.1 REQUIRED COMPONENTS core extra)
 install(EXPORT LibeventTargets NAMESPACE libevent:: DESTINATION ${EVENT_INSTALL_CMAKEDIR})
+if(EVENT_BUILD_OPENSSL)
+  install(EXPORT LibeventOpenSSLTargets NAMESPACE libevent:: DESTINATION ${EVENT_INSTALL_CMAKEDIR})
+endif()
 configure_package_config_file(${CMAKE_SOURCE_DIR}/cmake/LibeventConfig.cmake.in
     ${CMAKE_BINARY_DIR}/LibeventConfig.cmake INSTALL_DESTINATION ${EVENT_INSTALL_CMAKEDIR})
 write_basic_package_version_file(${CMAKE_BINARY_DIR}/LibeventConfigVersion.cmake
