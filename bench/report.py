@@ -188,39 +188,122 @@ def breakdown(by_name):
     return ", ".join("%s %s" % (n, fmt(v, 3)) for n, v in top)
 
 
-def write_chart(path, rows, tmp):
-    """A bar chart of the CPU and instruction ratios with the target lines."""
+def chart_subtitle(date=None, machine=None, revision=None):
+    """When and where the numbers were measured, for the chart."""
+    return "measured %s on %s; libevent-ng source %s" % (
+        date or time.strftime("%Y-%m-%d"), machine or machine_description(),
+        revision or source_revision())
+
+
+def write_chart(path, rows, tmp, subtitle=None):
+    """A bar chart of the CPU and instruction ratios (ours/ref) per benchmark.
+
+    Library rows are solid bars; the raw_* floors (the same work done without
+    any libevent, run on both sides) are hatched grey bars on a shaded band,
+    labelled "(floor)": their ratio shows the run-to-run noise, not a library.
+    The dashed lines are the project's goals for library rows (CPU time at
+    most CPU_TARGET, instructions at most INSTR_TARGET of the reference's);
+    the key says so.  The title names the date and the machine measured."""
     if not shutil.which("gnuplot"):
         print("compare: gnuplot not found, %s not written (install gnuplot-nox)" % path,
               file=sys.stderr)
         return False
-    data = os.path.join(tmp, "ratios.dat")
-    with open(data, "w") as f:
-        for r in rows:
-            f.write("%s %s %s\n" % (r["name"], fmt(r["cpu_ratio"], 4).replace("n/a", "NaN"),
-                                    fmt(r["instr_ratio"], 4).replace("n/a", "NaN")))
-    # CPU ratios always exist; instruction ratios only where callgrind ran.
-    series = ["'%s' using 2:xtic(1) title 'CPU time ratio' lc rgb '#4477aa'" % data]
-    if any(r["instr_ratio"] is not None for r in rows):
-        series.append("'' using 3 title 'instructions ratio' lc rgb '#ee8866'")
-    series += ["1 with lines lw 1 lc rgb '#888888' title 'reference = 1'",
-               "%g with lines lw 2 dt 2 lc rgb '#224466' title 'CPU target %g'"
-               % (CPU_TARGET, CPU_TARGET),
-               "%g with lines lw 2 dt 2 lc rgb '#aa5522' title 'instructions target %g'"
-               % (INSTR_TARGET, INSTR_TARGET)]
+    subtitle = subtitle or chart_subtitle()
+    lib_data = os.path.join(tmp, "ratios-lib.dat")
+    floor_data = os.path.join(tmp, "ratios-floor.dat")
+    tics, shades = [], []
+    with open(lib_data, "w") as lib, open(floor_data, "w") as floor:
+        for i, r in enumerate(rows):
+            is_floor = r["name"].startswith("raw_")
+            line = "%d %s %s\n" % (i, fmt(r["cpu_ratio"], 4).replace("n/a", "NaN"),
+                                    fmt(r["instr_ratio"], 4).replace("n/a", "NaN"))
+            (floor if is_floor else lib).write(line)
+            label = r["name"] + (" (floor)" if is_floor else "")
+            tics.append('"%s" %d' % (label, i))
+            if is_floor:
+                shades.append("set object rect from %g, graph 0 to %g, graph 1 "
+                              "fc rgb '#e8e8e8' fs solid 1.0 noborder behind" % (i - 0.5, i + 0.5))
+    have_instr = any(r["instr_ratio"] is not None for r in rows)
+    have_floor = any(r["name"].startswith("raw_") for r in rows)
+    w = 0.38 if have_instr else 0.7
+    cpu_x = "($1-0.2)" if have_instr else "1"
+    series = ["'%s' using %s:2:(%g) with boxes fs solid 0.85 border lc rgb '#223344' "
+              "lc rgb '#4477aa' title 'CPU time, ours/ref'" % (lib_data, cpu_x, w)]
+    if have_instr:
+        series.append("'%s' using ($1+0.2):3:(%g) with boxes fs solid 0.85 border "
+                      "lc rgb '#663322' lc rgb '#ee8866' title 'user-space instructions, ours/ref'"
+                      % (lib_data, w))
+    if have_floor:
+        series.append("'%s' using %s:2:(%g) with boxes fs pattern 2 border lc rgb '#333333' "
+                      "lc rgb '#555555' title 'floor without libevent: CPU (same program "
+                      "on both sides; shows noise)'" % (floor_data, cpu_x, w))
+        if have_instr:
+            series.append("'%s' using ($1+0.2):3:(%g) with boxes fs pattern 4 border "
+                          "lc rgb '#333333' lc rgb '#999999' title 'floor without libevent: "
+                          "instructions'" % (floor_data, w))
+    series += ["1 with lines lw 1.5 lc rgb '#000000' title 'reference libevent 2.1.12 = 1'",
+               "%g with lines lw 2 dt 2 lc rgb '#224466' title 'goal for library rows: "
+               "CPU time <= %g x reference (bev\\_* rows: own goals, see results.md)'"
+               % (CPU_TARGET, CPU_TARGET)]
+    if have_instr:
+        series.append("%g with lines lw 2 dt 2 lc rgb '#aa5522' title 'goal for library rows: "
+                      "instructions <= %g x reference'" % (INSTR_TARGET, INSTR_TARGET))
     script = "\n".join([
-        "set terminal pngcairo size %d,600 font 'sans,10'" % max(1100, 45 * len(rows)),
+        "set terminal pngcairo size %d,900 font 'sans,12'" % max(1400, 52 * len(rows)),
         "set output '%s'" % path.replace("'", "''"),
-        "set title 'ours / reference libevent (lower is better)'",
-        "set style data histograms", "set style histogram clustered gap 1",
-        "set style fill solid 0.8 border -1", "set boxwidth 0.9",
-        "set xtics rotate by -35 noenhanced", "set yrange [0:*]", "set grid ytics",
-        "set ylabel 'ratio ours/ref'", "set key outside top center horizontal",
-        "plot " + ", ".join(series),
-    ])
+        "set title \"libevent-ng / reference libevent 2.1.12 per benchmark (lower is better)"
+        "\\n{/*0.85 %s}\" enhanced" % subtitle.replace('"', "'").replace("_", "\\\\_"),
+        "set xrange [-0.6:%g]" % (len(rows) - 0.4),
+        "set xtics (%s) rotate by -50 noenhanced font 'sans,12' nomirror" % ", ".join(tics),
+        "set bmargin 12", "set rmargin 9", "set yrange [0:*]", "set grid ytics lc rgb '#cccccc'",
+        "set ylabel 'ratio ours / reference'",
+        "set key outside top center horizontal maxcols 2 samplen 3 spacing 1.2 font 'sans,11'",
+    ] + shades + ["plot " + ", ".join(series)])
     proc = subprocess.run(["gnuplot"], input=script, capture_output=True, text=True)
     if proc.returncode != 0:
         raise RuntimeError("gnuplot failed: " + proc.stderr)
     return True
 
 
+def rows_from_markdown(path):
+    """(rows, subtitle) from a results.md that bench/compare wrote, so the
+    chart can be redrawn without measuring again."""
+    rows, date, machine, revision = [], None, None, None
+    with open(path) as f:
+        for line in f:
+            if line.startswith("Generated by"):
+                head = line.split(" on ", 1)[1].strip().rstrip(".")
+                date, _, machine = head.partition(" (")
+                machine = machine.rstrip(")")
+            elif line.startswith("- ours:") and "source" in line:
+                revision = line.rsplit("source", 1)[1].strip()
+            elif line.startswith("| ") and not rows and "benchmark" in line:
+                rows.append(None)  # the main table's header
+            elif rows and rows[0] is None and line.startswith("|"):
+                cells = [c.strip() for c in line.strip().strip("|").split("|")]
+                if cells[0].startswith("---"):
+                    continue
+                def num(c):
+                    try:
+                        return float(c)
+                    except ValueError:
+                        return None
+                rows.append({"name": cells[0], "cpu_ratio": num(cells[3]),
+                             "instr_ratio": num(cells[4])})
+            elif rows and rows[0] is None and len(rows) > 1 and not line.strip():
+                break
+    return rows[1:], chart_subtitle(date, machine, revision)
+
+
+if __name__ == "__main__":
+    # python3 bench/report.py results.md results.png: redraw the chart of a run.
+    import tempfile
+    if len(sys.argv) != 3:
+        print("usage: report.py RESULTS.md OUT.png", file=sys.stderr)
+        sys.exit(2)
+    chart_rows, chart_subtitle_text = rows_from_markdown(sys.argv[1])
+    if not chart_rows:
+        print("report.py: no benchmark table in %s" % sys.argv[1], file=sys.stderr)
+        sys.exit(1)
+    with tempfile.TemporaryDirectory() as chart_tmp:
+        sys.exit(0 if write_chart(sys.argv[2], chart_rows, chart_tmp, chart_subtitle_text) else 1)
