@@ -7,7 +7,10 @@ find_program(DOXYGEN_EXECUTABLE doxygen)
 
 # Headers whose every public function, macro, type and field is documented.
 set(EVENT_DOCUMENTED_HEADERS
-    event2/event.h event2/util.h event2/buffer.h event2/bufferevent.h event2/listener.h)
+    event2/event.h event2/util.h event2/buffer.h event2/bufferevent.h event2/listener.h
+    event2/thread.h event2/event_compat.h event2/event_struct.h event2/buffer_compat.h
+    event2/bufferevent_compat.h event2/bufferevent_struct.h event2/bufferevent_ssl.h
+    event2/keyvalq_struct.h event2/tag.h event2/tag_compat.h event2/visibility.h)
 
 function(event_doxyfile out input html warn_log)
   set(DOXYGEN_INPUT "${input}")

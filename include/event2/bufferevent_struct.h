@@ -1,4 +1,5 @@
-/* The layout of struct bufferevent.
+/** @file
+ * The layout of struct bufferevent.
  *
  * Only for programs that must embed or inspect a bufferevent directly (old
  * code reading bev->input and friends).  The layout is part of the ABI and
@@ -23,40 +24,44 @@ extern "C" {
 /* struct event is embedded below, so its full definition is needed. */
 #include <event2/event_struct.h>
 
-/* A low/high pair of buffer sizes controlling when callbacks run and when
+/** A low/high pair of buffer sizes controlling when callbacks run and when
  * reading pauses.  A high mark of 0 means "no limit". */
 struct event_watermark {
-	size_t low;
-	size_t high;
+	size_t low;  /**< Low mark: reading, the read callback waits for this many bytes; writing, the write callback runs at or below it. */
+	size_t high; /**< High mark: reading pauses while the input holds this much (0: no limit); unused for writing. */
 };
 
-/* A buffered I/O object; see <event2/bufferevent.h>. */
+/** A buffered I/O object; see <event2/bufferevent.h>. */
 struct bufferevent {
-	/* The base this bufferevent runs on. */
+	/** The base this bufferevent runs on. */
 	struct event_base *ev_base;
-	/* Implementation table of the bufferevent type (socket, pair, ...). */
+	/** Implementation table of the bufferevent type (socket, pair, ...). */
 	const struct bufferevent_ops *be_ops;
-	/* Internal read readiness / timeout event. */
+	/** Internal read readiness / timeout event. */
 	struct event ev_read;
-	/* Internal write readiness / timeout event. */
+	/** Internal write readiness / timeout event. */
 	struct event ev_write;
-	/* Received data not yet consumed by the user. */
+	/** Received data not yet consumed by the user. */
 	struct evbuffer *input;
-	/* Data queued by the user and not yet sent. */
+	/** Data queued by the user and not yet sent. */
 	struct evbuffer *output;
-	/* Watermarks of the input direction. */
+	/** Watermarks of the input direction. */
 	struct event_watermark wm_read;
-	/* Watermarks of the output direction. */
+	/** Watermarks of the output direction. */
 	struct event_watermark wm_write;
-	/* User callbacks and their shared argument. */
+	/** User callback: enough input arrived (see bufferevent_setcb()). */
 	bufferevent_data_cb readcb;
+	/** User callback: the output drained to its low watermark. */
 	bufferevent_data_cb writecb;
+	/** User callback: an event (BEV_EVENT_* bits) happened. */
 	bufferevent_event_cb errorcb;
+	/** Argument passed to the three user callbacks. */
 	void *cbarg;
-	/* Inactivity timeouts; all-zero means none. */
+	/** Read inactivity timeout; all-zero means none. */
 	struct timeval timeout_read;
+	/** Write inactivity timeout; all-zero means none. */
 	struct timeval timeout_write;
-	/* Enabled directions: a mask of EV_READ and EV_WRITE. */
+	/** Enabled directions: a mask of EV_READ and EV_WRITE. */
 	short enabled;
 };
 

@@ -1,4 +1,5 @@
-/* event2/event_struct.h: the layout of struct event.
+/** @file
+ * event2/event_struct.h: the layout of struct event.
  *
  * Programs may embed a struct event in their own structures (and then set it
  * up with event_assign()), so its size and field offsets are part of the
@@ -22,15 +23,16 @@ extern "C" {
 #endif
 
 /* ---- Where an event currently is (the ev_flags / evcb_flags bits) ------- */
-#define EVLIST_TIMEOUT	    0x01	/* has a pending timeout */
-#define EVLIST_INSERTED	    0x02	/* added: waits for I/O or a signal */
-#define EVLIST_SIGNAL	    0x04	/* signal event, historical */
-#define EVLIST_ACTIVE	    0x08	/* queued to run its callback */
-#define EVLIST_INTERNAL	    0x10	/* the library's own, uncounted */
-#define EVLIST_ACTIVE_LATER 0x20	/* to be activated on the next loop */
-#define EVLIST_FINALIZING   0x40	/* being finalized, cannot be re-added */
-#define EVLIST_INIT	    0x80	/* set up by event_assign() */
+#define EVLIST_TIMEOUT	    0x01	/**< has a pending timeout */
+#define EVLIST_INSERTED	    0x02	/**< added: waits for I/O or a signal */
+#define EVLIST_SIGNAL	    0x04	/**< signal event, historical */
+#define EVLIST_ACTIVE	    0x08	/**< queued to run its callback */
+#define EVLIST_INTERNAL	    0x10	/**< the library's own, uncounted */
+#define EVLIST_ACTIVE_LATER 0x20	/**< to be activated on the next loop */
+#define EVLIST_FINALIZING   0x40	/**< being finalized, cannot be re-added */
+#define EVLIST_INIT	    0x80	/**< set up by event_assign() */
 
+/** Every EVLIST_* bit. */
 #define EVLIST_ALL          0xff
 
 /* ---- List links --------------------------------------------------------
@@ -39,95 +41,103 @@ extern "C" {
  * #include <sys/queue.h> does not clash.  The EVENT_DEFINED_* markers stay
  * defined, as they always have. */
 #ifndef TAILQ_ENTRY
+/** Defined when this header defined TAILQ_ENTRY (and undefined it again). */
 #define EVENT_DEFINED_TQENTRY_
+/** A tail-queue link, shaped as <sys/queue.h>'s. */
 #define TAILQ_ENTRY(type)						\
 struct {								\
-	struct type *tqe_next;	/* following entry */			\
-	struct type **tqe_prev;	/* link that points at this entry */	\
+	struct type *tqe_next;	/**< following entry */			\
+	struct type **tqe_prev;	/**< link that points at this entry */	\
 }
 #endif
 
 #ifndef TAILQ_HEAD
+/** Defined when this header defined TAILQ_HEAD (and undefined it again). */
 #define EVENT_DEFINED_TQHEAD_
+/** A tail-queue head named struct name, shaped as <sys/queue.h>'s. */
 #define TAILQ_HEAD(name, type)			\
 struct name {					\
-	struct type *tqh_first;			\
-	struct type **tqh_last;			\
+	struct type *tqh_first;	/**< first element */		\
+	struct type **tqh_last;	/**< link of the last element */	\
 }
 #endif
 
 #ifndef LIST_ENTRY
+/** Defined when this header defined LIST_ENTRY (and undefined it again). */
 #define EVENT_DEFINED_LISTENTRY_
+/** A list link, shaped as <sys/queue.h>'s. */
 #define LIST_ENTRY(type)						\
 struct {								\
-	struct type *le_next;	/* following entry */			\
-	struct type **le_prev;	/* link that points at this entry */	\
+	struct type *le_next;	/**< following entry */			\
+	struct type **le_prev;	/**< link that points at this entry */	\
 }
 #endif
 
 #ifndef LIST_HEAD
+/** Defined when this header defined LIST_HEAD (and undefined it again). */
 #define EVENT_DEFINED_LISTHEAD_
+/** A list head named struct name, shaped as <sys/queue.h>'s. */
 #define LIST_HEAD(name, type)						\
 struct name {								\
-	struct type *lh_first;	/* first entry */			\
+	struct type *lh_first;	/**< first entry */			\
 	}
 #endif
 
 struct event;
 struct event_base;
 
-/* What every schedulable callback (events and the library's deferred work)
+/** What every schedulable callback (events and the library's deferred work)
  * has in common; the first member of struct event. */
 struct event_callback {
-	TAILQ_ENTRY(event_callback) evcb_active_next;	/* active queue link */
-	short evcb_flags;		/* EVLIST_* bits */
-	ev_uint8_t evcb_pri;		/* priority; lower runs first */
-	ev_uint8_t evcb_closure;	/* how to invoke the callback */
-	/* The callback, in the signature its closure kind calls for. */
+	TAILQ_ENTRY(event_callback) evcb_active_next;	/**< active queue link */
+	short evcb_flags;		/**< EVLIST_* bits */
+	ev_uint8_t evcb_pri;		/**< priority; lower runs first */
+	ev_uint8_t evcb_closure;	/**< how to invoke the callback */
+	/** The callback, in the signature its closure kind calls for. */
 	union {
 		void (*evcb_callback)(evutil_socket_t, short, void *);
 		void (*evcb_selfcb)(struct event_callback *, void *);
 		void (*evcb_evfinalize)(struct event *, void *);
 		void (*evcb_cbfinalize)(struct event_callback *, void *);
 	} evcb_cb_union;
-	void *evcb_arg;			/* user argument of the callback */
+	void *evcb_arg;			/**< user argument of the callback */
 };
 
-/* One watched fd, signal or timer: 128 bytes on x86-64. */
+/** One watched fd, signal or timer: 128 bytes on x86-64. */
 struct event {
-	struct event_callback ev_evcallback;
+	struct event_callback ev_evcallback; /**< Callback, flags and priority. */
 
-	/* Place in the timeout structure: a common-timeout queue or the
+	/** Place in the timeout structure: a common-timeout queue or the
 	 * min-heap. */
 	union {
-		TAILQ_ENTRY(event) ev_next_with_common_timeout;
-		int min_heap_idx;
+		TAILQ_ENTRY(event) ev_next_with_common_timeout; /**< link in a common-timeout queue */
+		int min_heap_idx; /**< index in the timer min-heap */
 	} ev_timeout_pos;
-	evutil_socket_t ev_fd;		/* fd, or signal number */
+	evutil_socket_t ev_fd;		/**< fd, or signal number */
 
-	struct event_base *ev_base;	/* owning base */
+	struct event_base *ev_base;	/**< owning base */
 
 	union {
-		/* I/O events: link in the fd's list. */
+		/** I/O events: link in the fd's list. */
 		struct {
-			LIST_ENTRY (event) ev_io_next;
-			struct timeval ev_timeout;	/* relative timeout */
+			LIST_ENTRY (event) ev_io_next; /**< link in the fd's list */
+			struct timeval ev_timeout;	/**< relative timeout */
 		} ev_io;
 
-		/* Signal events: link in the signal's list and call count. */
+		/** Signal events: link in the signal's list and call count. */
 		struct {
-			LIST_ENTRY (event) ev_signal_next;
-			short ev_ncalls;
-			short *ev_pncalls;	/* lets a callback cut repeats */
+			LIST_ENTRY (event) ev_signal_next; /**< link in the signal's list */
+			short ev_ncalls; /**< deliveries left to report */
+			short *ev_pncalls;	/**< lets a callback cut repeats */
 		} ev_signal;
-	} ev_;
+	} ev_; /**< What only I/O or only signal events need. */
 
-	short ev_events;		/* EV_* flags asked for */
-	short ev_res;			/* EV_* flags passed to the callback */
-	struct timeval ev_timeout;	/* absolute expiry time */
+	short ev_events;		/**< EV_* flags asked for */
+	short ev_res;			/**< EV_* flags passed to the callback */
+	struct timeval ev_timeout;	/**< absolute expiry time */
 };
 
-/* List heads the library keeps events in. */
+/** List heads the library keeps events in. */
 TAILQ_HEAD (event_list, event);
 
 #ifdef EVENT_DEFINED_TQENTRY_
@@ -138,6 +148,7 @@ TAILQ_HEAD (event_list, event);
 #undef TAILQ_HEAD
 #endif
 
+/** A list of events (per fd and per signal). */
 LIST_HEAD (event_dlist, event);
 
 #ifdef EVENT_DEFINED_LISTENTRY_

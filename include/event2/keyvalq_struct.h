@@ -1,4 +1,5 @@
-/* The key/value list used for HTTP headers and URI query parameters.
+/** @file
+ * The key/value list used for HTTP headers and URI query parameters.
  *
  * struct evkeyvalq is a BSD-style tail queue of struct evkeyval.  When
  * <sys/queue.h> has not been included we provide just enough of its
@@ -12,8 +13,9 @@ extern "C" {
 #endif
 
 #ifndef TAILQ_ENTRY
+/** Defined when this header defined TAILQ_ENTRY (and undefined it again). */
 #define EVENT_DEFINED_TQENTRY_
-/* Links of one element: the next element and the previous one's link. */
+/** Links of one element: the next element and the previous one's link. */
 #define TAILQ_ENTRY(type)						\
 struct {								\
 	struct type *tqe_next;						\
@@ -22,25 +24,27 @@ struct {								\
 #endif /* !TAILQ_ENTRY */
 
 #ifndef TAILQ_HEAD
+/** Defined when this header defined TAILQ_HEAD (and undefined it again). */
 #define EVENT_DEFINED_TQHEAD_
-/* A list head: first element and the address of the last link. */
+/** A list head: first element and the address of the last link. */
 #define TAILQ_HEAD(name, type)						\
 struct name {								\
-	struct type *tqh_first;						\
-	struct type **tqh_last;						\
+	struct type *tqh_first;	/**< first element */		\
+	struct type **tqh_last;	/**< link of the last element */	\
 }
 #endif
 
-/* One header line or query parameter. */
+/** One header line or query parameter. */
 struct evkeyval {
-	TAILQ_ENTRY(evkeyval) next;
+	TAILQ_ENTRY(evkeyval) next; /**< Link to the neighbouring entries. */
 
-	/* Both strings are NUL-terminated and owned by the list. */
+	/** The name; NUL-terminated, owned by the list. */
 	char *key;
+	/** The value; NUL-terminated, owned by the list. */
 	char *value;
 };
 
-/* An ordered list of struct evkeyval. */
+/** An ordered list of struct evkeyval. */
 TAILQ_HEAD (evkeyvalq, evkeyval);
 
 #ifdef EVENT_DEFINED_TQENTRY_

@@ -1,4 +1,5 @@
-/* Symbol visibility for the public API.
+/** @file
+ * Symbol visibility for the public API.
  *
  * Our libraries are built with hidden visibility by default; every public
  * declaration carries EVENT2_EXPORT_SYMBOL so that exactly the documented C
@@ -15,7 +16,7 @@
 #define EVENT2_EXPORT_SYMBOL
 #endif
 
-/* Data symbols that the core exports to the extra library. */
+/** Data symbols that the core exports to the extra library. */
 #define EVENT2_CORE_EXPORT_SYMBOL EVENT2_EXPORT_SYMBOL
 
 #endif /* EVENT2_VISIBILITY_H_INCLUDED_ */
