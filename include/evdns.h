@@ -1,4 +1,5 @@
-/* evdns.h: the libevent 1.x DNS header.
+/** @file
+ * evdns.h: the libevent 1.x DNS header.
  *
  * Kept so old programs still build; it pulls in the old umbrella header and
  * every evdns header.  New code includes <event2/dns.h> instead. */

@@ -1,4 +1,5 @@
-/* evhttp.h: the libevent 1.x HTTP header.
+/** @file
+ * evhttp.h: the libevent 1.x HTTP header.
  *
  * Kept so old programs still build; it pulls in the old umbrella header and
  * every evhttp header, including the request layout.  New code includes

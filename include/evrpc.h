@@ -1,4 +1,5 @@
-/* evrpc.h: the libevent 1.x RPC header.
+/** @file
+ * evrpc.h: the libevent 1.x RPC header.
  *
  * Kept so old programs still build; it pulls in the old umbrella header and
  * every evrpc header.  New code includes <event2/rpc.h> instead. */

@@ -1,4 +1,5 @@
-/* evutil.h: the libevent 1.x name of the utility header.
+/** @file
+ * evutil.h: the libevent 1.x name of the utility header.
  *
  * Kept so old programs still build; new code includes <event2/util.h>. */
 #ifndef EVENT1_EVUTIL_H_INCLUDED_

@@ -9,7 +9,10 @@
 #define EVENT2_EVENT_CONFIG_H_INCLUDED_
 
 /* ---- Package identity and version ------------------------------------ */
-/* Version 2.1.12: one byte each for major, minor, patch; low byte unused. */
+/** @{ */
+/** Package identity and version of the libevent these headers describe:
+ * 2.1.12-stable. EVENT__NUMERIC_VERSION holds major, minor and patch in
+ * one byte each (low byte 0). */
 #define EVENT__VERSION "2.1.12-stable"
 #define EVENT__NUMERIC_VERSION 0x02010c00
 #define EVENT__PACKAGE "libevent"
@@ -19,10 +22,14 @@
 #define EVENT__PACKAGE_STRING "libevent 2.1.12-stable"
 #define EVENT__PACKAGE_BUGREPORT ""
 #define EVENT__PACKAGE_URL ""
-/* Left over from the original libtool build; kept because it is visible. */
+/** Left over from the original libtool build; kept because it is visible. */
 #define EVENT__LT_OBJDIR ".libs/"
 
+/** @} */
 /* ---- Sizes of C and system types, in bytes (LP64) -------------------- */
+/** @{ */
+/** Sizes in bytes of C and system types on this platform (LP64):
+ * EVENT__SIZEOF_X is sizeof(X). */
 #define EVENT__SIZEOF_SHORT 2
 #define EVENT__SIZEOF_INT 4
 #define EVENT__SIZEOF_LONG 8
@@ -33,14 +40,21 @@
 #define EVENT__SIZEOF_TIME_T 8
 #define EVENT__SIZEOF_PTHREAD_T 8
 
+/** @} */
 /* ---- Fixed-width integer types provided by <stdint.h> ---------------- */
+/** @{ */
+/** Defined (as 1) for each fixed-width integer type that <stdint.h>
+ * provides. */
 #define EVENT__HAVE_UINT8_T 1
 #define EVENT__HAVE_UINT16_T 1
 #define EVENT__HAVE_UINT32_T 1
 #define EVENT__HAVE_UINT64_T 1
 #define EVENT__HAVE_UINTPTR_T 1
 
+/** @} */
 /* ---- Standard C headers that are present ------------------------------ */
+/** @{ */
+/** Defined (as 1) when the standard C headers are present. */
 #define STDC_HEADERS 1
 #define EVENT__HAVE_ERRNO_H 1
 #define EVENT__HAVE_INTTYPES_H 1
@@ -52,7 +66,11 @@
 #define EVENT__HAVE_STRING_H 1
 #define EVENT__HAVE_WCHAR_H 1
 
+/** @} */
 /* ---- POSIX and Linux headers that are present ------------------------ */
+/** @{ */
+/** Defined (as 1) for each POSIX or Linux header present on the platform
+ * (EVENT__HAVE_SYS_X_H for <sys/x.h>). */
 #define EVENT__HAVE_ARPA_INET_H 1
 #define EVENT__HAVE_DLFCN_H 1
 #define EVENT__HAVE_FCNTL_H 1
@@ -81,10 +99,14 @@
 #define EVENT__HAVE_SYS_UIO_H 1
 #define EVENT__HAVE_SYS_UN_H 1
 #define EVENT__HAVE_SYS_WAIT_H 1
-/* <sys/time.h> and <time.h> may both be included. */
+/** <sys/time.h> and <time.h> may both be included. */
 #define EVENT__TIME_WITH_SYS_TIME 1
 
+/** @} */
 /* ---- Event notification mechanisms ----------------------------------- */
+/** @{ */
+/** Defined (as 1) for each kernel event notification interface the platform
+ * offers (epoll, poll, select, eventfd, ...). */
 #define EVENT__HAVE_EPOLL 1
 #define EVENT__HAVE_EPOLL_CREATE1 1
 #define EVENT__HAVE_EPOLL_CTL 1
@@ -95,7 +117,11 @@
 #define EVENT__HAVE_SIGNAL 1
 #define EVENT__HAVE_SIGACTION 1
 
+/** @} */
 /* ---- Sockets and name resolution ------------------------------------- */
+/** @{ */
+/** Defined (as 1) for each socket or name resolution facility the platform
+ * offers. */
 #define EVENT__HAVE_ACCEPT4 1
 #define EVENT__HAVE_GETADDRINFO 1
 #define EVENT__HAVE_GETNAMEINFO 1
@@ -115,7 +141,11 @@
 #define EVENT__HAVE_STRUCT_SOCKADDR_STORAGE_SS_FAMILY 1
 #define EVENT__HAVE_STRUCT_SOCKADDR_UN 1
 
+/** @} */
 /* ---- Files, pipes and zero-copy I/O ---------------------------------- */
+/** @{ */
+/** Defined (as 1) for each file, pipe or zero-copy I/O facility the
+ * platform offers (mmap, sendfile, pipe2, ...). */
 #define EVENT__HAVE_FCNTL 1
 #define EVENT__HAVE_SETFD 1
 #define EVENT__HAVE_PIPE 1
@@ -124,23 +154,33 @@
 #define EVENT__HAVE_SENDFILE 1
 #define EVENT__HAVE_SPLICE 1
 
+/** @} */
 /* ---- Time ------------------------------------------------------------- */
+/** @{ */
+/** Defined (as 1) for each clock and time facility the platform offers. */
 #define EVENT__HAVE_CLOCK_GETTIME 1
 #define EVENT__HAVE_GETTIMEOFDAY 1
 #define EVENT__HAVE_NANOSLEEP 1
 #define EVENT__HAVE_USLEEP 1
-/* The timeval helpers of <sys/time.h> exist, so util.h maps onto them. */
+/** The timeval helpers of <sys/time.h> exist, so util.h maps onto them. */
 #define EVENT__HAVE_TIMERADD 1
 #define EVENT__HAVE_TIMERCLEAR 1
 #define EVENT__HAVE_TIMERCMP 1
 #define EVENT__HAVE_TIMERISSET 1
 
+/** @} */
 /* ---- Randomness -------------------------------------------------------- */
+/** @{ */
+/** Defined (as 1) for each source of randomness the platform offers. */
 #define EVENT__HAVE_ARC4RANDOM 1
 #define EVENT__HAVE_ARC4RANDOM_BUF 1
 #define EVENT__HAVE_GETRANDOM 1
 
+/** @} */
 /* ---- Processes, environment and strings ------------------------------ */
+/** @{ */
+/** Defined (as 1) for each process, environment or string facility the
+ * platform offers. */
 #define EVENT__HAVE_GETEGID 1
 #define EVENT__HAVE_GETEUID 1
 #define EVENT__HAVE_SETRLIMIT 1
@@ -153,23 +193,35 @@
 #define EVENT__HAVE_STRTOLL 1
 #define EVENT__HAVE_VASPRINTF 1
 #define EVENT__HAVE_FD_MASK 1
-/* <sys/queue.h> provides TAILQ_FOREACH. */
+/** <sys/queue.h> provides TAILQ_FOREACH. */
 #define EVENT__HAVE_TAILQFOREACH 1
 
+/** @} */
 /* ---- Optional subsystems ---------------------------------------------- */
+/** @{ */
+/** Defined (as 1) for each optional part of libevent that this build
+ * provides (threads, OpenSSL, ...). */
 #define EVENT__HAVE_PTHREADS 1
 #define EVENT__HAVE_OPENSSL 1
 #define EVENT__HAVE_OPENSSL_SSL_H 1
 
+/** @} */
 /* ---- Compiler features ------------------------------------------------- */
+/** @{ */
+/** Defined (as 1) for each compiler feature the headers may use. */
 #define EVENT__HAVE___func__ 1
 #define EVENT__HAVE___FUNCTION__ 1
 
+/** @} */
 /* ---- Feature-test macros ----------------------------------------------
  * libevent 2.1.12 turns these on for everyone who includes its headers.
  * Programs that include an event2 header before any system header have come
  * to rely on the extra declarations they unlock (GNU extensions above all),
  * so they are set here too; a value the program already chose is kept. */
+/** @{ */
+/** Feature-test macros that libevent 2.1.12 turns on for every program
+ * including its headers (GNU extensions above all); a value the program
+ * chose already is kept. */
 #ifndef _ALL_SOURCE
 #define _ALL_SOURCE 1
 #endif
@@ -219,4 +271,5 @@
 #define __STDC_WANT_MATH_SPEC_FUNCS__ 1
 #endif
 
+/** @} */
 #endif /* EVENT2_EVENT_CONFIG_H_INCLUDED_ */

@@ -1,4 +1,5 @@
-/* The layout of struct evhttp_request.
+/** @file
+ * The layout of struct evhttp_request.
  *
  * Old programs read these fields directly; the layout is part of the ABI
  * and frozen.  New code should use the evhttp_request_get_* accessors of
@@ -21,91 +22,101 @@ extern "C" {
 
 #include <event2/util.h>
 
-/* One HTTP request together with its response. */
+/** One HTTP request together with its response. */
 struct evhttp_request {
-	/* Links in the connection's queue of requests. */
 #if defined(TAILQ_ENTRY)
+	/** Links in the connection's queue of requests. */
 	TAILQ_ENTRY(evhttp_request) next;
 #else
+	/** Links in the connection's queue of requests. */
 	struct {
-		struct evhttp_request *tqe_next;
-		struct evhttp_request **tqe_prev;
+		struct evhttp_request *tqe_next; /**< following request */
+		struct evhttp_request **tqe_prev; /**< link that points at this one */
 	} next;
 #endif
 
-	/* The connection the request travels on. */
+	/** The connection the request travels on. */
 	struct evhttp_connection *evcon;
-	/* A mask of the EVHTTP_REQ_* / EVHTTP_* bits below. */
+	/** A mask of the EVHTTP_REQ_* / EVHTTP_* bits below. */
 	int flags;
-/* The request owns (and frees) its connection. */
+/** The request owns (and frees) its connection. */
 #define EVHTTP_REQ_OWN_CONNECTION	0x0001
-/* The request goes through a proxy (absolute URI). */
+/** The request goes through a proxy (absolute URI). */
 #define EVHTTP_PROXY_REQUEST		0x0002
-/* The user took ownership with evhttp_request_own. */
+/** The user took ownership with evhttp_request_own. */
 #define EVHTTP_USER_OWNED		0x0004
-/* Freeing is postponed until a callback returns. */
+/** Freeing is postponed until a callback returns. */
 #define EVHTTP_REQ_DEFER_FREE		0x0008
-/* A deferred free is pending. */
+/** A deferred free is pending. */
 #define EVHTTP_REQ_NEEDS_FREE		0x0010
 
-	/* Received and outgoing headers. */
+	/** Headers received (a request's or a response's). */
 	struct evkeyvalq *input_headers;
+	/** Headers to send. */
 	struct evkeyvalq *output_headers;
 
-	/* Peer address as text, and port. */
+	/** Peer address as text. */
 	char *remote_host;
+	/** Peer port. */
 	ev_uint16_t remote_port;
 
-	/* Cached result of evhttp_request_get_host. */
+	/** Cached result of evhttp_request_get_host. */
 	char *host_cache;
 
-	/* Request or response, and the method. */
+	/** Whether this is a request or a response. */
 	enum evhttp_request_kind kind;
+	/** The method (EVHTTP_REQ_GET, ...). */
 	enum evhttp_cmd_type type;
 
-	/* Bytes of headers and body read so far. */
+	/** Bytes of headers read so far. */
 	size_t headers_size;
+	/** Bytes of body read so far. */
 	size_t body_size;
 
-	/* The URI as text and parsed. */
+	/** The URI as text. */
 	char *uri;
+	/** The URI parsed. */
 	struct evhttp_uri *uri_elems;
 
-	/* HTTP version. */
+	/** HTTP major version. */
 	char major;
+	/** HTTP minor version. */
 	char minor;
 
-	/* Response status code and reason phrase. */
+	/** Response status code. */
 	int response_code;
+	/** Response reason phrase. */
 	char *response_code_line;
 
-	/* Received body. */
+	/** Received body. */
 	struct evbuffer *input_buffer;
-	/* Body bytes still expected (-1 while unknown). */
+	/** Body bytes still expected (-1 while unknown). */
 	ev_int64_t ntoread;
-	/* The body uses chunked transfer encoding; the user finished
-	 * a streamed reply. */
+	/** chunked: the body uses chunked transfer encoding; userdone: the
+	 * user finished a streamed reply. */
 	unsigned chunked:1,
-	    userdone:1;
+	    userdone:1; /**< The user finished a streamed reply. */
 
-	/* Body to send. */
+	/** Body to send. */
 	struct evbuffer *output_buffer;
 
-	/* Completion callback and its argument. */
+	/** Completion callback. */
 	void (*cb)(struct evhttp_request *, void *);
+	/** Argument of cb, chunk_cb, header_cb and error_cb. */
 	void *cb_arg;
 
-	/* Called for each piece of a streamed response body. */
+	/** Called for each piece of a streamed response body. */
 	void (*chunk_cb)(struct evhttp_request *, void *);
 
-	/* Called when the response headers are in; -1 aborts. */
+	/** Called when the response headers are in; -1 aborts. */
 	int (*header_cb)(struct evhttp_request *, void *);
 
-	/* Called with the reason when the request fails. */
+	/** Called with the reason when the request fails. */
 	void (*error_cb)(enum evhttp_request_error, void *);
 
-	/* Called when the request is done, before it is freed. */
+	/** Called when the request is done, before it is freed. */
 	void (*on_complete_cb)(struct evhttp_request *, void *);
+	/** Argument of on_complete_cb. */
 	void *on_complete_cb_arg;
 };
 

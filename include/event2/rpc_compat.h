@@ -1,4 +1,5 @@
-/* Deprecated RPC accessor macros.
+/** @file
+ * Deprecated RPC accessor macros.
  *
  * Older code passed a variable number of arguments to EVTAG_ASSIGN,
  * EVTAG_GET and EVTAG_ADD.  With GNU C (outside strict ISO mode) this
@@ -29,7 +30,7 @@ extern "C" {
 #pragma GCC diagnostic pop
 #endif
 
-/* Old name of EVTAG_ARRAY_LEN. */
+/** Old name of EVTAG_ARRAY_LEN. */
 #define EVTAG_LEN(msg, member) ((msg)->member ##_length)
 
 #ifdef __cplusplus

@@ -1,4 +1,5 @@
-/* Structures of the RPC layer that callers may see.
+/** @file
+ * Structures of the RPC layer that callers may see.
  *
  * struct evrpc_status is handed to client callbacks; struct evrpc
  * describes one registered RPC and is normally filled in by
@@ -13,7 +14,9 @@ extern "C" {
 /* Without <sys/queue.h>, supply TAILQ_ENTRY just for the declaration
  * below and drop it again afterwards. */
 #ifndef TAILQ_ENTRY
+/** Defined when this header defined TAILQ_ENTRY (and undefined it again). */
 #define EVENT_DEFINED_TQENTRY_
+/** A tail-queue link, shaped as <sys/queue.h>'s. */
 #define TAILQ_ENTRY(type)						\
 struct {								\
 	struct type *tqe_next;						\
@@ -21,51 +24,54 @@ struct {								\
 }
 #endif /* !TAILQ_ENTRY */
 
-/* Declared here so the function pointer types below refer to the real
+/** Declared here so the function pointer types below refer to the real
  * structures even when this header is included on its own. */
 struct evbuffer;
 struct evrpc_req_generic;
 
-/* The outcome of a client call. */
+/** The outcome of a client call. */
 struct evrpc_status {
 /* Values of 'error'. */
-#define EVRPC_STATUS_ERR_NONE		0	/* success */
-#define EVRPC_STATUS_ERR_TIMEOUT	1	/* no reply in time */
-#define EVRPC_STATUS_ERR_BADPAYLOAD	2	/* reply did not unmarshal */
-#define EVRPC_STATUS_ERR_UNSTARTED	3	/* call was never sent */
-#define EVRPC_STATUS_ERR_HOOKABORTED	4	/* a hook terminated it */
-	int error;
+#define EVRPC_STATUS_ERR_NONE		0	/**< success */
+#define EVRPC_STATUS_ERR_TIMEOUT	1	/**< no reply in time */
+#define EVRPC_STATUS_ERR_BADPAYLOAD	2	/**< reply did not unmarshal */
+#define EVRPC_STATUS_ERR_UNSTARTED	3	/**< call was never sent */
+#define EVRPC_STATUS_ERR_HOOKABORTED	4	/**< a hook terminated it */
+	int error; /**< One of the EVRPC_STATUS_ERR_* values. */
 
-	/* The HTTP request that carried the reply, for its headers. */
+	/** The HTTP request that carried the reply, for its headers. */
 	struct evhttp_request *http_req;
 };
 
-/* One RPC served by an evrpc_base. */
+/** One RPC served by an evrpc_base. */
 struct evrpc {
-	/* Link in the base's list of registered RPCs. */
+	/** Link in the base's list of registered RPCs. */
 	TAILQ_ENTRY(evrpc) next;
 
-	/* The HTTP path the RPC is served on. */
+	/** The HTTP path the RPC is served on. */
 	const char* uri;
 
-	/* Create, free and unmarshal request messages. */
+	/** Creates an empty request message (argument: request_new_arg). */
 	void *(*request_new)(void *);
-	void *request_new_arg;
-	void (*request_free)(void *);
+	void *request_new_arg; /**< Argument of request_new. */
+	void (*request_free)(void *); /**< Frees a request message. */
+	/** Decodes a request message from a buffer; -1 on malformed input. */
 	int (*request_unmarshal)(void *, struct evbuffer *);
 
-	/* Create, free, validate and marshal reply messages. */
+	/** Creates an empty reply message (argument: reply_new_arg). */
 	void *(*reply_new)(void *);
-	void *reply_new_arg;
-	void (*reply_free)(void *);
+	void *reply_new_arg; /**< Argument of reply_new. */
+	void (*reply_free)(void *); /**< Frees a reply message. */
+	/** Checks that every required field of a reply is set; -1 if not. */
 	int (*reply_complete)(void *);
+	/** Encodes a reply message into a buffer. */
 	void (*reply_marshal)(struct evbuffer*, void *);
 
-	/* The user's handler and its argument. */
+	/** The user's handler, called with each incoming request. */
 	void (*cb)(struct evrpc_req_generic *, void *);
-	void *cb_arg;
+	void *cb_arg; /**< Argument of cb. */
 
-	/* The base the RPC is registered with. */
+	/** The base the RPC is registered with. */
 	struct evrpc_base *base;
 };
 
