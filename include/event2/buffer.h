@@ -147,12 +147,22 @@ EVENT2_EXPORT_SYMBOL
 int evbuffer_commit_space(struct evbuffer *buf,
     struct evbuffer_iovec *vec, int n_vecs);
 
-/** Appends a copy of `datlen` bytes at `data`.  Returns 0, or -1. */
+/** Append a copy of datlen bytes.
+ *
+ * @param buf the buffer
+ * @param data the bytes to copy; not referenced after the call
+ * @param datlen how many bytes
+ * @return 0, or -1 (out of memory, or the buffer's end is frozen). */
 EVENT2_EXPORT_SYMBOL
 int evbuffer_add(struct evbuffer *buf, const void *data, size_t datlen);
 
-/** Moves up to `datlen` bytes from the front of `buf` into `data`.
- * Returns the number of bytes moved, or -1 on failure. */
+/** Move bytes from the front of the buffer into memory of the caller's.
+ *
+ * @param buf the buffer
+ * @param data where to copy the bytes
+ * @param datlen the most bytes to move
+ * @return the number of bytes moved (fewer when the buffer held fewer, 0
+ *   when empty), or -1 when the front is frozen. */
 EVENT2_EXPORT_SYMBOL
 int evbuffer_remove(struct evbuffer *buf, void *data, size_t datlen);
 
@@ -196,8 +206,11 @@ EVENT2_EXPORT_SYMBOL
 char *evbuffer_readln(struct evbuffer *buffer, size_t *n_read_out,
     enum evbuffer_eol_style eol_style);
 
-/** Moves everything from `inbuf` to the end of `outbuf`, relinking blocks
- * rather than copying.  Returns 0, or -1 on failure. */
+/** Move all data of inbuf to the end of outbuf, relinking memory blocks
+ * instead of copying; inbuf is left empty.
+ *
+ * @return 0, or -1 when outbuf's end or inbuf's front is frozen (or memory
+ *   ran out). */
 EVENT2_EXPORT_SYMBOL
 int evbuffer_add_buffer(struct evbuffer *outbuf, struct evbuffer *inbuf);
 
@@ -292,13 +305,21 @@ int evbuffer_add_vprintf(struct evbuffer *buf, const char *fmt, va_list ap)
 #endif
 ;
 
-/** Discards `len` bytes (or all, if fewer) from the front of `buf`.
- * Returns 0, or -1 on failure. */
+/** Discard bytes from the front of the buffer.
+ *
+ * @param buf the buffer
+ * @param len how many bytes; more than the buffer holds drains it all
+ * @return 0, or -1 when the front is frozen. */
 EVENT2_EXPORT_SYMBOL
 int evbuffer_drain(struct evbuffer *buf, size_t len);
 
-/** Writes as much of `buffer` as `fd` accepts, and drains what was written.
- * Returns the number of bytes written, or -1 (see errno). */
+/** Write as much of the buffer as the fd accepts, and drain what was
+ * written.
+ *
+ * @param buffer the data to send
+ * @param fd a socket or other writable fd (normally non-blocking)
+ * @return the number of bytes written, or -1 with errno set (EAGAIN when the
+ *   fd is not writable now). */
 EVENT2_EXPORT_SYMBOL
 int evbuffer_write(struct evbuffer *buffer, evutil_socket_t fd);
 
@@ -308,9 +329,13 @@ EVENT2_EXPORT_SYMBOL
 int evbuffer_write_atmost(struct evbuffer *buffer, evutil_socket_t fd,
 						  ev_ssize_t howmuch);
 
-/** Reads up to `howmuch` bytes from `fd` (negative: as much as one read
- * call of the library's size takes) and appends them.  Returns the number
- * of bytes read, 0 at end of file, or -1 (see errno, e.g. EAGAIN). */
+/** Read from an fd and append what arrived.
+ *
+ * @param buffer where the data goes
+ * @param fd a socket or other readable fd (normally non-blocking)
+ * @param howmuch the most bytes to read; negative lets the library choose
+ * @return the number of bytes read, 0 at end of file, or -1 with errno set
+ *   (EAGAIN when nothing is available now). */
 EVENT2_EXPORT_SYMBOL
 int evbuffer_read(struct evbuffer *buffer, evutil_socket_t fd, int howmuch);
 

@@ -58,11 +58,20 @@ struct event_base;
 struct evbuffer;
 struct sockaddr;
 
-/** Called when data was read (input reached its low watermark) or when the
- * output drained to its low watermark. */
+/** Called from the event loop when data was read (the input reached its
+ * low watermark) or when the output drained to its low watermark.
+ *
+ * @param bev the bufferevent
+ * @param ctx the argument given to bufferevent_setcb() */
 typedef void (*bufferevent_data_cb)(struct bufferevent *bev, void *ctx);
 
-/** Called on connection events; 'what' is a mask of BEV_EVENT_* bits. */
+/** Called from the event loop when something happened to the connection.
+ *
+ * @param bev the bufferevent
+ * @param what BEV_EVENT_READING or BEV_EVENT_WRITING, combined with
+ *   BEV_EVENT_EOF, BEV_EVENT_ERROR (EVUTIL_SOCKET_ERROR() says which),
+ *   BEV_EVENT_TIMEOUT or BEV_EVENT_CONNECTED
+ * @param ctx the argument given to bufferevent_setcb() */
 typedef void (*bufferevent_event_cb)(struct bufferevent *bev, short what, void *ctx);
 
 /** Flags accepted by the bufferevent constructors. */
@@ -77,14 +86,31 @@ enum bufferevent_options {
 	BEV_OPT_UNLOCK_CALLBACKS = (1<<3)
 };
 
-/** New socket bufferevent on 'fd' (which should be non-blocking), or on no
- * fd yet when fd is -1.  Returns NULL on failure. */
+/** Create a bufferevent on a socket.
+ *
+ * @param base the base it runs on
+ * @param fd a non-blocking socket, or -1 to set one later (for example with
+ *   bufferevent_socket_connect())
+ * @param options BEV_OPT_* flags: CLOSE_ON_FREE (close fd in
+ *   bufferevent_free()), THREADSAFE (locking), DEFER_CALLBACKS (run callbacks
+ *   from the loop), UNLOCK_CALLBACKS
+ * @return the bufferevent, owned by the caller (release it with
+ *   bufferevent_free()), or NULL on failure.  Writing is enabled, reading
+ *   is not until bufferevent_enable(bev, EV_READ). */
 EVENT2_EXPORT_SYMBOL
 struct bufferevent *bufferevent_socket_new(struct event_base *base, evutil_socket_t fd, int options);
 
-/** Start a non-blocking connect to the given address; the result is reported
- * as BEV_EVENT_CONNECTED or BEV_EVENT_ERROR.  Creates a socket if the
- * bufferevent has none.  Returns 0 when the attempt started, -1 on error. */
+/** Start connecting a socket bufferevent to an address.
+ *
+ * Creates a non-blocking socket when the bufferevent has none.  The outcome is
+ * reported to the event callback: BEV_EVENT_CONNECTED on success,
+ * BEV_EVENT_ERROR on failure.  Data written before the connection completes is
+ * sent once it does.
+ * Arguments, in order (unnamed in the declaration):
+ * - bev: a socket bufferevent
+ * - sa: the address to connect to
+ * - socklen: the size of *sa
+ * @return 0 when the attempt started, -1 when it failed at once. */
 EVENT2_EXPORT_SYMBOL
 int bufferevent_socket_connect(struct bufferevent *, const struct sockaddr *, int);
 
@@ -118,12 +144,26 @@ int bufferevent_priority_set(struct bufferevent *bufev, int pri);
 EVENT2_EXPORT_SYMBOL
 int bufferevent_get_priority(const struct bufferevent *bufev);
 
-/** Release the bufferevent.  Pending output may still be flushed; the
- * memory goes away once no callback is running on it. */
+/** Release a bufferevent.
+ *
+ * Its callbacks are not called again.  With BEV_OPT_CLOSE_ON_FREE the socket
+ * (or the underlying bufferevent) is closed (freed) too.  Output not yet sent
+ * may be lost: wait for the write callback first to be sure.  May be called
+ * from the bufferevent's own callbacks.
+ * @param bufev the bufferevent */
 EVENT2_EXPORT_SYMBOL
 void bufferevent_free(struct bufferevent *bufev);
 
-/** Replace all callbacks and their argument; NULL disables a callback. */
+/** Set the three callbacks and their shared argument, replacing earlier
+ * ones.
+ *
+ * Callbacks run from the event loop (after it, with BEV_OPT_DEFER_CALLBACKS)
+ * and may call any bufferevent function on bufev, including bufferevent_free().
+ * @param bufev the bufferevent
+ * @param readcb input reached the read low watermark, or NULL
+ * @param writecb output drained to the write low watermark, or NULL
+ * @param eventcb BEV_EVENT_* happenings (EOF, ERROR, TIMEOUT, CONNECTED), or NULL
+ * @param cbarg passed to every callback */
 EVENT2_EXPORT_SYMBOL
 void bufferevent_setcb(struct bufferevent *bufev,
     bufferevent_data_cb readcb, bufferevent_data_cb writecb,
@@ -149,7 +189,11 @@ evutil_socket_t bufferevent_getfd(struct bufferevent *bufev);
 EVENT2_EXPORT_SYMBOL
 struct bufferevent *bufferevent_get_underlying(struct bufferevent *bufev);
 
-/** Append 'size' bytes to the output buffer.  Returns 0 or -1. */
+/** Append a copy of bytes to the output buffer; they are sent as the
+ * transport accepts them while writing is enabled.
+ *
+ * @return 0, or -1 on failure (out of memory, or the output buffer's end is
+ *   frozen). */
 EVENT2_EXPORT_SYMBOL
 int bufferevent_write(struct bufferevent *bufev,
     const void *data, size_t size);
@@ -158,8 +202,9 @@ int bufferevent_write(struct bufferevent *bufev,
 EVENT2_EXPORT_SYMBOL
 int bufferevent_write_buffer(struct bufferevent *bufev, struct evbuffer *buf);
 
-/** Remove up to 'size' bytes from the input buffer into 'data'; returns the
- * number of bytes copied. */
+/** Move up to size bytes from the input buffer into data.
+ *
+ * @return the number of bytes moved; 0 when the input is empty. */
 EVENT2_EXPORT_SYMBOL
 size_t bufferevent_read(struct bufferevent *bufev, void *data, size_t size);
 
@@ -175,7 +220,11 @@ struct evbuffer *bufferevent_get_input(struct bufferevent *bufev);
 EVENT2_EXPORT_SYMBOL
 struct evbuffer *bufferevent_get_output(struct bufferevent *bufev);
 
-/** Enable reading and/or writing (EV_READ | EV_WRITE).  Returns 0 or -1. */
+/** Enable reading and/or writing.
+ *
+ * @param bufev the bufferevent
+ * @param event EV_READ, EV_WRITE, or both
+ * @return 0, or -1 on error. */
 EVENT2_EXPORT_SYMBOL
 int bufferevent_enable(struct bufferevent *bufev, short event);
 

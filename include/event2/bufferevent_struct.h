@@ -27,8 +27,12 @@ extern "C" {
 /** A low/high pair of buffer sizes controlling when callbacks run and when
  * reading pauses.  A high mark of 0 means "no limit". */
 struct event_watermark {
-	size_t low;  /**< Low mark: reading, the read callback waits for this many bytes; writing, the write callback runs at or below it. */
-	size_t high; /**< High mark: reading pauses while the input holds this much (0: no limit); unused for writing. */
+	/** Low mark: for reading, the read callback waits for this many bytes;
+	 * for writing, the write callback runs once the output is at or below it. */
+	size_t low;
+	/** High mark: reading pauses while the input holds this much (0: no
+	 * limit); unused for writing. */
+	size_t high;
 };
 
 /** A buffered I/O object; see <event2/bufferevent.h>. */

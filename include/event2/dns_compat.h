@@ -46,7 +46,8 @@ int evdns_nameserver_add(unsigned long int address);
 EVENT2_EXPORT_SYMBOL
 int evdns_count_nameservers(void);
 
-/** Forget the global resolver's nameservers and hold new requests: evdns_base_clear_nameservers_and_suspend(). */
+/** Forget the global resolver's nameservers and hold new requests:
+ * evdns_base_clear_nameservers_and_suspend(). */
 EVENT2_EXPORT_SYMBOL
 int evdns_clear_nameservers_and_suspend(void);
 

@@ -56,7 +56,14 @@ EVENT2_EXPORT_SYMBOL
 void event_debug_unassign(struct event *);
 
 /* ---- Event bases ----------------------------------------------------------- */
-/** Create a base with the default configuration; NULL on failure. */
+/** Create an event base with the default configuration.
+ *
+ * The backend is the best one the system offers (epoll on Linux) that the
+ * EVENT_NO* environment variables do not rule out.  Install memory, logging
+ * and threading hooks (event_set_mem_functions(), event_set_log_callback(),
+ * evthread_use_pthreads()) before the first call.
+ * @return the new base, owned by the caller (release it with
+ *   event_base_free()), or NULL when memory or every backend failed. */
 EVENT2_EXPORT_SYMBOL
 struct event_base *event_base_new(void);
 
@@ -65,8 +72,17 @@ struct event_base *event_base_new(void);
 EVENT2_EXPORT_SYMBOL
 int event_reinit(struct event_base *base);
 
-/** Run the loop until nothing is pending or the loop is told to stop.
- * Returns 0, -1 on error, or 1 when it ran out of events. */
+/** Run the event loop until no event is pending or active, or until
+ * event_base_loopexit() or event_base_loopbreak() stops it; the same as
+ * event_base_loop(base, 0).
+ *
+ * Callbacks run in the calling thread, one at a time, in priority order.  A
+ * base's loop runs in one thread at a time; do not call this from a callback
+ * of the same base.
+ * Arguments, in order (unnamed in the declaration):
+ * - base: the base to run
+ * @return 0 when stopped by loopexit/loopbreak, 1 when no events were
+ *   pending or active, -1 on a backend error. */
 EVENT2_EXPORT_SYMBOL
 int event_base_dispatch(struct event_base *);
 
@@ -175,8 +191,14 @@ int event_config_set_max_dispatch_interval(struct event_config *cfg,
 EVENT2_EXPORT_SYMBOL
 struct event_base *event_base_new_with_config(const struct event_config *);
 
-/** Free a base, running pending finalizers first.  Events still attached
- * are not freed, and must not be used with this base again. */
+/** Release a base and its backend.
+ *
+ * Events still assigned to the base are not freed; they must be freed by the
+ * caller and must not be used with this base again.  Must not be called while
+ * the base's loop runs (in any thread) nor from one of its callbacks.
+ * Finalizers registered with event_finalize() run first.
+ * Arguments, in order (unnamed in the declaration):
+ * - base: the base to free; NULL does nothing */
 EVENT2_EXPORT_SYMBOL
 void event_base_free(struct event_base *);
 
@@ -240,17 +262,38 @@ int event_base_set(struct event_base *, struct event *);
 /** Keep running even with no events pending (until told to stop). */
 #define EVLOOP_NO_EXIT_ON_EMPTY 0x04
 
-/** Run the loop with EVLOOP_* flags; 0, -1 on error, 1 when no events were
- * pending or active. */
+/** Run the event loop, as event_base_dispatch() does, with EVLOOP_* flags.
+ *
+ * Arguments, in order (unnamed in the declaration):
+ * - base: the base to run
+ * - flags: 0, or EVLOOP_ONCE (wait once, run what became active,
+ *   return), EVLOOP_NONBLOCK (run what is ready now, never wait),
+ *   EVLOOP_NO_EXIT_ON_EMPTY (keep running with no events pending)
+ * @return 0 on a normal return or when stopped by loopexit/loopbreak, 1 when
+ *   no events were pending or active, -1 on a backend error. */
 EVENT2_EXPORT_SYMBOL
 int event_base_loop(struct event_base *, int);
 
-/** Stop the loop after the given delay (NULL: after the current round of
- * callbacks); 0 or -1. */
+/** Ask a running loop to stop after a delay.
+ *
+ * When the delay expires the loop finishes the callbacks already active, then
+ * returns.  Safe from callbacks of the base and, with threads enabled, from
+ * any thread.
+ * Arguments, in order (unnamed in the declaration):
+ * - base: the base whose loop should stop
+ * - tv: how long to keep running, or NULL for no delay
+ * @return 0, or -1 on error. */
 EVENT2_EXPORT_SYMBOL
 int event_base_loopexit(struct event_base *, const struct timeval *);
 
-/** Stop the loop right after the callback now running; 0 or -1. */
+/** Ask a running loop to stop as soon as the callback now running returns;
+ * active callbacks not yet run stay active.
+ *
+ * Safe from callbacks of the base and, with threads enabled, from any thread
+ * (the loop is woken up).
+ * Arguments, in order (unnamed in the declaration):
+ * - base: the base whose loop should stop
+ * @return 0, or -1 on error. */
 EVENT2_EXPORT_SYMBOL
 int event_base_loopbreak(struct event_base *);
 
@@ -319,8 +362,13 @@ int event_base_got_break(struct event_base *);
 /** @} */
 
 /* ---- Events ----------------------------------------------------------------- */
-/** Event callback: fd (or signal number), the EV_* flags that fired, the
- * user argument. */
+/** An event's callback, called from the event loop.
+ *
+ * Arguments, in order (unnamed in the declaration):
+ * - fd: the event's fd, signal number, or -1
+ * - what: the EV_* flags that made it run (EV_READ, EV_WRITE,
+ *   EV_TIMEOUT, EV_SIGNAL, EV_CLOSED, or those given to event_active())
+ * - arg: the argument given when the event was set up */
 typedef void (*event_callback_fn)(evutil_socket_t, short, void *);
 
 /** A placeholder for the callback argument of event_new()/event_assign():
@@ -328,17 +376,38 @@ typedef void (*event_callback_fn)(evutil_socket_t, short, void *);
 EVENT2_EXPORT_SYMBOL
 void *event_self_cbarg(void);
 
-/** Allocate and set up an event watching fd (-1 for none) for the EV_*
- * flags in events; add it with event_add().  NULL on failure. */
+/** Allocate an event and set it up; it is not pending until event_add().
+ *
+ * Arguments, in order (unnamed in the declaration):
+ * - base: the base the event belongs to
+ * - fd: the fd to watch for EV_READ/EV_WRITE/EV_CLOSED, the signal
+ *   number for EV_SIGNAL, or -1 for a timer or manually activated event
+ * - events: a combination of EV_READ, EV_WRITE, EV_CLOSED, EV_SIGNAL,
+ *   EV_PERSIST, EV_ET and EV_FINALIZE (0 for a plain timer)
+ * - callback: called from the loop as callback(fd, flags that fired, arg)
+ * - arg: passed to the callback; event_self_cbarg() passes the event
+ * @return the event, owned by the caller (release it with event_free()), or
+ *   NULL on failure (out of memory, invalid flags). */
 EVENT2_EXPORT_SYMBOL
 struct event *event_new(struct event_base *, evutil_socket_t, short, event_callback_fn, void *);
 
-/** As event_new() but into caller-provided storage, which must not be a
- * pending event.  0 or -1. */
+/** Set up an event in storage the caller provides, as event_new() does.
+ *
+ * The storage must hold event_get_struct_event_size() bytes (or a struct
+ * event from <event2/event_struct.h>) and must not be a pending or active
+ * event; it stays the caller's, and must outlive the event's last use.
+ * @return 0, or -1 on invalid arguments. */
 EVENT2_EXPORT_SYMBOL
 int event_assign(struct event *, struct event_base *, evutil_socket_t, short, event_callback_fn, void *);
 
-/** Remove (if pending) and deallocate an event from event_new(). */
+/** Make an event non-pending and non-active, as event_del() does, then
+ * release it.
+ *
+ * Only for events from event_new().  May be called from the event's own
+ * callback.  With threads enabled, waits for the callback to finish if it is
+ * running in another thread (use event_free_finalize() to avoid waiting).
+ * Arguments, in order (unnamed in the declaration):
+ * - ev: the event; NULL does nothing */
 EVENT2_EXPORT_SYMBOL
 void event_free(struct event *);
 
@@ -361,8 +430,15 @@ int event_free_finalize(unsigned, struct event *, event_finalize_callback_fn);
 EVENT2_EXPORT_SYMBOL
 int event_base_once(struct event_base *, evutil_socket_t, short, event_callback_fn, void *, const struct timeval *);
 
-/** Make an event pending, with an optional timeout relative to now (which
- * replaces any earlier one).  0 or -1. */
+/** Make an event pending: its callback runs when its fd or signal is ready
+ * or its timeout expires.
+ *
+ * Adding an event that is already pending keeps it pending and replaces its
+ * timeout.  Safe from any callback, including the event's own, and, with
+ * threads enabled, from any thread.
+ * @param ev an event from event_new() or event_assign()
+ * @param timeout how long to wait, relative to now, or NULL for no timeout
+ * @return 0, or -1 on error (for example the backend refused the fd). */
 EVENT2_EXPORT_SYMBOL
 int event_add(struct event *ev, const struct timeval *timeout);
 
@@ -370,8 +446,15 @@ int event_add(struct event *ev, const struct timeval *timeout);
 EVENT2_EXPORT_SYMBOL
 int event_remove_timer(struct event *ev);
 
-/** Make an event non-pending and non-active; no effect if it was neither.
- * 0 or -1. */
+/** Make an event neither pending nor active; no effect on an event that
+ * was neither.
+ *
+ * Safe from any callback, including the event's own.  With threads enabled,
+ * when the event's callback is running in another thread this waits for it to
+ * finish, unless the event has EV_FINALIZE.
+ * Arguments, in order (unnamed in the declaration):
+ * - ev: the event
+ * @return 0, or -1 on error. */
 EVENT2_EXPORT_SYMBOL
 int event_del(struct event *);
 
@@ -385,8 +468,14 @@ int event_del_noblock(struct event *ev);
 EVENT2_EXPORT_SYMBOL
 int event_del_block(struct event *ev);
 
-/** Make an event active with the EV_* flags in res, pending or not.  The
- * last argument is unused. */
+/** Make an event active as if the flags in res had fired, whether or not it
+ * is pending; its callback runs from the loop with those flags.
+ *
+ * Safe from callbacks and, with threads enabled, from any thread (the loop is
+ * woken up).
+ * @param ev the event
+ * @param res the EV_* flags to pass to the callback
+ * @param ncalls unused (kept for compatibility) */
 EVENT2_EXPORT_SYMBOL
 void event_active(struct event *ev, int res, short ncalls);
 

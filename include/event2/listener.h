@@ -24,7 +24,16 @@ extern "C" {
 struct sockaddr;
 struct evconnlistener;
 
-/** Called with each accepted socket, the peer address and its length. */
+/** Called from the event loop with each accepted connection.
+ *
+ * Arguments, in order (unnamed in the declaration):
+ * - listener: the listener
+ * - fd: the new socket, non-blocking unless LEV_OPT_LEAVE_SOCKETS_BLOCKING;
+ *   the callback owns it (close it, or hand it to bufferevent_socket_new()
+ *   with BEV_OPT_CLOSE_ON_FREE)
+ * - addr: the peer's address, valid during the call only
+ * - socklen: the size of *addr
+ * - ptr: the argument given when the listener was created */
 typedef void (*evconnlistener_cb)(struct evconnlistener *, evutil_socket_t, struct sockaddr *, int socklen, void *);
 
 /** Called when accept() fails; EVUTIL_SOCKET_ERROR() tells why. */
@@ -58,7 +67,19 @@ struct evconnlistener *evconnlistener_new(struct event_base *base,
     evconnlistener_cb cb, void *ptr, unsigned flags, int backlog,
     evutil_socket_t fd);
 
-/** Create a socket, bind it to 'sa' and listen on it.  NULL on failure. */
+/** Create a listening socket bound to an address, and a listener on it.
+ *
+ * @param base the base the listener runs on
+ * @param cb called with each accepted connection (see evconnlistener_cb);
+ *   with NULL nothing is accepted until evconnlistener_set_cb() sets one
+ * @param ptr passed to cb
+ * @param flags LEV_OPT_* flags, e.g. LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE
+ * @param backlog listen() backlog; negative for a reasonable default
+ * @param sa the address to bind to
+ * @param socklen the size of *sa
+ * @return the listener, owned by the caller (release it with
+ *   evconnlistener_free()), or NULL when the socket could not be created,
+ *   bound or put in listening state (errno tells why). */
 EVENT2_EXPORT_SYMBOL
 struct evconnlistener *evconnlistener_new_bind(struct event_base *base,
     evconnlistener_cb cb, void *ptr, unsigned flags, int backlog,
