@@ -132,6 +132,7 @@ for lib in "${libs[@]}"; do
     # libevent_extra.pc does not name either.
     check "$pc: archives link with --static --libs libevent_extra libevent_core" \
       cc_pc_archives "$work/ca-$lib" "$defs" "$pc libevent_core"
+    check "$pc: run (archives; no libevent mapped)" "$work/ca-$lib" static
   else
     check "$pc: archives link with --static --libs" cc_pc_archives "$work/ca-$lib" "$defs" "$pc"
     check "$pc: run (archives; no libevent mapped)" "$work/ca-$lib" static
