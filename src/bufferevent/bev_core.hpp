@@ -98,12 +98,12 @@ struct BevCore {
   bufferevent pub{};
   BevExtra* extra = nullptr;  // see bev_extra(); also holds the lock
   int refcnt = 1;
+  uint16_t pending_events = 0;  // BEV_EVENT_* (any short) waiting for the deferred run
   uint8_t options = 0;          // BEV_OPT_* given at creation
   uint8_t read_suspended = 0;   // BevSuspend bits
   uint8_t write_suspended = 0;  // BevSuspend bits
   uint8_t pending = 0;          // BevPending bits
   uint8_t handler_depth = 0;    // nesting of our own handlers running
-  uint8_t pending_events = 0;   // BEV_EVENT_* waiting for the deferred run
   // Users of the block: this bufferevent until its teardown, and each
   // embedded buffer until its last reference (views may outlive us).
   std::atomic<uint8_t> block_refs{3};
@@ -203,6 +203,9 @@ int bev_generic_adj_timeouts(bufferevent* bev);
 void bev_generic_reset_read_timer(bufferevent* bev);
 void bev_generic_reset_write_timer(bufferevent* bev);
 void bev_generic_del_timers(bufferevent* bev, short what);
+// (Re)starts a timer whether or not it is armed (when a timeout is set).
+void bev_generic_arm_read_timer(bufferevent* bev);
+void bev_generic_arm_write_timer(bufferevent* bev);
 
 // Limits for the next read/write: max-single caps and token buckets.
 ev_ssize_t bev_read_allowance(BevCore* c);

@@ -146,7 +146,10 @@ void underlying_event(bufferevent*, short what, void* arg) {
 
 int filter_enable(bufferevent* bev, short what) {
   FilterBev* f = filter_of(bev);
-  bev_generic_adj_timeouts(bev);
+  // As libevent: enabling starts the timers of the enabled directions (the
+  // write one even with no output, unlike a pair's).
+  if (what & EV_WRITE) bev_generic_arm_write_timer(bev);
+  if (what & EV_READ) bev_generic_arm_read_timer(bev);
   if (what & EV_READ) {
     bev_lock(f->underlying);
     bev_unsuspend_read(f->underlying, kSuspendFilterRead);
