@@ -92,6 +92,7 @@ void owner_buffer_changed(evbuffer* buf, uint8_t tag, const evbuffer_cb_info* in
   BevCore* c = owner_of(buf, tag);
   if (tag == kOwnerBevInput) {
     bev_input_changed(&c->pub);
+    if (c->pub.be_ops->input_changed != nullptr) c->pub.be_ops->input_changed(&c->pub);
   } else if (c->pub.be_ops->output_changed != nullptr) {
     c->pub.be_ops->output_changed(&c->pub, info);
   }

@@ -55,6 +55,9 @@ struct bufferevent_ops {
   // The output buffer changed (the owner hook of the embedded buffer; not
   // called while the type turned the watch off).  May be null.
   void (*output_changed)(bufferevent* bev, const evbuffer_cb_info* info);
+  // The input buffer changed while its watch is on (a read high watermark
+  // is set), after the watermark suspension was updated.  May be null.
+  void (*input_changed)(bufferevent* bev);
 };
 
 namespace ev {

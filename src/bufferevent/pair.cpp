@@ -146,6 +146,7 @@ const bufferevent_ops kPairOps = {
     .get_underlying = nullptr,
     .try_write = nullptr,
     .output_changed = output_grew,
+    .input_changed = nullptr,
 };
 
 PairBev* new_end(event_base* base, int options, void* lock) {

@@ -276,6 +276,7 @@ const bufferevent_ops kSocketOps = {
     .get_underlying = nullptr,
     .try_write = sock_try_write,
     .output_changed = output_grew,
+    .input_changed = nullptr,
 };
 
 }  // namespace ev
