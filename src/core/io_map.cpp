@@ -2,6 +2,7 @@
 // was told about.  The backend hears only about changes of that combined
 // interest, so several events on one fd cost one registration.
 #include "core/base.hpp"
+#include "core/debug.hpp"
 #include "core/log.hpp"
 #include "core/thread_state.hpp"
 
@@ -34,6 +35,11 @@ int event_base::add_io_event_locked(event* e) {
     }
     FdSlot& slot = fds_[static_cast<std::size_t>(fd)];
     const short what = e->ev_events;
+    if (g_debug_mode && slot.events.head != nullptr &&
+        ((slot.events.head->ev_events ^ what) & EV_ET)) [[unlikely]] {
+      evpriv_warnx("Tried to mix edge-triggered and non-edge-triggered events on fd %d", fd);
+      return -1;
+    }
     if (((what & EV_READ) && slot.nread == 0xffff) ||
         ((what & EV_WRITE) && slot.nwrite == 0xffff) ||
         ((what & EV_CLOSED) && slot.nclose == 0xffff)) [[unlikely]] {

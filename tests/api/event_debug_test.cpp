@@ -109,4 +109,52 @@ TEST_F(EventDebug, CorrectUseRunsNormally) {
       ::testing::ExitedWithCode(7), "");
 }
 
+// As libevent: debug mode refuses edge- and level-triggered events on one fd
+// (the backend could honour only one of them), with its warning.
+char g_last_warning[256];
+void keep_warning(int severity, const char* msg) {
+  if (severity == EVENT_LOG_WARN) snprintf(g_last_warning, sizeof(g_last_warning), "%s", msg);
+}
+
+TEST_F(EventDebug, MixingEdgeAndLevelTriggeredOnOneFdFails) {
+  EXPECT_EXIT(
+      {
+        event_enable_debug_mode();
+        event_set_log_callback(keep_warning);
+        int failures = 0;
+        // (libevent frees the array at the next call: keep copies)
+        char methods[8][16] = {};
+        int n = 0;
+        for (const char** m = event_get_supported_methods(); *m != nullptr && n < 8; ++m)
+          snprintf(methods[n++], sizeof(methods[0]), "%s", *m);
+        for (int i = 0; i < n; ++i) {
+          event_config* cfg = event_config_new();
+          for (int j = 0; j < n; ++j)
+            if (j != i) event_config_avoid_method(cfg, methods[j]);
+          event_base* base = event_base_new_with_config(cfg);
+          event_config_free(cfg);
+          const int fd = nonblocking_pipe_read_end();
+          char expect[128];
+          snprintf(expect, sizeof(expect),
+                   "Tried to mix edge-triggered and non-edge-triggered events on fd %d", fd);
+          event* et = event_new(base, fd, EV_READ | EV_ET, noop_cb, nullptr);
+          event* lt = event_new(base, fd, EV_READ, noop_cb, nullptr);
+          event* et2 = event_new(base, fd, EV_WRITE | EV_ET, noop_cb, nullptr);
+          g_last_warning[0] = '\0';
+          if (event_add(et, nullptr) != 0) ++failures;
+          if (event_add(lt, nullptr) != -1 || strcmp(g_last_warning, expect) != 0) ++failures;
+          if (event_add(et2, nullptr) != 0) ++failures;  // the same kind is fine
+          event_del(et);
+          event_del(et2);
+          if (event_add(lt, nullptr) != 0) ++failures;  // alone now
+          event_free(et);
+          event_free(lt);
+          event_free(et2);
+          event_base_free(base);
+        }
+        _exit(failures == 0 ? 7 : 1);
+      },
+      ::testing::ExitedWithCode(7), "");
+}
+
 }  // namespace
