@@ -1,6 +1,8 @@
 // The fd map: for each fd, its events and the combined interest the backend
 // was told about.  The backend hears only about changes of that combined
 // interest, so several events on one fd cost one registration.
+#include <sys/resource.h>
+
 #include "core/base.hpp"
 #include "core/debug.hpp"
 #include "core/log.hpp"
@@ -9,6 +11,17 @@
 using namespace ev;
 
 namespace {
+
+// No descriptor of this process can be that high (its hard RLIMIT_NOFILE,
+// and libevent's own cap of 2^27 table slots): such a number fails at once
+// instead of growing the table to it.
+bool fd_is_absurd(int fd) {
+  constexpr int kMaxTableFd = (1 << 27) - 1;
+  if (fd > kMaxTableFd) return true;
+  rlimit lim;
+  return getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_max != RLIM_INFINITY &&
+         static_cast<rlim_t>(fd) >= lim.rlim_max;
+}
 
 // Grows the slot table; list heads moved, so their back-links are repaired.
 bool grow_to(GrowableArray<FdSlot>& fds, std::size_t n) {
@@ -28,10 +41,12 @@ bool grow_to(GrowableArray<FdSlot>& fds, std::size_t n) {
 int event_base::add_io_event_locked(event* e) {
   const int fd = e->ev_fd;
   if (fd >= 0) {  // a negative fd is counted, but there is nothing to watch (as libevent)
-    if (static_cast<std::size_t>(fd) >= fds_.size() &&
-        !grow_to(fds_, static_cast<std::size_t>(fd) + 1)) {
-      evpriv_warnx("%s: out of memory", "event_add");
-      return -1;
+    if (static_cast<std::size_t>(fd) >= fds_.size()) [[unlikely]] {
+      if (fd_is_absurd(fd)) return -1;  // as libevent, without a message
+      if (!grow_to(fds_, static_cast<std::size_t>(fd) + 1)) {
+        evpriv_warnx("%s: out of memory", "event_add");
+        return -1;
+      }
     }
     FdSlot& slot = fds_[static_cast<std::size_t>(fd)];
     const short what = e->ev_events;

@@ -7,6 +7,7 @@
 
 #include <sys/socket.h>
 
+#include <climits>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -438,6 +439,38 @@ TEST_P(EventIo, DumpListsInsertedAndActiveEvents) {
   EXPECT_NE(std::string::npos, dump.find("[fd  -1, priority=0] Timeout active\n"));
   event_free(io);
   event_free(timer);
+}
+
+// An fd no process can have fails at once, silently, as in libevent (no
+// table grown to a billion slots); the base keeps working.
+int g_warnings = 0;
+void count_warnings(int severity, const char*) {
+  if (severity >= EVENT_LOG_WARN) ++g_warnings;
+}
+
+TEST_P(EventIo, AbsurdFdFailsAtOnce) {
+  g_warnings = 0;
+  event_set_log_callback(count_warnings);
+  const timeval start = evtest::now_tv();
+  for (int fd : {INT_MAX / 2, INT_MAX, INT_MAX / 8, 1 << 27}) {
+    Seen seen;
+    event* ev = event_new(base, fd, EV_READ, seen_cb, &seen);
+    ASSERT_NE(nullptr, ev);
+    EXPECT_EQ(-1, event_add(ev, nullptr)) << fd;
+    EXPECT_EQ(0, event_pending(ev, EV_READ, nullptr));
+    event_free(ev);
+  }
+  event_set_log_callback(nullptr);
+  EXPECT_LT(evtest::elapsed_ms(start, evtest::now_tv()), 500);
+  EXPECT_EQ(0, g_warnings);
+  Pipe p;
+  Seen seen;
+  event* ev = event_new(base, p.r(), EV_READ, seen_cb, &seen);
+  ASSERT_EQ(0, event_add(ev, nullptr));
+  p.put();
+  event_base_loop(base, EVLOOP_ONCE);
+  EXPECT_EQ(1, seen.calls);
+  event_free(ev);
 }
 
 EVTEST_INSTANTIATE_PER_BACKEND(EventIo);
