@@ -473,6 +473,50 @@ TEST_P(EventIo, AbsurdFdFailsAtOnce) {
   event_free(ev);
 }
 
+// libevent's dup/close/dup2 sequence: fd2 = dup(fd1) watched, closed before
+// its event is deleted, then dup2(fd1, fd2) and watched again for writing.
+// The backend must not have put anything of its own on fd2's number
+// meanwhile (dup2 would close it), and the new interest must work.
+TEST_P(EventIo, DupCloseDelThenDup2OntoTheSameNumber) {
+  int sv[2];
+  ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, sv));
+  ASSERT_EQ(11, write(sv[0], "Hello world", 11));
+  const int fd = sv[1];
+  const int dfd = dup(fd);
+  ASSERT_GE(dfd, 0);
+  Seen s1, s2;
+  event* ev1 = event_new(base, fd, EV_READ | EV_PERSIST, seen_cb, &s1);
+  event* ev2 = event_new(base, dfd, EV_READ | EV_PERSIST, seen_cb, &s2);
+  event_add(ev1, nullptr);
+  event_add(ev2, nullptr);
+  event_base_loop(base, EVLOOP_ONCE);
+  EXPECT_EQ(EV_READ, s1.last_what);
+  EXPECT_EQ(EV_READ, s2.last_what);
+
+  close(dfd);
+  event_del(ev2);
+  s1 = Seen();
+  s2 = Seen();
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(0, event_base_loop(base, EVLOOP_ONCE));
+  EXPECT_EQ(EV_READ, s1.last_what);
+  EXPECT_EQ(0, s2.calls);
+
+  ASSERT_EQ(dfd, dup2(fd, dfd));
+  event_free(ev2);
+  ev2 = event_new(base, dfd, EV_WRITE | EV_PERSIST, seen_cb, &s2);
+  event_add(ev2, nullptr);
+  s1 = Seen();
+  s2 = Seen();
+  EXPECT_EQ(0, event_base_loop(base, EVLOOP_ONCE));
+  EXPECT_EQ(EV_READ, s1.last_what);
+  EXPECT_EQ(EV_WRITE, s2.last_what);
+  event_free(ev1);
+  event_free(ev2);
+  close(dfd);
+  close(sv[0]);
+  close(sv[1]);
+}
+
 EVTEST_INSTANTIATE_PER_BACKEND(EventIo);
 
 }  // namespace
