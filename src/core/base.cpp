@@ -48,7 +48,6 @@ bool event_base::init(const event_config* cfg) {
   if (use_env && safe_getenv("EVENT_EPOLL_USE_CHANGELIST") != nullptr)
     config_flags_ |= EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST;
 
-  configure_clock();
   timeval mono;
   read_clock(CLOCK_MONOTONIC, &mono);
 
