@@ -39,12 +39,8 @@ int del_with_mode(event* e, DelMode mode, const char* func) {
   if (unlocked_and_unchecked(base)) [[likely]]
     return base->del_locked(e, mode);
   base->lock();
-  // As libevent: deleting a finalizing (or finalized) event is a no-op,
-  // and not the misuse debug mode reports.
-  const bool finalizing =
-      mode != DelMode::kEvenIfFinalizing && (e->ev_evcallback.evcb_flags & EVLIST_FINALIZING) != 0;
   int r = base->del_locked(e, mode);
-  if (!finalizing) debug_note_del(e);
+  debug_note_del(e);
   base->unlock();
   return r;
 }
@@ -85,9 +81,9 @@ void event_free(struct event* e) {
   if (e == nullptr) return;
   // In debug mode, check the registry before reading the event: a second
   // free must be reported (as libevent words it, a del on a non-setup
-  // event), not read freed memory.  A finalized event has left the
-  // registry and may still be freed (as with libevent).
-  if (debug_is_known(e) || !(e->ev_evcallback.evcb_flags & EVLIST_FINALIZING)) debug_note_del(e);
+  // event), not read freed memory.  (A finalized event stays known until
+  // freed, so that it may be: see event_base::run_finalizer.)
+  debug_note_del(e);
   // A base-less event was never added anywhere.
   if (e->ev_base != nullptr) event_del(e);
   debug_forget_event(e);

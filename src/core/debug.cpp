@@ -136,11 +136,6 @@ void debug_assert_is_setup_slow(const event* e) {
     misuse_not_setup("event_debug_assert_is_setup_ called on a non-initialized event", e);
 }
 
-bool debug_is_known_slow(const event* e) {
-  SpinGuard g(g_registry_lock);
-  return find(key_of(e)) != nullptr;
-}
-
 void debug_note_deleted_quietly_slow(const event* e) {
   SpinGuard g(g_registry_lock);
   if (Entry* entry = find(key_of(e))) entry->added = false;

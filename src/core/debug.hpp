@@ -22,7 +22,6 @@ void debug_assert_is_setup_slow(const event* e);
 void debug_assert_not_added_slow(const event* e);
 void debug_assert_nonblocking_slow(int fd);
 void debug_registry_free();
-bool debug_is_known_slow(const event* e);
 void debug_note_deleted_quietly_slow(const event* e);
 
 inline void debug_mark_too_late() {
@@ -42,8 +41,6 @@ inline void debug_note_add(const event* e) {
 inline void debug_note_del(const event* e) {
   if (g_debug_mode) debug_note_del_slow(e);
 }
-// Whether the registry knows e (always true outside debug mode).
-inline bool debug_is_known(const event* e) { return !g_debug_mode || debug_is_known_slow(e); }
 // e was deleted by us (event_base_free): no longer added, if known at all.
 inline void debug_note_deleted_quietly(const event* e) {
   if (g_debug_mode) debug_note_deleted_quietly_slow(e);
