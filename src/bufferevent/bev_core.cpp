@@ -68,6 +68,9 @@ void finish_teardown(BevCore* c, bool read_finalized) {
   bufferevent* bev = &c->pub;
   if (!read_finalized) event_del(&bev->ev_read);
   event_del(&bev->ev_write);
+  // Debug mode: the memory goes, so the events leave its registry.
+  event_debug_unassign(&bev->ev_read);
+  event_debug_unassign(&bev->ev_write);
   bev_rate_teardown(c);
   // The extra state itself stays with the block: it holds the lock.
   if (c->extra != nullptr) evpriv_callback_cancel(bev->ev_base, &c->extra->deferred);
