@@ -83,7 +83,7 @@ bool event_base::init(const event_config* cfg) {
     return false;
   }
   if (use_env && safe_getenv("EVENT_SHOW_METHOD") != nullptr)
-    evpriv_msgx("libevent using: %s", backend_info_->name);
+    evpriv_msgx("libevent using: %s", method_name());
 
   if (set_priorities(1) < 0) return false;
 

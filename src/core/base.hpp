@@ -201,6 +201,14 @@ struct event_base final : ev::BackendHost {
   // ---- state -----------------------------------------------------------
   ev::Backend* backend_ = nullptr;
   const ev::BackendInfo* backend_info_ = nullptr;
+  // event_base_get_method(): the backend's name, with libevent's spelling of
+  // epoll in changelist mode.
+  const char* method_name() const {
+    if ((config_flags_ & EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST) &&
+        __builtin_strcmp(backend_info_->name, "epoll") == 0)
+      return "epoll (with changelist)";
+    return backend_info_->name;
+  }
   short ready_et_bit_ = 0;  // EV_ET when the backend reports edge-triggered
   int config_flags_ = 0;
 
