@@ -17,8 +17,10 @@
 //   registration, which we can no longer name.  Each registration carries a
 //   generation number in its user data, bumped by every successful ADD, so the
 //   events of such a "zombie" are recognised and never reported; as epoll_ctl
-//   cannot remove it, the epoll set is rebuilt from the table (rare: it takes
-//   a shared file closed while its registration was lazy).
+//   cannot remove it, the epoll set is rebuilt from the table, into the same
+//   descriptor number (rare: it takes a shared file closed while its
+//   registration was lazy, whose orphan keeps firing).  A DEL failing with
+//   EBADF alone is not such a case: as libevent, it is ignored.
 // - Another thread may drop an fd's interest, close it, even reuse the number,
 //   between the kernel's gathering of a batch and our reading of it.  Changes
 //   are stamped with the dispatch number, and a batch event older than its
@@ -33,6 +35,7 @@
 #if EV_BACKEND_HAVE_EPOLL
 
 #include <errno.h>
+#include <fcntl.h>
 #include <sys/epoll.h>
 #include <sys/timerfd.h>
 #include <time.h>
@@ -500,9 +503,15 @@ void EpollBackend::report(const epoll_event& event) {
     st.set(FdState::kRegistered, false);
     st.set(FdState::kLazy, false);
     if (ctl(EPOLL_CTL_DEL, fd, 0, st.gen()) < 0) {
-      // The number was closed behind our back but its file lives on.
-      if (errno != EBADF && errno != ENOENT && errno != EPERM) evpriv_warn("epoll_ctl(DEL)");
-      rebuild_needed_ = true;
+      // EBADF: the number was closed first, and its file lives on in
+      // another descriptor (dup, fork).  As libevent, that is no error and
+      // no reason to replace the epoll set: the program may put the same
+      // file back on this number (dup2), which revives the registration.
+      // Should the orphan keep firing, it is caught as a zombie below.
+      if (errno != EBADF && errno != ENOENT && errno != EPERM) {
+        evpriv_warn("epoll_ctl(DEL)");
+        rebuild_needed_ = true;
+      }
     }
     return;
   }
@@ -511,7 +520,10 @@ void EpollBackend::report(const epoll_event& event) {
 }
 
 // Replaces the epoll set with a fresh one holding exactly the wanted
-// interest, dropping registrations we can no longer name.
+// interest, dropping registrations we can no longer name (zombies that keep
+// firing).  The fresh set takes over our descriptor number (dup3), so the
+// rebuild is invisible to the program: the number it gets briefly is
+// typically one the program just closed and may dup2() onto next.
 void EpollBackend::rebuild() {
   int fresh = epoll_create1(EPOLL_CLOEXEC);
   if (fresh < 0) {
@@ -519,12 +531,22 @@ void EpollBackend::rebuild() {
     return;  // keep the old set; retried at the next dispatch
   }
   rebuild_needed_ = false;
-  close(epfd_);
-  epfd_ = fresh;
+  if (dup3(fresh, epfd_, O_CLOEXEC) == epfd_) {
+    close(fresh);  // the old set went with the dup3
+  } else {
+    close(epfd_);
+    epfd_ = fresh;
+  }
   if (timerfd_ >= 0) {
-    close(timerfd_);
-    timerfd_ = -1;
-    timer_armed_ = false;
+    epoll_event event{};
+    event.events = EPOLLIN;
+    event.data.u64 = kTimerTag;
+    ++ctl_calls_;
+    if (epoll_ctl(epfd_, EPOLL_CTL_ADD, timerfd_, &event) < 0) {
+      close(timerfd_);
+      timerfd_ = -1;
+      timer_armed_ = false;
+    }
   }
   for (size_t fd = 0; fd < nfds_; ++fd) {
     FdState& st = fds_[fd];

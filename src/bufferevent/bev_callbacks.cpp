@@ -64,6 +64,20 @@ void bev_handler_leave(BevCore* c) {
   --c->handler_depth;
 }
 
+namespace {
+
+// After a read callback: input still at the read high watermark (reading
+// suspended) means the callback drained nothing, and no new data will come
+// to call it again; so, as libevent does, it is called again from the loop
+// until it drains.
+void inbuf_wm_check(bufferevent* bev) {
+  if (bev->wm_read.high == 0 || !(bev->enabled & EV_READ) || core_of(bev)->dying) return;
+  if (evbuffer_get_length(bev->input) < bev->wm_read.high) return;
+  bev_trigger_locked(bev, EV_READ, BEV_TRIG_DEFER_CALLBACKS);
+}
+
+}  // namespace
+
 void bev_run_readcb(bufferevent* bev, int options) {
   BevCore* c = core_of(bev);
   if (bev->readcb == nullptr) return;
@@ -71,6 +85,7 @@ void bev_run_readcb(bufferevent* bev, int options) {
     c->pending |= kPendingRead;
   } else {
     bev->readcb(bev, bev->cbarg);  // (out of memory: no deferral)
+    inbuf_wm_check(bev);
   }
 }
 
@@ -89,7 +104,7 @@ void bev_run_eventcb(bufferevent* bev, short what, int options) {
   if (bev->errorcb == nullptr) return;
   const int err = errno;  // allocating the deferred state may change it
   if (deferring(c, options) && bev_schedule_deferred(c)) {
-    c->pending_events = static_cast<uint8_t>(c->pending_events | what);
+    c->pending_events = static_cast<uint16_t>(c->pending_events | static_cast<uint16_t>(what));
     if (what & BEV_EVENT_ERROR) c->extra->pending_errno = err;
   } else {
     errno = err;
@@ -112,19 +127,22 @@ namespace {
 void deferred_run_impl(BevCore* c) {
   bufferevent* bev = &c->pub;
   if ((c->pending_events & BEV_EVENT_CONNECTED) && bev->errorcb != nullptr) {
-    c->pending_events = static_cast<uint8_t>(c->pending_events & ~BEV_EVENT_CONNECTED);
+    c->pending_events = static_cast<uint16_t>(c->pending_events & ~BEV_EVENT_CONNECTED);
     call_user(c, [&] { bev->errorcb(bev, BEV_EVENT_CONNECTED, bev->cbarg); });
   }
   if (c->pending & kPendingRead) {
     c->pending &= static_cast<uint8_t>(~kPendingRead);
-    if (bev->readcb != nullptr) call_user(c, [&] { bev->readcb(bev, bev->cbarg); });
+    if (bev->readcb != nullptr) {
+      call_user(c, [&] { bev->readcb(bev, bev->cbarg); });
+      inbuf_wm_check(bev);
+    }
   }
   if (c->pending & kPendingWrite) {
     c->pending &= static_cast<uint8_t>(~kPendingWrite);
     if (bev->writecb != nullptr) call_user(c, [&] { bev->writecb(bev, bev->cbarg); });
   }
   if (c->pending_events != 0) {
-    short what = c->pending_events;
+    const short what = static_cast<short>(c->pending_events);
     int err = c->extra->pending_errno;
     c->pending_events = 0;
     c->extra->pending_errno = 0;

@@ -68,6 +68,9 @@ void finish_teardown(BevCore* c, bool read_finalized) {
   bufferevent* bev = &c->pub;
   if (!read_finalized) event_del(&bev->ev_read);
   event_del(&bev->ev_write);
+  // Debug mode: the memory goes, so the events leave its registry.
+  event_debug_unassign(&bev->ev_read);
+  event_debug_unassign(&bev->ev_write);
   bev_rate_teardown(c);
   // The extra state itself stays with the block: it holds the lock.
   if (c->extra != nullptr) evpriv_callback_cancel(bev->ev_base, &c->extra->deferred);
@@ -92,6 +95,7 @@ void owner_buffer_changed(evbuffer* buf, uint8_t tag, const evbuffer_cb_info* in
   BevCore* c = owner_of(buf, tag);
   if (tag == kOwnerBevInput) {
     bev_input_changed(&c->pub);
+    if (c->pub.be_ops->input_changed != nullptr) c->pub.be_ops->input_changed(&c->pub);
   } else if (c->pub.be_ops->output_changed != nullptr) {
     c->pub.be_ops->output_changed(&c->pub, info);
   }

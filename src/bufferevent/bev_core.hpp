@@ -55,6 +55,9 @@ struct bufferevent_ops {
   // The output buffer changed (the owner hook of the embedded buffer; not
   // called while the type turned the watch off).  May be null.
   void (*output_changed)(bufferevent* bev, const evbuffer_cb_info* info);
+  // The input buffer changed while its watch is on (a read high watermark
+  // is set), after the watermark suspension was updated.  May be null.
+  void (*input_changed)(bufferevent* bev);
 };
 
 namespace ev {
@@ -98,12 +101,12 @@ struct BevCore {
   bufferevent pub{};
   BevExtra* extra = nullptr;  // see bev_extra(); also holds the lock
   int refcnt = 1;
+  uint16_t pending_events = 0;  // BEV_EVENT_* (any short) waiting for the deferred run
   uint8_t options = 0;          // BEV_OPT_* given at creation
   uint8_t read_suspended = 0;   // BevSuspend bits
   uint8_t write_suspended = 0;  // BevSuspend bits
   uint8_t pending = 0;          // BevPending bits
   uint8_t handler_depth = 0;    // nesting of our own handlers running
-  uint8_t pending_events = 0;   // BEV_EVENT_* waiting for the deferred run
   // Users of the block: this bufferevent until its teardown, and each
   // embedded buffer until its last reference (views may outlive us).
   std::atomic<uint8_t> block_refs{3};
@@ -203,6 +206,9 @@ int bev_generic_adj_timeouts(bufferevent* bev);
 void bev_generic_reset_read_timer(bufferevent* bev);
 void bev_generic_reset_write_timer(bufferevent* bev);
 void bev_generic_del_timers(bufferevent* bev, short what);
+// (Re)starts a timer whether or not it is armed (when a timeout is set).
+void bev_generic_arm_read_timer(bufferevent* bev);
+void bev_generic_arm_write_timer(bufferevent* bev);
 
 // Limits for the next read/write: max-single caps and token buckets.
 ev_ssize_t bev_read_allowance(BevCore* c);

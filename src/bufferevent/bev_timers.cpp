@@ -1,6 +1,7 @@
 // Timeouts of the bufferevent types without a file descriptor (pair,
 // filter): ev_read and ev_write serve as plain timers, armed while their
-// direction is enabled and not suspended, and restarted on progress.
+// direction is enabled and not suspended (the write timer, as libevent's,
+// only with output queued when timeouts are set), and restarted on progress.
 #include "bufferevent/bev_core.hpp"
 
 namespace ev {
@@ -46,7 +47,8 @@ int bev_generic_adj_timeouts(bufferevent* bev) {
   } else {
     event_del(&bev->ev_read);
   }
-  if ((bev->enabled & EV_WRITE) && c->write_suspended == 0 && timeout_set(bev->timeout_write)) {
+  if ((bev->enabled & EV_WRITE) && c->write_suspended == 0 && timeout_set(bev->timeout_write) &&
+      evbuffer_get_length(bev->output) != 0) {
     if (event_add(&bev->ev_write, &bev->timeout_write) < 0) r = -1;
   } else {
     event_del(&bev->ev_write);
@@ -64,6 +66,14 @@ void bev_generic_reset_read_timer(bufferevent* bev) {
 void bev_generic_reset_write_timer(bufferevent* bev) {
   if (timeout_set(bev->timeout_write) && event_pending(&bev->ev_write, EV_TIMEOUT, nullptr))
     event_add(&bev->ev_write, &bev->timeout_write);
+}
+
+void bev_generic_arm_read_timer(bufferevent* bev) {
+  if (timeout_set(bev->timeout_read)) event_add(&bev->ev_read, &bev->timeout_read);
+}
+
+void bev_generic_arm_write_timer(bufferevent* bev) {
+  if (timeout_set(bev->timeout_write)) event_add(&bev->ev_write, &bev->timeout_write);
 }
 
 void bev_generic_del_timers(bufferevent* bev, short what) {

@@ -19,6 +19,9 @@ struct FilterBev : BevCore {
   bufferevent_filter_cb process_out = nullptr;
   void (*free_context)(void*) = nullptr;
   void* ctx = nullptr;
+  // Filtering stopped at our read high watermark with data left in the
+  // underlying input: draining our input resumes it (input_drained()).
+  bool stuck = false;
 };
 
 extern const bufferevent_ops kFilterOps;
@@ -121,12 +124,31 @@ void output_grew(bufferevent* bev, const evbuffer_cb_info* info) {
 
 // ---- callbacks installed on the underlying bufferevent ----
 
-void underlying_read(bufferevent*, void* arg) {
-  auto* f = static_cast<FilterBev*>(arg);
+// Filters what the underlying input holds and runs our read callback
+// (with `trigger_options`).
+void filter_input(FilterBev* f, int trigger_options) {
   BevHold hold(&f->pub);
   int processed = 0;
   process_input(f, BEV_NORMAL, &processed);
-  if (processed) bev_trigger_locked(&f->pub, EV_READ, 0);
+  if (!processed) return;
+  // Noted before the read callback runs, so that its draining resumes us.
+  if (evbuffer_get_length(f->underlying->input) != 0 && input_full(&f->pub, BEV_NORMAL))
+    f->stuck = true;
+  bev_trigger_locked(&f->pub, EV_READ, trigger_options);
+}
+
+void underlying_read(bufferevent*, void* arg) { filter_input(static_cast<FilterBev*>(arg), 0); }
+
+// ops->input_changed: the data left behind in the underlying input would
+// otherwise wait for more to arrive from the transport, which may never
+// come (libevent resumes here too).
+void input_drained(bufferevent* bev) {
+  FilterBev* f = filter_of(bev);
+  if (!f->stuck || input_full(bev, BEV_NORMAL)) return;
+  f->stuck = false;
+  // Typically inside the read callback's own drain: the callback runs again
+  // from the loop rather than nested in it.
+  if (evbuffer_get_length(f->underlying->input) != 0) filter_input(f, BEV_TRIG_DEFER_CALLBACKS);
 }
 
 void underlying_write(bufferevent*, void* arg) {
@@ -146,7 +168,10 @@ void underlying_event(bufferevent*, short what, void* arg) {
 
 int filter_enable(bufferevent* bev, short what) {
   FilterBev* f = filter_of(bev);
-  bev_generic_adj_timeouts(bev);
+  // As libevent: enabling starts the timers of the enabled directions (the
+  // write one even with no output, unlike a pair's).
+  if (what & EV_WRITE) bev_generic_arm_write_timer(bev);
+  if (what & EV_READ) bev_generic_arm_read_timer(bev);
   if (what & EV_READ) {
     bev_lock(f->underlying);
     bev_unsuspend_read(f->underlying, kSuspendFilterRead);
@@ -228,6 +253,7 @@ const bufferevent_ops kFilterOps = {
     .get_underlying = filter_get_underlying,
     .try_write = nullptr,
     .output_changed = output_grew,
+    .input_changed = input_drained,
 };
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <atomic>
 
 #include "bufferevent/api_util.hpp"
+#include "core/base.hpp"
 #include "core/locking.hpp"
 #include "core/mm.hpp"
 #include "evbuffer/evbuffer.hpp"
@@ -58,7 +59,12 @@ void transfer(bufferevent* src, bufferevent* dst, bool ignore_wm) {
   }
   if (moved) {
     bev_generic_reset_read_timer(dst);
-    bev_generic_reset_write_timer(src);
+    // The write timeout measures a stalled write: none is left once the
+    // output has gone.
+    if (evbuffer_get_length(src->output) == 0)
+      bev_generic_del_timers(src, EV_WRITE);
+    else
+      bev_generic_reset_write_timer(src);
     bev_trigger_locked(dst, EV_READ, 0);
     bev_trigger_locked(src, EV_WRITE, 0);
   }
@@ -76,7 +82,9 @@ void output_grew(bufferevent* bev, const evbuffer_cb_info* info) {
 }
 
 int pair_enable(bufferevent* bev, short what) {
-  bev_generic_adj_timeouts(bev);
+  // As libevent: the write timeout only runs while there is output.
+  if (what & EV_READ) bev_generic_arm_read_timer(bev);
+  if ((what & EV_WRITE) && evbuffer_get_length(bev->output) != 0) bev_generic_arm_write_timer(bev);
   bufferevent* partner = partner_of(bev);
   if (partner == nullptr) return 0;
   bev_incref_and_lock(partner);
@@ -138,6 +146,7 @@ const bufferevent_ops kPairOps = {
     .get_underlying = nullptr,
     .try_write = nullptr,
     .output_changed = output_grew,
+    .input_changed = nullptr,
 };
 
 PairBev* new_end(event_base* base, int options, void* lock) {
@@ -157,6 +166,8 @@ PairBev* new_end(event_base* base, int options, void* lock) {
 extern "C" {
 
 int bufferevent_pair_new(struct event_base* base, int options, struct bufferevent* pair[2]) {
+  // The legacy API: no base means the one event_init() made current.
+  if (base == nullptr) base = ev::g_current_base;
   BEV_CHECK(base, -1);
   BEV_CHECK(pair, -1);
   options |= BEV_OPT_DEFER_CALLBACKS;

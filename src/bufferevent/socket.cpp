@@ -22,7 +22,9 @@ namespace {
 
 bool retriable(int err) { return err == EAGAIN || err == EWOULDBLOCK || err == EINTR; }
 
-evutil_socket_t fd_of(bufferevent* bev) { return event_get_fd(&bev->ev_read); }
+// Read from the event itself (the public layout), not event_get_fd(): the
+// teardown runs after ev_read was finalized, which debug mode would report.
+evutil_socket_t fd_of(bufferevent* bev) { return bev->ev_read.ev_fd; }
 
 // Enters one of our fd handlers: false if the bufferevent is being torn
 // down by another thread (see bev_core.cpp), in which case nothing is held.
@@ -276,6 +278,7 @@ const bufferevent_ops kSocketOps = {
     .get_underlying = nullptr,
     .try_write = sock_try_write,
     .output_changed = output_grew,
+    .input_changed = nullptr,
 };
 
 }  // namespace ev

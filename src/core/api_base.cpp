@@ -116,7 +116,7 @@ int event_base_got_break(struct event_base* base) {
 
 const char* event_base_get_method(const struct event_base* base) {
   if (base == nullptr || base->backend_info_ == nullptr) return nullptr;
-  return base->backend_info_->name;
+  return base->method_name();
 }
 
 int event_base_get_features(const struct event_base* base) {

@@ -81,7 +81,8 @@ void event_free(struct event* e) {
   if (e == nullptr) return;
   // In debug mode, check the registry before reading the event: a second
   // free must be reported (as libevent words it, a del on a non-setup
-  // event), not read freed memory.
+  // event), not read freed memory.  (A finalized event stays known until
+  // freed, so that it may be: see event_base::run_finalizer.)
   debug_note_del(e);
   // A base-less event was never added anywhere.
   if (e->ev_base != nullptr) event_del(e);

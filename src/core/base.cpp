@@ -48,7 +48,6 @@ bool event_base::init(const event_config* cfg) {
   if (use_env && safe_getenv("EVENT_EPOLL_USE_CHANGELIST") != nullptr)
     config_flags_ |= EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST;
 
-  configure_clock();
   timeval mono;
   read_clock(CLOCK_MONOTONIC, &mono);
 
@@ -84,7 +83,7 @@ bool event_base::init(const event_config* cfg) {
     return false;
   }
   if (use_env && safe_getenv("EVENT_SHOW_METHOD") != nullptr)
-    evpriv_msgx("libevent using: %s", backend_info_->name);
+    evpriv_msgx("libevent using: %s", method_name());
 
   if (set_priorities(1) < 0) return false;
 
@@ -125,29 +124,34 @@ void event_base::free_all(bool run_finalizers) {
   using namespace ev;
   close_notify_locked();
 
-  // Delete every event the program still has here; its memory is its own.
+  // Delete every event the program still has here; its memory is its own
+  // (and, in debug mode, no longer added: it may be assigned again).
+  auto drop = [this](event* e) {
+    del_locked(e, DelMode::kAutoBlock);
+    debug_note_deleted_quietly(e);
+  };
   for (std::size_t fd = 0; fd < fds_.size(); ++fd) {
     for (event* e = fds_[fd].events.head; e != nullptr;) {
       event* next = EventList::next(e);
-      if (!(ev_flags(e) & EVLIST_INTERNAL)) del_locked(e, DelMode::kAutoBlock);
+      if (!(ev_flags(e) & EVLIST_INTERNAL)) drop(e);
       e = next;
     }
   }
   for (int sig = 0; sig < NSIG; ++sig) {
     for (event* e = sig_.events[sig].head; e != nullptr;) {
       event* next = EventList::next(e);
-      if (!(ev_flags(e) & EVLIST_INTERNAL)) del_locked(e, DelMode::kAutoBlock);
+      if (!(ev_flags(e) & EVLIST_INTERNAL)) drop(e);
       e = next;
     }
   }
-  while (event* e = heap_.top()) del_locked(e, DelMode::kAutoBlock);
+  while (event* e = heap_.top()) drop(e);
   for (int i = 0; i < n_common_queues_; ++i) {
     CommonTimeoutQueue* q = common_queues_[i];
     del_locked(&q->timeout_event, DelMode::kAutoBlock);
     debug_forget_event(&q->timeout_event);
     for (event* e = q->first; e != nullptr;) {
       event* next = CommonTimeoutQueue::next(e);
-      if (!(ev_flags(e) & EVLIST_INTERNAL)) del_locked(e, DelMode::kAutoBlock);
+      if (!(ev_flags(e) & EVLIST_INTERNAL)) drop(e);
       e = next;
     }
     mm_free(q);

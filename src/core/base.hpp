@@ -141,7 +141,6 @@ struct event_base final : ev::BackendHost {
   void signal_become_receiver();
 
   // ---- timers.cpp: clock, cache, heap, common timeouts -----------------
-  void configure_clock();
   // The cached time inside callbacks, else a fresh precise reading: what
   // expiry is judged by.
   void now(timeval* tv) {
@@ -150,17 +149,11 @@ struct event_base final : ev::BackendHost {
     else
       read_clock(CLOCK_MONOTONIC, tv);
   }
-  // *out = now + delay for a new deadline.  Outside callbacks "now" comes
-  // from the cheap clock, and a non-zero delay then gets its slack.
+  // *out = now + delay for a new deadline (now() as expiry sees it).
   void deadline_after_now(const timeval& delay, timeval* out) {
-    if (tv_cache_.tv_sec != 0) [[likely]] {
-      timeradd(&tv_cache_, &delay, out);
-      return;
-    }
-    timeval cheap;
-    read_clock(deadline_clock_, &cheap);
-    timeradd(&cheap, &delay, out);
-    if (timerisset(&delay)) timeradd(out, &clock_slack_, out);
+    timeval now_tv;
+    now(&now_tv);
+    timeradd(&now_tv, &delay, out);
   }
   void read_clock(clockid_t clock, timeval* tv) {
     timespec ts;
@@ -208,6 +201,14 @@ struct event_base final : ev::BackendHost {
   // ---- state -----------------------------------------------------------
   ev::Backend* backend_ = nullptr;
   const ev::BackendInfo* backend_info_ = nullptr;
+  // event_base_get_method(): the backend's name, with libevent's spelling of
+  // epoll in changelist mode.
+  const char* method_name() const {
+    if ((config_flags_ & EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST) &&
+        __builtin_strcmp(backend_info_->name, "epoll") == 0)
+      return "epoll (with changelist)";
+    return backend_info_->name;
+  }
   short ready_et_bit_ = 0;  // EV_ET when the backend reports edge-triggered
   int config_flags_ = 0;
 
@@ -239,8 +240,6 @@ struct event_base final : ev::BackendHost {
   timeval tv_cache_{};          // monotonic time cached while callbacks run
   timeval tv_clock_diff_{};     // wall clock minus monotonic clock
   time_t next_clock_sync_ = 0;  // monotonic second from which to re-measure tv_clock_diff_
-  clockid_t deadline_clock_ = CLOCK_MONOTONIC;  // read for deadlines outside callbacks
-  timeval clock_slack_{};                       // added to those (coarse clock only)
 
   timeval max_dispatch_time_{-1, 0};  // tv_sec < 0: no limit
   int max_callbacks_ = 0x7fffffff;

@@ -22,6 +22,7 @@ void debug_assert_is_setup_slow(const event* e);
 void debug_assert_not_added_slow(const event* e);
 void debug_assert_nonblocking_slow(int fd);
 void debug_registry_free();
+void debug_note_deleted_quietly_slow(const event* e);
 
 inline void debug_mark_too_late() {
   if (!__atomic_load_n(&g_debug_too_late, __ATOMIC_RELAXED))
@@ -39,6 +40,10 @@ inline void debug_note_add(const event* e) {
 }
 inline void debug_note_del(const event* e) {
   if (g_debug_mode) debug_note_del_slow(e);
+}
+// e was deleted by us (event_base_free): no longer added, if known at all.
+inline void debug_note_deleted_quietly(const event* e) {
+  if (g_debug_mode) debug_note_deleted_quietly_slow(e);
 }
 inline void debug_assert_is_setup(const event* e) {
   if (g_debug_mode) debug_assert_is_setup_slow(e);

@@ -209,7 +209,13 @@ void event_base::run_finalizer(event_callback* cb) {
     case kClosureEventFinalizeFree: {
       event* e = to_event(cb);
       const bool free_it = cb->evcb_closure == kClosureEventFinalizeFree;
-      debug_forget_event(e);
+      // Debug mode: an event we free is forgotten; one the program keeps
+      // stays known (not added) so that it may still delete or free it, as
+      // with libevent, while a double free is still caught.
+      if (free_it)
+        debug_forget_event(e);
+      else
+        debug_note_deleted_quietly(e);
       cb->evcb_cb_union.evcb_evfinalize(e, ev_arg(e));
       if (free_it) mm_free(e);
       break;

@@ -1,13 +1,27 @@
 // The fd map: for each fd, its events and the combined interest the backend
 // was told about.  The backend hears only about changes of that combined
 // interest, so several events on one fd cost one registration.
+#include <sys/resource.h>
+
 #include "core/base.hpp"
+#include "core/debug.hpp"
 #include "core/log.hpp"
 #include "core/thread_state.hpp"
 
 using namespace ev;
 
 namespace {
+
+// No descriptor of this process can be that high (its hard RLIMIT_NOFILE,
+// and libevent's own cap of 2^27 table slots): such a number fails at once
+// instead of growing the table to it.
+bool fd_is_absurd(int fd) {
+  constexpr int kMaxTableFd = (1 << 27) - 1;
+  if (fd > kMaxTableFd) return true;
+  rlimit lim;
+  return getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_max != RLIM_INFINITY &&
+         static_cast<rlim_t>(fd) >= lim.rlim_max;
+}
 
 // Grows the slot table; list heads moved, so their back-links are repaired.
 bool grow_to(GrowableArray<FdSlot>& fds, std::size_t n) {
@@ -27,13 +41,20 @@ bool grow_to(GrowableArray<FdSlot>& fds, std::size_t n) {
 int event_base::add_io_event_locked(event* e) {
   const int fd = e->ev_fd;
   if (fd >= 0) {  // a negative fd is counted, but there is nothing to watch (as libevent)
-    if (static_cast<std::size_t>(fd) >= fds_.size() &&
-        !grow_to(fds_, static_cast<std::size_t>(fd) + 1)) {
-      evpriv_warnx("%s: out of memory", "event_add");
-      return -1;
+    if (static_cast<std::size_t>(fd) >= fds_.size()) [[unlikely]] {
+      if (fd_is_absurd(fd)) return -1;  // as libevent, without a message
+      if (!grow_to(fds_, static_cast<std::size_t>(fd) + 1)) {
+        evpriv_warnx("%s: out of memory", "event_add");
+        return -1;
+      }
     }
     FdSlot& slot = fds_[static_cast<std::size_t>(fd)];
     const short what = e->ev_events;
+    if (g_debug_mode && slot.events.head != nullptr &&
+        ((slot.events.head->ev_events ^ what) & EV_ET)) [[unlikely]] {
+      evpriv_warnx("Tried to mix edge-triggered and non-edge-triggered events on fd %d", fd);
+      return -1;
+    }
     if (((what & EV_READ) && slot.nread == 0xffff) ||
         ((what & EV_WRITE) && slot.nwrite == 0xffff) ||
         ((what & EV_CLOSED) && slot.nclose == 0xffff)) [[unlikely]] {

@@ -21,10 +21,6 @@ struct DebugLock {
   void* real;
 };
 
-evthread_lock_callbacks g_original_locks{};
-evthread_condition_callbacks g_original_conds{};
-bool g_lock_debugging = false;
-
 unsigned long current_thread() { return g_thread_id_fn != nullptr ? g_thread_id_fn() : 0; }
 
 void* debug_alloc(unsigned locktype) {
@@ -96,6 +92,8 @@ int debug_unlock(unsigned mode, void* p) {
   return 0;
 }
 
+}  // namespace
+
 int debug_cond_wait(void* cond, void* p, const timeval* tv) {
   auto* l = static_cast<DebugLock*>(p);
   EV_ASSERT(l != nullptr);
@@ -105,7 +103,6 @@ int debug_cond_wait(void* cond, void* p, const timeval* tv) {
   return r;
 }
 
-}  // namespace
 }  // namespace ev
 
 extern "C" {

@@ -14,6 +14,9 @@ namespace ev {
 evthread_lock_callbacks g_lock_fns{};
 evthread_condition_callbacks g_cond_fns{};
 unsigned long (*g_thread_id_fn)() = nullptr;
+bool g_lock_debugging = false;
+evthread_lock_callbacks g_original_locks{};
+evthread_condition_callbacks g_original_conds{};
 
 void SpinLock::lock() {
   while (__atomic_exchange_n(&flag_, 1, __ATOMIC_ACQUIRE) != 0) sched_yield();
@@ -84,46 +87,56 @@ unsigned long evpriv_thread_id(void) {
   return ev::g_thread_id_fn != nullptr ? ev::g_thread_id_fn() : 0;
 }
 
+// With lock debugging on, the setters fill in the callbacks underneath the
+// checking ones (locks allocated from then on wrap real ones).
 int evthread_set_lock_callbacks(const struct evthread_lock_callbacks* cbs) {
+  evthread_lock_callbacks& target = ev::g_lock_debugging ? ev::g_original_locks : g_lock_fns;
   if (cbs == nullptr) {
-    if (g_lock_fns.alloc != nullptr)
+    if (target.alloc != nullptr)
       evpriv_warnx(
           "Trying to disable lock functions after they have been set up will "
           "probaby not work.");
-    g_lock_fns = evthread_lock_callbacks{};
+    target = evthread_lock_callbacks{};
     return 0;
   }
-  if (g_lock_fns.alloc != nullptr) {
+  if (target.alloc != nullptr) {
     // Installing the same functions twice is harmless; changing them is not.
-    if (ev::same_lock_fns(g_lock_fns, *cbs)) return 0;
+    if (ev::same_lock_fns(target, *cbs)) return 0;
     evpriv_warnx("Can't change lock callbacks once they have been initialized.");
     return -1;
   }
   if (cbs->alloc == nullptr || cbs->free == nullptr || cbs->lock == nullptr ||
       cbs->unlock == nullptr)
     return -1;
-  g_lock_fns = *cbs;
+  target = *cbs;
   return 0;
 }
 
 int evthread_set_condition_callbacks(const struct evthread_condition_callbacks* cbs) {
+  evthread_condition_callbacks& target = ev::g_lock_debugging ? ev::g_original_conds : g_cond_fns;
   if (cbs == nullptr) {
-    if (g_cond_fns.alloc_condition != nullptr)
+    if (target.alloc_condition != nullptr)
       evpriv_warnx(
           "Trying to disable condition functions after they have been set up "
           "will probaby not work.");
-    g_cond_fns = evthread_condition_callbacks{};
+    target = evthread_condition_callbacks{};
+    if (ev::g_lock_debugging) g_cond_fns = evthread_condition_callbacks{};
     return 0;
   }
-  if (g_cond_fns.alloc_condition != nullptr) {
-    if (ev::same_cond_fns(g_cond_fns, *cbs)) return 0;
+  if (target.alloc_condition != nullptr) {
+    if (ev::same_cond_fns(target, *cbs)) return 0;
     evpriv_warnx("Can't change condition callbacks once they have been initialized.");
     return -1;
   }
   if (cbs->alloc_condition == nullptr || cbs->free_condition == nullptr ||
       cbs->signal_condition == nullptr || cbs->wait_condition == nullptr)
     return -1;
-  g_cond_fns = *cbs;
+  target = *cbs;
+  if (ev::g_lock_debugging) {
+    // Conditions wait on checking locks: the wait is checked too.
+    g_cond_fns = *cbs;
+    g_cond_fns.wait_condition = ev::debug_cond_wait;
+  }
   return 0;
 }
 

@@ -194,7 +194,11 @@ void event_base::run_callback(event_callback* cb, event* e) {
       auto fn = cb->evcb_cb_union.evcb_evfinalize;
       current_event_ = nullptr;
       unlock();
-      debug_forget_event(e);
+      // Debug mode: see run_finalizer().
+      if (free_it)
+        debug_forget_event(e);
+      else
+        debug_note_deleted_quietly(e);
       fn(e, ev_arg(e));
       if (free_it) mm_free(e);
       break;

@@ -51,6 +51,8 @@ void* evpriv_calloc(size_t count, size_t size) {
 void* evpriv_realloc(void* p, size_t n) { return g_realloc ? g_realloc(p, n) : realloc(p, n); }
 
 void evpriv_free(void* p) {
+  // A user's free function never sees NULL (libevent never passes it one).
+  if (p == nullptr) return;
   if (g_free) {
     g_free(p);
   } else {

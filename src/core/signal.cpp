@@ -95,7 +95,7 @@ int event_base::sig_add(event* e) {
             "backend.  The base with the most recently added signal or the most "
             "recent event_base_loop() call gets preference; do not rely on this "
             "behavior in future Libevent versions.",
-            static_cast<void*>(this), static_cast<void*>(g_receiver_base), backend_info_->name);
+            static_cast<void*>(this), static_cast<void*>(g_receiver_base), method_name());
       set_receiver(this, sig_.pair[1], ++sig_.n_signals_added);
     }
     auto* saved = static_cast<struct sigaction*>(mm_malloc(sizeof(struct sigaction)));

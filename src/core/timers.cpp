@@ -8,35 +8,16 @@
 
 using namespace ev;
 
-// Clocks.  Expiry is judged by CLOCK_MONOTONIC, read once per loop
+// Clocks.  Everything is judged by CLOCK_MONOTONIC, read once per loop
 // iteration into the time cache that callbacks see.  A deadline is counted
 // from that cache inside callbacks; outside them (event_add() from setup
-// code or other threads) it needs a fresh reading each time, and there we
-// read CLOCK_MONOTONIC_COARSE, as libevent does unless
-// EVENT_BASE_FLAG_PRECISE_TIMER is set: through the vDSO it costs a few ns,
-// CLOCK_MONOTONIC up to ten times more (a paravirtual clock must read the
-// TSC and scale it).  The coarse clock only advances at the kernel's tick,
-// so it lags real time, and a deadline counted from it would let the timer
-// fire early.  We keep "never early" by pushing such deadlines (non-zero
-// delays only) back by clock_slack_: the lag stays below one tick (the
-// resolution) plus the tick's own delay, which a second resolution covers
-// (on a KVM guest with 4 ms ticks we measured lags up to 4.7 ms).
-void event_base::configure_clock() {
-  deadline_clock_ = CLOCK_MONOTONIC;
-  timerclear(&clock_slack_);
-#ifdef CLOCK_MONOTONIC_COARSE
-  timespec res, ts;
-  if (!(config_flags_ & EVENT_BASE_FLAG_PRECISE_TIMER) &&
-      clock_getres(CLOCK_MONOTONIC_COARSE, &res) == 0 && res.tv_sec == 0 &&
-      clock_gettime(CLOCK_MONOTONIC_COARSE, &ts) == 0) {
-    deadline_clock_ = CLOCK_MONOTONIC_COARSE;
-    const long slack_us = 2 * ((res.tv_nsec + 999) / 1000);
-    clock_slack_.tv_sec = slack_us / 1000000;
-    clock_slack_.tv_usec = slack_us % 1000000;
-  }
-#endif
-}
-
+// code or other threads) from a fresh reading of the same clock, as libevent
+// does on machines whose CLOCK_MONOTONIC_COARSE ticks slower than 1 ms.  The
+// coarse clock would be cheaper (5 ns against 20 through the vDSO), but it
+// lags by up to a tick, so a timer counted from it either fires early or,
+// pushed back by the lag, several milliseconds late: a 100 ms timer must
+// wait 100 ms.  The loop's wait is rounded up to the backend's resolution,
+// so a timer never fires early either.
 void event_base::sync_clock_diff(const timeval* mono) {
   timeval wall;
   gettimeofday(&wall, nullptr);

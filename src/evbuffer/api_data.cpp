@@ -90,6 +90,9 @@ int write_atmost(evbuffer* buf, evutil_socket_t fd, ev_ssize_t howmuch, const ch
   BufferLock guard(buf);
   if (buf->flags.freeze_start) return -1;
   size_t want = howmuch < 0 ? buf->total_len : static_cast<size_t>(howmuch);
+  // As libevent: nothing to write (an empty buffer, or howmuch 0) is -1,
+  // with no system call.
+  if (want == 0 || buf->total_len == 0) return -1;
   return ev::buffer_write(buf, fd, want);
 }
 

@@ -15,15 +15,9 @@ namespace {
 // listen() backlog used when the caller passes a negative one.
 constexpr int kDefaultBacklog = 128;
 
-// Sets one option on a socket the listener creates; logs on failure.
-bool apply_option(int (*setter)(evutil_socket_t), evutil_socket_t fd, const char* what) {
-  if (setter(fd) == 0) return true;
-  evpriv_warn("evconnlistener_new_bind: cannot set %s", what);
-  return false;
-}
-
 // Creates a non-blocking stream socket for 'sa' with the bind-time options
-// of 'flags', and binds it.  Returns -1 with errno set on failure.
+// of 'flags', and binds it.  Returns -1 with errno set on failure, which (as
+// libevent) logs nothing: a port in use is the caller's to report.
 evutil_socket_t open_bound_socket(unsigned flags, const sockaddr* sa, int socklen) {
   int type = SOCK_STREAM;
 #if defined(SOCK_NONBLOCK) && defined(SOCK_CLOEXEC)
@@ -31,10 +25,7 @@ evutil_socket_t open_bound_socket(unsigned flags, const sockaddr* sa, int sockle
   if (flags & LEV_OPT_CLOSE_ON_EXEC) type |= SOCK_CLOEXEC;
 #endif
   const evutil_socket_t fd = socket(sa->sa_family, type, 0);
-  if (fd < 0) {
-    evpriv_warn("evconnlistener_new_bind: socket");
-    return -1;
-  }
+  if (fd < 0) return -1;
   bool ok = true;
 #if !(defined(SOCK_NONBLOCK) && defined(SOCK_CLOEXEC))
   ok = evutil_make_socket_nonblocking(fd) == 0 &&
@@ -43,22 +34,13 @@ evutil_socket_t open_bound_socket(unsigned flags, const sockaddr* sa, int sockle
   // Like libevent, keep-alive is on for the listener, so accepted
   // connections inherit it and dead peers are eventually noticed.
   const int on = 1;
-  if (ok && setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof(on)) != 0) {
-    evpriv_warn("evconnlistener_new_bind: cannot set SO_KEEPALIVE");
-    ok = false;
-  }
-  if (ok && (flags & LEV_OPT_REUSEABLE))
-    ok = apply_option(evutil_make_listen_socket_reuseable, fd, "SO_REUSEADDR");
+  ok = ok && setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof(on)) == 0;
+  if (ok && (flags & LEV_OPT_REUSEABLE)) ok = evutil_make_listen_socket_reuseable(fd) == 0;
   if (ok && (flags & LEV_OPT_REUSEABLE_PORT))
-    ok = apply_option(evutil_make_listen_socket_reuseable_port, fd, "SO_REUSEPORT");
-  if (ok && (flags & LEV_OPT_DEFERRED_ACCEPT))
-    ok = apply_option(evutil_make_tcp_listen_socket_deferred, fd, "deferred accept");
-  if (ok && (flags & LEV_OPT_BIND_IPV6ONLY))
-    ok = apply_option(evutil_make_listen_socket_ipv6only, fd, "IPV6_V6ONLY");
-  if (ok && bind(fd, sa, static_cast<socklen_t>(socklen)) != 0) {
-    evpriv_warn("evconnlistener_new_bind: bind");
-    ok = false;
-  }
+    ok = evutil_make_listen_socket_reuseable_port(fd) == 0;
+  if (ok && (flags & LEV_OPT_DEFERRED_ACCEPT)) ok = evutil_make_tcp_listen_socket_deferred(fd) == 0;
+  if (ok && (flags & LEV_OPT_BIND_IPV6ONLY)) ok = evutil_make_listen_socket_ipv6only(fd) == 0;
+  ok = ok && bind(fd, sa, static_cast<socklen_t>(socklen)) == 0;
   if (ok) return fd;
   const int err = errno;
   evutil_closesocket(fd);
@@ -78,10 +60,8 @@ struct evconnlistener* evconnlistener_new(struct event_base* base, evconnlistene
     return nullptr;
   }
   // backlog 0: the caller already called listen().
-  if (backlog != 0 && listen(fd, backlog > 0 ? backlog : ev::kDefaultBacklog) != 0) {
-    evpriv_warn("evconnlistener_new: listen");
-    return nullptr;
-  }
+  // A failed listen() is the caller's to report (errno kept), as in libevent.
+  if (backlog != 0 && listen(fd, backlog > 0 ? backlog : ev::kDefaultBacklog) != 0) return nullptr;
   // The accept loop drains the socket until EAGAIN, so a blocking listening
   // socket would hang the event loop.
   if (evutil_make_socket_nonblocking(fd) != 0) return nullptr;

@@ -93,8 +93,10 @@ extern "C" int evthread_use_pthreads(void) {
                                                      cond_free, cond_signal, cond_wait};
   if (pthread_mutexattr_init(&g_recursive_attr) != 0) return -1;
   pthread_mutexattr_settype(&g_recursive_attr, PTHREAD_MUTEX_RECURSIVE);
-  if (evthread_set_lock_callbacks(&locks) < 0) return -1;
-  if (evthread_set_condition_callbacks(&conds) < 0) return -1;
+  // As libevent: a refusal (other callbacks already installed) is logged
+  // by the setter and does not make this call fail.
+  evthread_set_lock_callbacks(&locks);
+  evthread_set_condition_callbacks(&conds);
   evthread_set_id_callback(thread_id);
   return 0;
 }

@@ -73,7 +73,20 @@ TEST_F(BufferIo, WriteDrainsWhatWasWritten) {
   EXPECT_EQ(evbuffer_write(buf, fds[0]), 5);
   EXPECT_EQ(evbuffer_get_length(buf), 0u);
   EXPECT_EQ(drain_fd(fds[1]), "hello");
-  EXPECT_EQ(evbuffer_write(buf, fds[0]), 0);
+}
+
+// As libevent: nothing to write is -1 (not 0, which reads as "the peer
+// took nothing"), without touching the fd.
+TEST_F(BufferIo, WritingNothingReturnsMinusOne) {
+  EXPECT_EQ(evbuffer_write(buf, fds[0]), -1);
+  EXPECT_EQ(evbuffer_write_atmost(buf, fds[0], -1), -1);
+  EXPECT_EQ(evbuffer_write_atmost(buf, fds[0], 100), -1);
+  evbuffer_add(buf, "abc", 3);
+  EXPECT_EQ(evbuffer_write_atmost(buf, fds[0], 0), -1);
+  EXPECT_EQ(evbuffer_get_length(buf), 3u);
+  EXPECT_EQ(evbuffer_write_atmost(buf, fds[0], 100), 3);
+  EXPECT_EQ(evbuffer_write(buf, fds[0]), -1);
+  EXPECT_EQ(drain_fd(fds[1]), "abc");
 }
 
 TEST_F(BufferIo, WriteAtmostLimitsTheAmount) {

@@ -2,6 +2,8 @@
 // deferred callbacks, flushing and freeing one end.
 #include <string>
 
+#include <event2/event_compat.h>
+
 #include "bufferevent_test_util.hpp"
 #include "event_backend_param.hpp"
 
@@ -198,6 +200,65 @@ TEST_P(BevPair, ManyMessagesEchoThroughAPair) {
   EXPECT_EQ(expect, ra.data);
 }
 
+// A pair's write timeout measures a stalled write: with nothing to write
+// it is not armed (as libevent: generic write timeouts need queued output).
+TEST_P(BevPair, IdleWriteTimeoutNeverFires) {
+  timeval tv = {0, 20 * 1000};
+  bufferevent_set_timeouts(p[0], nullptr, &tv);
+  bufferevent_enable(p[0], EV_WRITE);
+  run_for(base, 80);
+  EXPECT_EQ(0, ra.events) << "what=" << ra.last_what;
+}
+
+TEST_P(BevPair, WriteTimeoutFiresWhileOutputIsStuck) {
+  ASSERT_EQ(0, bufferevent_write(p[0], "abc", 3));  // p[1] does not read
+  timeval tv = {0, 20 * 1000};
+  bufferevent_set_timeouts(p[0], nullptr, &tv);
+  ASSERT_TRUE(run_until(base, [&] { return ra.events > 0; }));
+  EXPECT_EQ(BEV_EVENT_TIMEOUT | BEV_EVENT_WRITING, ra.last_what);
+}
+
+// bufferevent_trigger_event() delivers every bit of the short, also when
+// deferred (BEV_EVENT_CONNECTED, which libevent delivers first on its own,
+// aside).
+TEST_P(BevPair, DeferredTriggeredEventKeepsEveryBit) {
+  const short what = static_cast<short>(0x7f00 | BEV_EVENT_EOF);
+  bufferevent_trigger_event(p[0], what, BEV_TRIG_DEFER_CALLBACKS);
+  EXPECT_EQ(0, ra.events);
+  ASSERT_TRUE(run_until(base, [&] { return ra.events > 0; }));
+  EXPECT_EQ(1, ra.events);
+  EXPECT_EQ(what, ra.last_what);
+
+  ra.events = 0;
+  ra.all_what = 0;
+  bufferevent_trigger_event(p[0], static_cast<short>(~0), BEV_TRIG_DEFER_CALLBACKS);
+  ASSERT_TRUE(run_until(base, [&] { return ra.events >= 2; }));
+  EXPECT_EQ(2, ra.events);
+  EXPECT_EQ(static_cast<short>(~0), ra.all_what);
+  EXPECT_EQ(static_cast<short>(~BEV_EVENT_CONNECTED), ra.last_what);
+}
+
 EVTEST_INSTANTIATE_PER_BACKEND(BevPair);
+
+// The legacy API: a NULL base means the one event_init() made current, for
+// pairs as for every other constructor.
+TEST(BevPairLegacy, NullBaseUsesTheCurrentBase) {
+  event_base* current = event_init();
+  ASSERT_NE(nullptr, current);
+  bufferevent* p[2] = {nullptr, nullptr};
+  ASSERT_EQ(0, bufferevent_pair_new(nullptr, 0, p));
+  Recorder rb;
+  rb.attach(p[1]);
+  bufferevent_enable(p[1], EV_READ);
+  ASSERT_EQ(0, bufferevent_write(p[0], "legacy", 6));
+  timeval tv = {0, 10 * 1000};
+  event_loopexit(&tv);
+  event_dispatch();
+  EXPECT_EQ("legacy", rb.data);
+  bufferevent_free(p[0]);
+  bufferevent_free(p[1]);
+  event_base_loop(current, EVLOOP_NONBLOCK);
+  event_base_free(current);
+}
 
 }  // namespace

@@ -367,6 +367,58 @@ TEST_P(BevSocket, LargeTransferArrivesIntact) {
   bufferevent_free(b);
 }
 
+// A read callback that leaves the input at the read high watermark is
+// called again (from the loop, as libevent does) until it drains; no new
+// data could otherwise call it, and the connection would stall.
+struct SlowReader {
+  int calls = 0;
+  int drain_from = 3;  // the first calls drain nothing
+  std::string got;
+  static void on_read(bufferevent* b, void* arg) {
+    auto* s = static_cast<SlowReader*>(arg);
+    if (++s->calls < s->drain_from) return;
+    char buf[64];
+    size_t n;
+    while ((n = bufferevent_read(b, buf, sizeof(buf))) > 0) s->got.append(buf, n);
+  }
+};
+
+TEST_P(BevSocket, ReadCallbackThatDrainsNothingAtHighWatermarkIsCalledAgain) {
+  bufferevent* b = make(sp.fd[0]);
+  SlowReader s;
+  bufferevent_setcb(b, SlowReader::on_read, nullptr, nullptr, &s);
+  bufferevent_setwatermark(b, EV_READ, 0, 8);
+  bufferevent_enable(b, EV_READ);
+  sp.send("abcdefghijklmnopqrst");  // 20 bytes
+  EXPECT_TRUE(run_until(
+      base, [&] { return s.got.size() == 20; }, 2000))
+      << "calls=" << s.calls << " got=" << s.got.size();
+  EXPECT_GE(s.calls, 3);
+  EXPECT_EQ("abcdefghijklmnopqrst", s.got);
+  bufferevent_free(b);
+}
+
+TEST_P(BevSocket, TriggeredReadCallbackAtHighWatermarkIsCalledUntilItDrains) {
+  bufferevent* b = make(sp.fd[0]);
+  SlowReader s;
+  s.drain_from = 1000;  // never drains by itself
+  bufferevent_setwatermark(b, EV_READ, 0, 4);
+  bufferevent_enable(b, EV_READ);
+  sp.send("0123456789");
+  ASSERT_TRUE(run_until(base, [&] { return evbuffer_get_length(b->input) == 4; }));
+  bufferevent_setcb(b, SlowReader::on_read, nullptr, nullptr, &s);
+  bufferevent_trigger(b, EV_READ, 0);
+  EXPECT_EQ(1, s.calls);
+  ASSERT_TRUE(run_until(
+      base, [&] { return s.calls >= 5; }, 2000))
+      << "calls=" << s.calls;
+  s.drain_from = 0;  // now it drains, and the rest of the data comes
+  EXPECT_TRUE(run_until(
+      base, [&] { return s.got.size() == 10; }, 2000))
+      << "got=" << s.got.size();
+  bufferevent_free(b);
+}
+
 EVTEST_INSTANTIATE_PER_BACKEND(BevSocket);
 
 }  // namespace

@@ -114,6 +114,26 @@ TEST(EventConfig, FlagsAndHintsAreAccepted) {
 
 TEST(EventBase, FreeOfNullIsHarmless) { event_base_free(nullptr); }
 
+// As libevent: epoll's changelist mode (by flag, or by environment unless
+// ignored) has its own method name.
+TEST(EventBase, EpollChangelistModeHasItsOwnMethodName) {
+  bool have_epoll = false;
+  for (const std::string& m : evtest::supported_methods()) have_epoll |= m == "epoll";
+  if (!have_epoll) GTEST_SKIP() << "no epoll here";
+  event_base* base = evtest::new_base_with("epoll", EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
+  ASSERT_NE(nullptr, base);
+  EXPECT_STREQ("epoll (with changelist)", event_base_get_method(base));
+  event_base_free(base);
+  base = evtest::new_base_with("epoll");
+  EXPECT_STREQ("epoll", event_base_get_method(base));
+  event_base_free(base);
+  setenv("EVENT_EPOLL_USE_CHANGELIST", "1", 1);
+  base = event_base_new();
+  EXPECT_STREQ("epoll (with changelist)", event_base_get_method(base));
+  event_base_free(base);
+  unsetenv("EVENT_EPOLL_USE_CHANGELIST");
+}
+
 TEST_P(PerBackend, PrioritiesDefaultToOneAndCanBeChanged) {
   EXPECT_EQ(1, event_base_get_npriorities(base));
   EXPECT_EQ(0, event_base_priority_init(base, 4));

@@ -7,6 +7,7 @@
 
 #include <sys/socket.h>
 
+#include <climits>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -438,6 +439,82 @@ TEST_P(EventIo, DumpListsInsertedAndActiveEvents) {
   EXPECT_NE(std::string::npos, dump.find("[fd  -1, priority=0] Timeout active\n"));
   event_free(io);
   event_free(timer);
+}
+
+// An fd no process can have fails at once, silently, as in libevent (no
+// table grown to a billion slots); the base keeps working.
+int g_warnings = 0;
+void count_warnings(int severity, const char*) {
+  if (severity >= EVENT_LOG_WARN) ++g_warnings;
+}
+
+TEST_P(EventIo, AbsurdFdFailsAtOnce) {
+  g_warnings = 0;
+  event_set_log_callback(count_warnings);
+  const timeval start = evtest::now_tv();
+  for (int fd : {INT_MAX / 2, INT_MAX, INT_MAX / 8, 1 << 27}) {
+    Seen seen;
+    event* ev = event_new(base, fd, EV_READ, seen_cb, &seen);
+    ASSERT_NE(nullptr, ev);
+    EXPECT_EQ(-1, event_add(ev, nullptr)) << fd;
+    EXPECT_EQ(0, event_pending(ev, EV_READ, nullptr));
+    event_free(ev);
+  }
+  event_set_log_callback(nullptr);
+  EXPECT_LT(evtest::elapsed_ms(start, evtest::now_tv()), 500);
+  EXPECT_EQ(0, g_warnings);
+  Pipe p;
+  Seen seen;
+  event* ev = event_new(base, p.r(), EV_READ, seen_cb, &seen);
+  ASSERT_EQ(0, event_add(ev, nullptr));
+  p.put();
+  event_base_loop(base, EVLOOP_ONCE);
+  EXPECT_EQ(1, seen.calls);
+  event_free(ev);
+}
+
+// libevent's dup/close/dup2 sequence: fd2 = dup(fd1) watched, closed before
+// its event is deleted, then dup2(fd1, fd2) and watched again for writing.
+// The backend must not have put anything of its own on fd2's number
+// meanwhile (dup2 would close it), and the new interest must work.
+TEST_P(EventIo, DupCloseDelThenDup2OntoTheSameNumber) {
+  int sv[2];
+  ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, sv));
+  ASSERT_EQ(11, write(sv[0], "Hello world", 11));
+  const int fd = sv[1];
+  const int dfd = dup(fd);
+  ASSERT_GE(dfd, 0);
+  Seen s1, s2;
+  event* ev1 = event_new(base, fd, EV_READ | EV_PERSIST, seen_cb, &s1);
+  event* ev2 = event_new(base, dfd, EV_READ | EV_PERSIST, seen_cb, &s2);
+  event_add(ev1, nullptr);
+  event_add(ev2, nullptr);
+  event_base_loop(base, EVLOOP_ONCE);
+  EXPECT_EQ(EV_READ, s1.last_what);
+  EXPECT_EQ(EV_READ, s2.last_what);
+
+  close(dfd);
+  event_del(ev2);
+  s1 = Seen();
+  s2 = Seen();
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(0, event_base_loop(base, EVLOOP_ONCE));
+  EXPECT_EQ(EV_READ, s1.last_what);
+  EXPECT_EQ(0, s2.calls);
+
+  ASSERT_EQ(dfd, dup2(fd, dfd));
+  event_free(ev2);
+  ev2 = event_new(base, dfd, EV_WRITE | EV_PERSIST, seen_cb, &s2);
+  event_add(ev2, nullptr);
+  s1 = Seen();
+  s2 = Seen();
+  EXPECT_EQ(0, event_base_loop(base, EVLOOP_ONCE));
+  EXPECT_EQ(EV_READ, s1.last_what);
+  EXPECT_EQ(EV_WRITE, s2.last_what);
+  event_free(ev1);
+  event_free(ev2);
+  close(dfd);
+  close(sv[0]);
+  close(sv[1]);
 }
 
 EVTEST_INSTANTIATE_PER_BACKEND(EventIo);

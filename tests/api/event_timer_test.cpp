@@ -4,7 +4,12 @@
 #include <event2/event_struct.h>
 #include <gtest/gtest.h>
 
+#include <poll.h>
+#include <time.h>
+
+#include <algorithm>
 #include <string>
+#include <vector>
 
 #include "event_backend_param.hpp"
 
@@ -271,6 +276,59 @@ TEST_P(EventTimer, ZeroTimeoutRunsOnTheNextPass) {
   event_base_loop(base, EVLOOP_ONCE);
   EXPECT_EQ("z", g_order);
   event_free(ev);
+}
+
+// Timers fire when asked: never early, and no later than the machine's own
+// wake-up latency allows (as libevent, which reads the precise clock here).
+// Each timer is added outside callbacks (from a fresh clock reading, the
+// case that used to carry the coarse clock's slack) and compared with a
+// plain poll() of the same length right before it, so a loaded machine
+// slows both alike; medians keep a few bad wake-ups from deciding.
+double mono_ms() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
+}
+
+void note_fire_time(evutil_socket_t, short, void* arg) { *static_cast<double*>(arg) = mono_ms(); }
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+void expect_timers_on_time(event_base* base) {
+  std::vector<double> ours, baseline;
+  double min_late = 1e9;
+  double fired = 0;
+  event* ev = evtimer_new(base, note_fire_time, &fired);
+  for (int i = 0; i < 25; ++i) {
+    const int ms = 4 + (i * 7) % 13;  // 4..16 ms: various phases of the clock's tick
+    double t0 = mono_ms();
+    poll(nullptr, 0, ms);
+    baseline.push_back(mono_ms() - t0 - ms);
+
+    timeval tv{0, ms * 1000};
+    fired = 0;
+    t0 = mono_ms();
+    ASSERT_EQ(0, evtimer_add(ev, &tv));
+    while (fired == 0) ASSERT_EQ(0, event_base_loop(base, EVLOOP_ONCE));
+    ours.push_back(fired - t0 - ms);
+    min_late = std::min(min_late, fired - t0 - ms);
+  }
+  event_free(ev);
+  EXPECT_GE(min_late, 0.0) << "a timer fired early";
+  EXPECT_LE(median(ours), median(baseline) + 1.0)
+      << "median lateness " << median(ours) << " ms, poll()'s " << median(baseline) << " ms";
+}
+
+TEST_P(EventTimer, TimersAddedOutsideCallbacksAreNotLate) { expect_timers_on_time(base); }
+
+TEST_P(EventTimer, PreciseTimersAddedOutsideCallbacksAreNotLate) {
+  event_base* precise = evtest::new_base_with(GetParam(), EVENT_BASE_FLAG_PRECISE_TIMER);
+  ASSERT_NE(nullptr, precise);
+  expect_timers_on_time(precise);
+  event_base_free(precise);
 }
 
 EVTEST_INSTANTIATE_PER_BACKEND(EventTimer);

@@ -352,6 +352,25 @@ TEST_P(ListenerTest, BindFailureReturnsNullWithErrno) {
   evconnlistener_free(first);
 }
 
+// As libevent: a port in use is the program's to report; nothing reaches
+// its log callback.
+int g_logged = 0;
+void count_log(int, const char*) { ++g_logged; }
+
+TEST_P(ListenerTest, BindFailureLogsNothing) {
+  evconnlistener* first = listen_loopback(base, nullptr, LEV_OPT_CLOSE_ON_FREE);
+  ASSERT_NE(nullptr, first);
+  const sockaddr_in taken = address_of(first);
+  g_logged = 0;
+  event_set_log_callback(count_log);
+  evconnlistener* second = evconnlistener_new_bind(base, nullptr, nullptr, LEV_OPT_CLOSE_ON_FREE,
+                                                   -1, as_sa(taken), sizeof(taken));
+  event_set_log_callback(nullptr);
+  EXPECT_EQ(nullptr, second);
+  EXPECT_EQ(0, g_logged);
+  evconnlistener_free(first);
+}
+
 TEST_P(ListenerTest, ABlockingListeningSocketDoesNotHangTheLoop) {
   LVTEST_ONLY_OURS("make a socket given to evconnlistener_new non-blocking");
   const int fd = socket(AF_INET, SOCK_STREAM, 0);  // blocking
