@@ -11,7 +11,7 @@
  *                         corpus it regenerates; exit status 0 when all match.
  *
  * run_diff.sh compares the first form between the reference and ours;
- * tag_cross.sh runs "write" on one library and "read" on the other, both
+ * cross_exchange.sh runs "write" on one library and "read" on the other, both
  * ways.  Everything is derived from a fixed seed. */
 #include <event2/buffer.h>
 #include <event2/tag.h>

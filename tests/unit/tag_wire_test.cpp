@@ -133,7 +133,7 @@ TEST(TagWire, OverlongIntegerRejected) {
 TEST(TagWire, LyingDigitCountFails) {
   std::uint64_t v;
   EXPECT_EQ(dec_int(Bytes{0x70, 0x00, 0x00}, 8, &v), -1);  // needs 5 bytes
-  EXPECT_EQ(dec_int(Bytes{0xf0}, 16, &v), -1);              // needs 9
+  EXPECT_EQ(dec_int(Bytes{0xf0}, 16, &v), -1);             // needs 9
 }
 
 TEST(TagWire, HeaderStatusSaysWhereItStopped) {

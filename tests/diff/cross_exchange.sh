@@ -1,7 +1,8 @@
 #!/bin/sh
-# Both directions of the evtag wire format between the reference and ours:
-#   tag_cross.sh <tag_diff program> <our-lib-dir>
-# The reference writes the corpus and ours reads it, then ours writes and the
+# Both directions of a wire format between the reference and ours, for a
+# differential program with "write FILE" and "read FILE" modes:
+#   cross_exchange.sh <program> <our-lib-dir>
+# The reference writes its corpus and ours reads it, then ours writes and the
 # reference reads; the two files must also be identical byte for byte.
 set -u
 prog=$1
