@@ -19,8 +19,10 @@ foreach(rpc IN LISTS rpc_files)
 endforeach()
 
 # Adds the generated code of tests/rpc/<stem>.rpc to <target>.
+# (Callable from any directory, e.g. fuzz/.)
 function(event_use_rpc target stem)
-  target_sources(${target} PRIVATE ${EVENT_RPC_GEN_DIR}/${stem}.gen.c)
-  target_include_directories(${target} PRIVATE ${EVENT_RPC_GEN_DIR})
+  set(dir ${CMAKE_BINARY_DIR}/tests/rpc)
+  target_sources(${target} PRIVATE ${dir}/${stem}.gen.c)
+  target_include_directories(${target} PRIVATE ${dir})
   add_dependencies(${target} rpcgen_${stem})
 endfunction()
