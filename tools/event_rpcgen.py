@@ -383,7 +383,7 @@ def gen_scalar_accessors(m, f):
             int
             {assign}(struct {X} *msg, const char * value)
             {{
-              char *copy = strdup(value);
+              char *copy = evrpcgen_strdup_(value);
               if (copy == NULL)
                 return -1;
               free(msg->{n}_data);
@@ -549,7 +549,7 @@ def gen_array_accessors(m, f):
               char *copy;
               if (!msg->{n}_set || off < 0 || off >= msg->{n}_length)
                 return -1;
-              if ((copy = strdup(value)) == NULL)
+              if ((copy = evrpcgen_strdup_(value)) == NULL)
                 return -1;
               free(msg->{n}_data[off]);
               msg->{n}_data[off] = copy;
@@ -562,7 +562,7 @@ def gen_array_accessors(m, f):
               char *copy = NULL;
               if ({grow}(msg) == -1)
                 return NULL;
-              if (value != NULL && (copy = strdup(value)) == NULL)
+              if (value != NULL && (copy = evrpcgen_strdup_(value)) == NULL)
                 return NULL;
               msg->{n}_data[msg->{n}_length] = copy;
               msg->{n}_set = 1;
@@ -902,6 +902,20 @@ def gen_code(messages, code_lines, rpc_name, header_path):
          "#include <event2/buffer.h>\n#include <event2/tag.h>\n\n"]
     o += [l + "\n" for l in code_lines]
     o.append('\n#include "%s"\n\n' % os.path.basename(header_path))
+    # strdup is POSIX, not C99: a copy of our own keeps -std=c99 builds clean.
+    if any(f.kind == "string" for m in messages for f in m.fields):
+        o.append(c_block("""
+        static char *
+        evrpcgen_strdup_(const char *s)
+        {{
+          size_t n = strlen(s) + 1;
+          char *copy = malloc(n);
+          if (copy != NULL)
+            memcpy(copy, s, n);
+          return copy;
+        }}
+
+        """))
     o += [gen_message(m) for m in messages]
     return "".join(o)
 
