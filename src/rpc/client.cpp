@@ -5,6 +5,7 @@
 // The pool's timeout (if any) bounds each call from the moment it is sent.
 #include <event2/buffer.h>
 #include <event2/http.h>
+#include <event2/http_compat.h>
 
 #include <cstring>
 
@@ -187,6 +188,10 @@ void pool_add_connection(evrpc_pool* pool, evhttp_connection* evcon) {
   if (c == nullptr) return;
   c->evcon = evcon;
   pool->conns.push_back(c);
+  // Connections made without a base (evhttp_connection_new) run on the
+  // pool's, as in libevent.
+  if (pool->base != nullptr && evhttp_connection_get_base(evcon) != pool->base)
+    evhttp_connection_set_base(evcon, pool->base);
   if (pool->timeout >= 0) evhttp_connection_set_timeout(evcon, pool->timeout);
   schedule(pool);
 }
