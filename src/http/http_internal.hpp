@@ -194,6 +194,9 @@ void server_send_page(evhttp_request* req, evbuffer* body);
 void server_send_done(evhttp_connection* c, void*);
 void server_handle_request(evhttp_request* req, void* arg);
 bool find_vhost(evhttp* http, evhttp** out, const char* hostname);
+// A connected socket becomes a server connection (the listener's callback;
+// fuzz targets call it with one end of a socketpair).
+void server_accept(evhttp* http, evutil_socket_t fd, sockaddr* sa, int socklen);
 
 // uri.cpp
 evhttp_uri* uri_parse_authority(const char* source);

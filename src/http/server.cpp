@@ -88,7 +88,12 @@ void peer_name(const sockaddr* sa, socklen_t len, char* host, std::size_t hn, st
 }
 
 void accept_cb(evconnlistener*, evutil_socket_t fd, sockaddr* sa, int socklen, void* arg) {
-  auto* http = static_cast<evhttp*>(arg);
+  server_accept(static_cast<evhttp*>(arg), fd, sa, socklen);
+}
+
+}  // namespace
+
+void server_accept(evhttp* http, evutil_socket_t fd, sockaddr* sa, int socklen) {
   char host[256];
   std::uint16_t port;
   peer_name(sa, static_cast<socklen_t>(socklen), host, sizeof(host), &port);
@@ -128,8 +133,6 @@ void accept_cb(evconnlistener*, evutil_socket_t fd, sockaddr* sa, int socklen, v
   }
   bufferevent_enable(c->bev, EV_READ);
 }
-
-}  // namespace
 
 bool find_vhost(evhttp* http, evhttp** out, const char* hostname) {
   if (find_alias(http, out, hostname)) return true;

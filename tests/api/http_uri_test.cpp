@@ -126,6 +126,10 @@ TEST(HttpEncode, QueryStrings) {
   EXPECT_EQ(nullptr, q.tqh_first);
   EXPECT_EQ(-1, evhttp_parse_query_str("a", &q));
   EXPECT_EQ(-1, evhttp_parse_query_str("=a", &q));
+  // A trailing '&' ends the list (an empty pair in the middle does not).
+  ASSERT_EQ(0, evhttp_parse_query_str("t=1&", &q));
+  EXPECT_STREQ("1", evhttp_find_header(&q, "t"));
+  evhttp_clear_headers(&q);
   ASSERT_EQ(0, evhttp_parse_query_str("k=a=b", &q));
   EXPECT_STREQ("a=b", evhttp_find_header(&q, "K"));
   evhttp_clear_headers(&q);
