@@ -48,7 +48,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (end > size) std::abort();
   if (end > 0) {
     ev::http::Head h;
-    if (ev::http::parse_request_head(p, end, &h, check_field, nullptr) == ev::http::ParseError::kOk) {
+    if (ev::http::parse_request_head(p, end, &h, check_field, nullptr) ==
+        ev::http::ParseError::kOk) {
       if (h.method.n == 0 || h.target.n == 0 || h.major > 9 || h.minor > 9) std::abort();
       if (h.has_length && h.length > (std::uint64_t{1} << 62)) std::abort();
       (void)ev::http::request_framing(h);

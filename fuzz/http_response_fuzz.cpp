@@ -20,8 +20,8 @@ int completed;
 
 void done(evhttp_request* req, void*) {
   ++completed;
-  if (req != nullptr && (evhttp_request_get_response_code(req) < 100 ||
-                         evhttp_request_get_response_code(req) > 999))
+  if (req != nullptr &&
+      (evhttp_request_get_response_code(req) < 100 || evhttp_request_get_response_code(req) > 999))
     std::abort();
 }
 

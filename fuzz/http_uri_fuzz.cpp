@@ -20,7 +20,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   char* text = static_cast<char*>(std::malloc(size + 1));
   std::memcpy(text, data, size);
   text[size] = '\0';
-  for (unsigned flags : {0u, static_cast<unsigned>(EVHTTP_URI_NONCONFORMANT)}) {
+  const unsigned all_flags[] = {0u, static_cast<unsigned>(EVHTTP_URI_NONCONFORMANT)};
+  for (unsigned flags : all_flags) {
     evhttp_uri* u = evhttp_uri_parse_with_flags(text, flags);
     if (u == nullptr) continue;
     char buf[8192];

@@ -96,12 +96,13 @@ Step read_head(evhttp_connection* c, evhttp_request* req) {
     n = want;
     end = find_head_end(p, n, &c->head_scan);
   }
+  // A head over the limit is a bad head (400), as in the reference.
   if (end == 0) {
-    if (len > c->max_headers) conn_fail(c, EVREQ_HTTP_DATA_TOO_LONG);
+    if (len > c->max_headers) conn_fail(c, EVREQ_HTTP_INVALID_HEADER);
     return Step::kStop;
   }
   if (end > c->max_headers) {
-    conn_fail(c, EVREQ_HTTP_DATA_TOO_LONG);
+    conn_fail(c, EVREQ_HTTP_INVALID_HEADER);
     return Step::kStop;
   }
   Head h;
