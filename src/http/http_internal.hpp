@@ -110,7 +110,7 @@ struct evhttp_connection {
   int retry_max;
   int retry_cnt;
   timeval initial_retry;
-  event retry_ev;
+  event* retry_ev;  // allocated on the first retry
 
   void (*closecb)(evhttp_connection*, void*);
   void* closecb_arg;
@@ -118,7 +118,9 @@ struct evhttp_connection {
   void (*write_done)(evhttp_connection*, void*);
   void* write_done_arg;
 
-  sockaddr_storage conn_addr;
+  // The peer's address (server) or the connected one (client), allocated
+  // to its size.
+  sockaddr* conn_addr;
   socklen_t conn_addr_len;
 };
 
@@ -173,6 +175,7 @@ void conn_apply_timeouts(evhttp_connection* c);
 void conn_start_read(evhttp_connection* c);
 void conn_fail(evhttp_connection* c, evhttp_request_error error);
 void conn_setcb(evhttp_connection* c);
+bool conn_set_addr(evhttp_connection* c, const sockaddr* sa, socklen_t len);
 
 // client.cpp
 void client_connect(evhttp_connection* c);

@@ -113,10 +113,7 @@ void server_accept(evhttp* http, evutil_socket_t fd, sockaddr* sa, int socklen) 
     c->has_timeout = true;
     c->timeout = http->timeout;
   }
-  if (sa != nullptr && socklen > 0 && static_cast<std::size_t>(socklen) <= sizeof(c->conn_addr)) {
-    std::memcpy(&c->conn_addr, sa, static_cast<std::size_t>(socklen));
-    c->conn_addr_len = static_cast<socklen_t>(socklen);
-  }
+  conn_set_addr(c, sa, static_cast<socklen_t>(socklen));
   if (bufferevent_setfd(c->bev, fd) != 0) {
     evutil_closesocket(fd);
     conn_free(c);
@@ -127,10 +124,9 @@ void server_accept(evhttp* http, evutil_socket_t fd, sockaddr* sa, int socklen) 
   if (http->connections != nullptr) http->connections->prev_conn = c;
   http->connections = c;
   conn_apply_timeouts(c);
-  if (!server_new_request(c)) {
-    conn_free(c);
-    return;
-  }
+  // The request is made when its first byte arrives: an idle connection
+  // holds none.
+  c->state = State::kReadingHead;
   bufferevent_enable(c->bev, EV_READ);
 }
 

@@ -170,13 +170,16 @@ TEST_P(HttpClient, EveryMethodAgainstOurServer) {
 }
 
 TEST_P(HttpClient, KeepAliveReusesOneConnectionAndQueuesInOrder) {
-  int conns = 0;
+  struct Conns {
+    int count = 0;
+    evhttp_connection* last = nullptr;
+  } conns;
   evhttp_set_gencb(
       http,
       [](evhttp_request* req, void* arg) {
-        static evhttp_connection* last = nullptr;
-        if (evhttp_request_get_connection(req) != last) ++*static_cast<int*>(arg);
-        last = evhttp_request_get_connection(req);
+        auto* c = static_cast<Conns*>(arg);
+        if (evhttp_request_get_connection(req) != c->last) ++c->count;
+        c->last = evhttp_request_get_connection(req);
         evbuffer* b = evbuffer_new();
         evbuffer_add_printf(b, "%s", evhttp_request_get_uri(req));
         evhttp_send_reply(req, 200, "OK", b);
@@ -192,7 +195,7 @@ TEST_P(HttpClient, KeepAliveReusesOneConnectionAndQueuesInOrder) {
   }
   run(base);
   for (int i = 0; i < 5; ++i) EXPECT_EQ("/" + std::to_string(i), rs[i].body);
-  EXPECT_EQ(1, conns);
+  EXPECT_EQ(1, conns.count);
 }
 
 TEST_P(HttpClient, ResponseFramings) {
