@@ -438,7 +438,9 @@ void conn_process(evhttp_connection* c) {
 void conn_write(evhttp_connection* c, void (*done)(evhttp_connection*, void*), void* arg) {
   c->write_done = done;
   c->write_done_arg = arg;
-  bufferevent_enable(c->bev, EV_WRITE);
+  // Writing stays enabled: the bufferevent arms its write event only while
+  // the kernel pushes back, so a reply costs no epoll_ctl.
+  if (!(bufferevent_get_enabled(c->bev) & EV_WRITE)) bufferevent_enable(c->bev, EV_WRITE);
   if (evbuffer_get_length(bufferevent_get_output(c->bev)) == 0 && done != nullptr) {
     // Nothing to flush: the write callback would never come.
     c->write_done = nullptr;

@@ -127,7 +127,7 @@ void server_accept(evhttp* http, evutil_socket_t fd, sockaddr* sa, int socklen) 
   // The request is made when its first byte arrives: an idle connection
   // holds none.
   c->state = State::kReadingHead;
-  bufferevent_enable(c->bev, EV_READ);
+  bufferevent_enable(c->bev, EV_READ | EV_WRITE);
 }
 
 bool find_vhost(evhttp* http, evhttp** out, const char* hostname) {
