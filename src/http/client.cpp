@@ -144,9 +144,10 @@ void client_connected(evhttp_connection* c) {
   c->retry_cnt = 0;
   c->state = State::kIdle;
   evutil_socket_t fd = bufferevent_getfd(c->bev);
-  c->conn_addr_len = sizeof(c->conn_addr);
-  if (fd < 0 || getpeername(fd, reinterpret_cast<sockaddr*>(&c->conn_addr), &c->conn_addr_len) != 0)
-    c->conn_addr_len = 0;
+  sockaddr_storage ss;
+  socklen_t len = sizeof(ss);
+  if (fd >= 0 && getpeername(fd, reinterpret_cast<sockaddr*>(&ss), &len) == 0)
+    conn_set_addr(c, reinterpret_cast<sockaddr*>(&ss), len);
   conn_apply_timeouts(c);
   if (TAILQ_FIRST(&c->requests) != nullptr) client_dispatch(c);
 }
@@ -164,8 +165,11 @@ void client_connect_failed(evhttp_connection* c) {
       }
     }
     if (tv.tv_sec >= 3600) tv = timeval{3600, 0};
-    evtimer_assign(&c->retry_ev, c->base, retry_cb, c);
-    evtimer_add(&c->retry_ev, &tv);
+    if (c->retry_ev == nullptr) c->retry_ev = evtimer_new(c->base, retry_cb, c);
+    if (c->retry_ev == nullptr || evtimer_add(c->retry_ev, &tv) != 0) {
+      fail_all_pending(c);
+      return;
+    }
     c->retry_armed = true;
     ++c->retry_cnt;
     return;
@@ -367,8 +371,7 @@ void evhttp_connection_get_peer(struct evhttp_connection* evcon, char** address,
 }
 
 const struct sockaddr* evhttp_connection_get_addr(struct evhttp_connection* evcon) {
-  if (evcon == nullptr || evcon->conn_addr_len == 0) return nullptr;
-  return reinterpret_cast<const sockaddr*>(&evcon->conn_addr);
+  return evcon != nullptr ? evcon->conn_addr : nullptr;
 }
 
 int evhttp_make_request(struct evhttp_connection* evcon, struct evhttp_request* req,

@@ -96,12 +96,13 @@ Step read_head(evhttp_connection* c, evhttp_request* req) {
     n = want;
     end = find_head_end(p, n, &c->head_scan);
   }
+  // A head over the limit is a bad head (400), as in the reference.
   if (end == 0) {
-    if (len > c->max_headers) conn_fail(c, EVREQ_HTTP_DATA_TOO_LONG);
+    if (len > c->max_headers) conn_fail(c, EVREQ_HTTP_INVALID_HEADER);
     return Step::kStop;
   }
   if (end > c->max_headers) {
-    conn_fail(c, EVREQ_HTTP_DATA_TOO_LONG);
+    conn_fail(c, EVREQ_HTTP_INVALID_HEADER);
     return Step::kStop;
   }
   Head h;
@@ -374,6 +375,17 @@ Step read_body(evhttp_connection* c, evhttp_request* req) {
 
 void conn_enter(evhttp_connection* c) { ++c->busy; }
 
+bool conn_set_addr(evhttp_connection* c, const sockaddr* sa, socklen_t len) {
+  if (sa == nullptr || len <= 0) return false;
+  auto* copy = static_cast<sockaddr*>(mm_malloc(static_cast<std::size_t>(len)));
+  if (copy == nullptr) return false;
+  std::memcpy(copy, sa, static_cast<std::size_t>(len));
+  mm_free(c->conn_addr);
+  c->conn_addr = copy;
+  c->conn_addr_len = len;
+  return true;
+}
+
 bool conn_leave(evhttp_connection* c) {
   if (--c->busy == 0 && c->free_pending) {
     c->free_pending = false;
@@ -389,6 +401,14 @@ void conn_process(evhttp_connection* c) {
   conn_enter(c);
   while (!c->free_pending) {
     evhttp_request* req = TAILQ_FIRST(&c->requests);
+    if (req == nullptr && (c->flags & kConIncoming) && c->state == State::kReadingHead &&
+        evbuffer_get_length(bufferevent_get_input(c->bev)) > 0) {
+      if (!server_new_request(c)) {
+        conn_free(c);
+        break;
+      }
+      req = TAILQ_FIRST(&c->requests);
+    }
     if (req == nullptr) {
       // A client connection with nothing in flight: data is a protocol
       // error, EOF is handled by the event callback.
@@ -418,7 +438,9 @@ void conn_process(evhttp_connection* c) {
 void conn_write(evhttp_connection* c, void (*done)(evhttp_connection*, void*), void* arg) {
   c->write_done = done;
   c->write_done_arg = arg;
-  bufferevent_enable(c->bev, EV_WRITE);
+  // Writing stays enabled: the bufferevent arms its write event only while
+  // the kernel pushes back, so a reply costs no epoll_ctl.
+  if (!(bufferevent_get_enabled(c->bev) & EV_WRITE)) bufferevent_enable(c->bev, EV_WRITE);
   if (evbuffer_get_length(bufferevent_get_output(c->bev)) == 0 && done != nullptr) {
     // Nothing to flush: the write callback would never come.
     c->write_done = nullptr;
@@ -514,7 +536,8 @@ void conn_free(evhttp_connection* c) {
     if (c->next_conn != nullptr) c->next_conn->prev_conn = c->prev_conn;
     c->server = nullptr;
   }
-  if (c->retry_armed) event_del(&c->retry_ev);
+  if (c->retry_ev != nullptr) event_free(c->retry_ev);
+  mm_free(c->conn_addr);
   if (c->bev != nullptr) bufferevent_free(c->bev);
   mm_free(c->address);
   mm_free(c->bind_address);

@@ -174,7 +174,7 @@ int parse_query_impl(const char* str, evkeyvalq* headers, bool whole_uri) {
         ret = -1;
         break;
       }
-      if (amp == nullptr) break;
+      if (amp == nullptr || amp[1] == '\0') break;  // a trailing '&' ends the list
       p = amp + 1;
     }
   }

@@ -110,7 +110,7 @@ struct evhttp_connection {
   int retry_max;
   int retry_cnt;
   timeval initial_retry;
-  event retry_ev;
+  event* retry_ev;  // allocated on the first retry
 
   void (*closecb)(evhttp_connection*, void*);
   void* closecb_arg;
@@ -118,7 +118,9 @@ struct evhttp_connection {
   void (*write_done)(evhttp_connection*, void*);
   void* write_done_arg;
 
-  sockaddr_storage conn_addr;
+  // The peer's address (server) or the connected one (client), allocated
+  // to its size.
+  sockaddr* conn_addr;
   socklen_t conn_addr_len;
 };
 
@@ -173,6 +175,7 @@ void conn_apply_timeouts(evhttp_connection* c);
 void conn_start_read(evhttp_connection* c);
 void conn_fail(evhttp_connection* c, evhttp_request_error error);
 void conn_setcb(evhttp_connection* c);
+bool conn_set_addr(evhttp_connection* c, const sockaddr* sa, socklen_t len);
 
 // client.cpp
 void client_connect(evhttp_connection* c);
@@ -194,6 +197,9 @@ void server_send_page(evhttp_request* req, evbuffer* body);
 void server_send_done(evhttp_connection* c, void*);
 void server_handle_request(evhttp_request* req, void* arg);
 bool find_vhost(evhttp* http, evhttp** out, const char* hostname);
+// A connected socket becomes a server connection (the listener's callback;
+// fuzz targets call it with one end of a socketpair).
+void server_accept(evhttp* http, evutil_socket_t fd, sockaddr* sa, int socklen);
 
 // uri.cpp
 evhttp_uri* uri_parse_authority(const char* source);

@@ -107,10 +107,6 @@ void server_send_done(evhttp_connection* c, void*) {
     evhttp_connection_free(c);
     return;
   }
-  if (!server_new_request(c)) {
-    evhttp_connection_free(c);
-    return;
-  }
   conn_start_read(c);
 }
 

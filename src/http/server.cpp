@@ -88,7 +88,12 @@ void peer_name(const sockaddr* sa, socklen_t len, char* host, std::size_t hn, st
 }
 
 void accept_cb(evconnlistener*, evutil_socket_t fd, sockaddr* sa, int socklen, void* arg) {
-  auto* http = static_cast<evhttp*>(arg);
+  server_accept(static_cast<evhttp*>(arg), fd, sa, socklen);
+}
+
+}  // namespace
+
+void server_accept(evhttp* http, evutil_socket_t fd, sockaddr* sa, int socklen) {
   char host[256];
   std::uint16_t port;
   peer_name(sa, static_cast<socklen_t>(socklen), host, sizeof(host), &port);
@@ -108,10 +113,7 @@ void accept_cb(evconnlistener*, evutil_socket_t fd, sockaddr* sa, int socklen, v
     c->has_timeout = true;
     c->timeout = http->timeout;
   }
-  if (sa != nullptr && socklen > 0 && static_cast<std::size_t>(socklen) <= sizeof(c->conn_addr)) {
-    std::memcpy(&c->conn_addr, sa, static_cast<std::size_t>(socklen));
-    c->conn_addr_len = static_cast<socklen_t>(socklen);
-  }
+  conn_set_addr(c, sa, static_cast<socklen_t>(socklen));
   if (bufferevent_setfd(c->bev, fd) != 0) {
     evutil_closesocket(fd);
     conn_free(c);
@@ -122,14 +124,11 @@ void accept_cb(evconnlistener*, evutil_socket_t fd, sockaddr* sa, int socklen, v
   if (http->connections != nullptr) http->connections->prev_conn = c;
   http->connections = c;
   conn_apply_timeouts(c);
-  if (!server_new_request(c)) {
-    conn_free(c);
-    return;
-  }
-  bufferevent_enable(c->bev, EV_READ);
+  // The request is made when its first byte arrives: an idle connection
+  // holds none.
+  c->state = State::kReadingHead;
+  bufferevent_enable(c->bev, EV_READ | EV_WRITE);
 }
-
-}  // namespace
 
 bool find_vhost(evhttp* http, evhttp** out, const char* hostname) {
   if (find_alias(http, out, hostname)) return true;
