@@ -13,13 +13,13 @@
 //    evrpc_add_hook and friends take either one as `void *`.
 #pragma once
 
+#include <sys/queue.h>
+
 #include <event2/event.h>
 #include <event2/event_struct.h>
 #include <event2/http.h>
 #include <event2/rpc.h>
 #include <event2/rpc_struct.h>
-
-#include <sys/queue.h>
 
 #include <cstddef>
 
@@ -136,7 +136,11 @@ struct evrpc_req_generic {
 
 struct evrpc_base {
   ev::rpc::Hooks hooks;  // first: see above
-  TAILQ_HEAD(evrpc_list, evrpc) registered;
+  // A TAILQ head spelled out: libevent's headers may #undef TAILQ_HEAD.
+  struct {
+    evrpc* tqh_first;
+    evrpc** tqh_last;
+  } registered;
   evhttp* http_server = nullptr;
 };
 
