@@ -241,7 +241,8 @@ TEST_F(Rpcgen, EveryPrefixOfAMessageFailsOrIsItselfAMessage) {
 }
 
 // The generator itself: a bad .rpc file is an error with a line number.
-std::string run_rpcgen(const std::string& text, int* status) {
+std::string run_rpcgen(const std::string& text, int* status, std::string* header = nullptr,
+                       std::string* code = nullptr) {
   char dir[] = "/tmp/rpcgen_test_XXXXXX";
   if (mkdtemp(dir) == nullptr) return "mkdtemp failed";
   std::string d = dir;
@@ -255,6 +256,18 @@ std::string run_rpcgen(const std::string& text, int* status) {
   char line[512];
   while (std::fgets(line, sizeof line, p)) out += line;
   pclose(p);
+  auto slurp = [](const std::string& path) {
+    std::string text;
+    if (FILE* f = std::fopen(path.c_str(), "r")) {
+      char chunk[4096];
+      size_t n;
+      while ((n = std::fread(chunk, 1, sizeof chunk, f)) > 0) text.append(chunk, n);
+      std::fclose(f);
+    }
+    return text;
+  };
+  if (header != nullptr) *header = slurp(d + "/o.h");
+  if (code != nullptr) *code = slurp(d + "/o.c");
   std::system(("rm -rf " + d).c_str());
   *status = out.find("rc=0") != std::string::npos ? 0 : 1;
   return out;
@@ -284,6 +297,31 @@ TEST(RpcgenTool, RejectsBadInput) {
   int status = 1;
   std::string out = run_rpcgen("/* ok */\nstruct a { int x = 1; }\n", &status);
   EXPECT_EQ(status, 0) << out;
+}
+
+TEST(RpcgenTool, LanguageForms) {
+  const char* text =
+      "#include <stdio.h>\n"
+      "#define LEN 3\n"
+      "// line comment\n"
+      "struct a\n"
+      "{\n"
+      "  /* a comment\n"
+      "     over lines */ int x = 0x1f; optional\n"
+      "  bytes b[LEN] = 2;  // trailing\n"
+      "};\n"
+      "struct b { array struct[a] as = 7; }\n";
+  int status = 1;
+  std::string header, code;
+  std::string out = run_rpcgen(text, &status, &header, &code);
+  ASSERT_EQ(status, 0) << out;
+  EXPECT_NE(header.find("#define LEN 3"), std::string::npos);
+  EXPECT_NE(header.find("A_X=31,"), std::string::npos);
+  EXPECT_NE(header.find("A_B=2,"), std::string::npos);
+  EXPECT_NE(header.find("ev_uint8_t b_data[LEN];"), std::string::npos);
+  EXPECT_NE(header.find("struct a* b_as_add(struct b *);"), std::string::npos);
+  EXPECT_NE(code.find("#include <stdio.h>"), std::string::npos);
+  EXPECT_NE(code.find("if (tmp->b_set)"), std::string::npos);  // optional
 }
 
 }  // namespace
