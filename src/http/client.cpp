@@ -380,10 +380,11 @@ int evhttp_make_request(struct evhttp_connection* evcon, struct evhttp_request* 
   if (evcon->flags & kConIncoming) return -1;
   req->kind = EVHTTP_REQUEST;
   req->type = type;
-  char* copy = ev::mm_strdup(uri);
-  if (copy == nullptr) return -1;
-  ev::mm_free(req->uri);
-  req->uri = copy;
+  char* old = req->uri;
+  req->uri = nullptr;
+  request_str_free(req, old);
+  req->uri = request_strdup(req, StrSlot::kUri, uri, std::strlen(uri));
+  if (req->uri == nullptr) return -1;
   if (req->major == 0 && req->minor == 0) {
     req->major = 1;
     req->minor = 1;

@@ -118,21 +118,17 @@ Step read_head(evhttp_connection* c, evhttp_request* req) {
   req->minor = static_cast<char>(h.minor);
   if (c->flags & kConIncoming) {
     req->type = static_cast<evhttp_cmd_type>(method_from(h.method.p, h.method.n));
-    req->uri = static_cast<char*>(mm_malloc(h.target.n + 1));
+    req->uri = request_strdup(req, StrSlot::kUri, h.target.p, h.target.n);
     if (req->uri == nullptr) {
       conn_fail(c, EVREQ_HTTP_BUFFER_ERROR);
       return Step::kStop;
     }
-    std::memcpy(req->uri, h.target.p, h.target.n);
-    req->uri[h.target.n] = '\0';
   } else {
     req->response_code = h.status;
-    mm_free(req->response_code_line);
-    req->response_code_line = static_cast<char*>(mm_malloc(h.reason.n + 1));
-    if (req->response_code_line != nullptr) {
-      std::memcpy(req->response_code_line, h.reason.p, h.reason.n);
-      req->response_code_line[h.reason.n] = '\0';
-    }
+    char* old = req->response_code_line;
+    req->response_code_line = nullptr;
+    request_str_free(req, old);
+    req->response_code_line = request_strdup(req, StrSlot::kReason, h.reason.p, h.reason.n);
   }
   evbuffer_drain(in, end);
   c->head_scan = 0;

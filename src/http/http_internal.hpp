@@ -95,6 +95,7 @@ struct evhttp_connection {
   ev::http::Body body;
   bool expect_chunk_end;  // chunk data read, its CRLF not yet
   bool peer_eof;          // server: the client shut down its side
+  bool close_after;       // server: the reply being written ends the connection
   bool free_pending;      // freed while busy: finish when the outermost call returns
   bool has_timeout;
   bool retry_armed;
@@ -153,6 +154,11 @@ struct evhttp {
 namespace ev::http {
 
 // request.cpp
+enum class StrSlot { kHost, kReason, kUri };
+// A copy of s[0, n) in the request's own block when it fits, else allocated;
+// request_str_free frees only the latter.
+char* request_strdup(evhttp_request* req, StrSlot slot, const char* s, std::size_t n);
+void request_str_free(evhttp_request* req, char* s);
 evhttp_request* request_new(void (*cb)(evhttp_request*, void*), void* arg);
 void request_free_auto(evhttp_request* req);
 void response_code(evhttp_request* req, int code, const char* reason);
@@ -160,6 +166,8 @@ const char* response_phrase(int code);
 const char* method_name(int type);
 int method_from(const char* p, std::size_t n);
 bool is_keepalive(const evkeyvalq* headers);
+// Does the comma-separated header value contain `token` (any case)?
+bool has_token(const char* value, const char* token);
 bool is_close(int flags, const evkeyvalq* headers);
 bool needs_body(const evhttp_request* req);
 
@@ -192,7 +200,7 @@ bool server_head_done(evhttp_connection* c, evhttp_request* req);
 void server_request_ready(evhttp_connection* c, evhttp_request* req);
 void server_fail(evhttp_connection* c, evhttp_request_error error);
 bool server_new_request(evhttp_connection* c);
-void server_send(evhttp_request* req);
+void server_send(evhttp_request* req, evbuffer* body);
 void server_send_page(evhttp_request* req, evbuffer* body);
 void server_send_done(evhttp_connection* c, void*);
 void server_handle_request(evhttp_request* req, void* arg);

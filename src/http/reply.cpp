@@ -6,6 +6,7 @@
 
 #include "core/mm.hpp"
 #include "http/http_internal.hpp"
+#include "util/chars.hpp"
 
 namespace ev::http {
 
@@ -48,47 +49,119 @@ struct HeadWriter {
   }
 };
 
-void make_response_head(evhttp_connection* c, evhttp_request* req, bool streaming) {
-  evkeyvalq* oh = req->output_headers;
-  bool keepalive = is_keepalive(req->input_headers);
-  bool body = needs_body(req);
-  if (req->major == 1) {
-    if (req->minor >= 1 && evhttp_find_header(oh, "Date") == nullptr)
-      evhttp_add_header(oh, "Date", http_date());
-    if (req->minor == 0 && keepalive && !streaming)
-      evhttp_add_header(oh, "Connection", "keep-alive");
-    if ((req->minor >= 1 || keepalive) && body && !streaming &&
-        evhttp_find_header(oh, "Transfer-Encoding") == nullptr &&
-        evhttp_find_header(oh, "Content-Length") == nullptr) {
-      char len[24];
-      std::snprintf(len, sizeof(len), "%zu", evbuffer_get_length(req->output_buffer));
-      evhttp_add_header(oh, "Content-Length", len);
+std::size_t format_uint(char* out, std::uint64_t v) {
+  char tmp[24];
+  std::size_t n = 0;
+  do {
+    tmp[n++] = static_cast<char>('0' + v % 10);
+    v /= 10;
+  } while (v != 0);
+  for (std::size_t i = 0; i < n; ++i) out[i] = tmp[n - 1 - i];
+  return n;
+}
+
+// What one pass over a header list found.
+struct Seen {
+  bool date = false, length = false, te = false, type = false, connection = false;
+  bool keepalive = false, close = false;
+};
+
+Seen scan(const evkeyvalq* q, bool proxy) {
+  Seen s;
+  evkeyval* kv;
+  TAILQ_FOREACH(kv, q, next) {
+    const char* k = kv->key;
+    switch (to_lower(k[0])) {
+      case 'd':
+        if (ascii_strieq(k, "Date")) s.date = true;
+        break;
+      case 'c':
+        if (ascii_strieq(k, "Content-Length")) {
+          s.length = true;
+        } else if (ascii_strieq(k, "Content-Type")) {
+          s.type = true;
+        } else if (ascii_strieq(k, "Connection")) {
+          s.connection = true;
+          if (!s.keepalive) s.keepalive = has_token(kv->value, "keep-alive");
+          if (!proxy && !s.close) s.close = has_token(kv->value, "close");
+        }
+        break;
+      case 't':
+        if (ascii_strieq(k, "Transfer-Encoding")) s.te = true;
+        break;
+      case 'p':
+        if (proxy && !s.close && ascii_strieq(k, "Proxy-Connection"))
+          s.close = has_token(kv->value, "close");
+        break;
+      default:
+        break;
     }
   }
-  if (body && evhttp_find_header(oh, "Content-Type") == nullptr && c->server != nullptr &&
-      c->server->default_content_type != nullptr)
-    evhttp_add_header(oh, "Content-Type", c->server->default_content_type);
-  if (is_close(req->flags, req->input_headers)) {
-    evhttp_remove_header(oh, "Connection");
-    if (!(req->flags & EVHTTP_PROXY_REQUEST)) evhttp_add_header(oh, "Connection", "close");
-    evhttp_remove_header(oh, "Proxy-Connection");
-  }
+  return s;
+}
+
+// Writes the status line and header fields.  The headers the library adds
+// (Date, Content-Length, Content-Type, Connection) are written directly,
+// not added to the request's output list.  `body_len` < 0: streamed.
+void make_response_head(evhttp_connection* c, evhttp_request* req, std::int64_t body_len) {
+  bool proxy = (req->flags & EVHTTP_PROXY_REQUEST) != 0;
+  Seen in = scan(req->input_headers, proxy);
+  Seen out = scan(req->output_headers, proxy);
+  bool body = needs_body(req);
+  bool streaming = body_len < 0;
   HeadWriter w{bufferevent_get_output(c->bev)};
   char line[64];
-  int n = std::snprintf(line, sizeof(line), "HTTP/%d.%d %d ", req->major, req->minor,
-                        req->response_code);
-  w.put(line, static_cast<std::size_t>(n));
+  std::size_t n = 0;
+  std::memcpy(line, "HTTP/", 5);
+  n = 5;
+  line[n++] = static_cast<char>('0' + req->major % 10);
+  line[n++] = '.';
+  line[n++] = static_cast<char>('0' + req->minor % 10);
+  line[n++] = ' ';
+  n += format_uint(line + n,
+                   static_cast<std::uint64_t>(req->response_code < 0 ? 0 : req->response_code));
+  line[n++] = ' ';
+  w.put(line, n);
   w.put(req->response_code_line != nullptr ? req->response_code_line : "");
   w.put("\r\n", 2);
+  bool close_conn = in.close;
   evkeyval* kv;
-  TAILQ_FOREACH(kv, oh, next) {
+  TAILQ_FOREACH(kv, req->output_headers, next) {
+    // A request that asked to close gets exactly one "Connection: close".
+    if (close_conn &&
+        (ascii_strieq(kv->key, "Connection") || ascii_strieq(kv->key, "Proxy-Connection")))
+      continue;
     w.put(kv->key);
     w.put(": ", 2);
     w.put(kv->value);
     w.put("\r\n", 2);
   }
+  if (req->major == 1) {
+    if (req->minor >= 1 && !out.date) {
+      w.put("Date: ", 6);
+      w.put(http_date());
+      w.put("\r\n", 2);
+    }
+    if (req->minor == 0 && in.keepalive && !streaming && !close_conn && !out.connection)
+      w.put("Connection: keep-alive\r\n");
+    if ((req->minor >= 1 || in.keepalive) && body && !streaming && !out.te && !out.length) {
+      char len[48] = "Content-Length: ";
+      std::size_t k = 16 + format_uint(len + 16, static_cast<std::uint64_t>(body_len));
+      len[k++] = '\r';
+      len[k++] = '\n';
+      w.put(len, k);
+    }
+  }
+  if (body && !out.type && c->server != nullptr && c->server->default_content_type != nullptr) {
+    w.put("Content-Type: ", 14);
+    w.put(c->server->default_content_type);
+    w.put("\r\n", 2);
+  }
+  if (close_conn && !proxy) w.put("Connection: close\r\n");
   w.put("\r\n", 2);
   w.flush();
+  c->close_after = ((req->major == 1 && req->minor == 0) && !in.keepalive) || in.close ||
+                   out.close || c->peer_eof;
 }
 
 }  // namespace
@@ -98,9 +171,7 @@ void server_send_done(evhttp_connection* c, void*) {
   if (req == nullptr) return;
   TAILQ_REMOVE(&c->requests, req, next);
   if (req->on_complete_cb != nullptr) req->on_complete_cb(req, req->on_complete_cb_arg);
-  bool need_close = ((req->major == 1 && req->minor == 0) && !is_keepalive(req->input_headers)) ||
-                    is_close(req->flags, req->input_headers) ||
-                    is_close(req->flags, req->output_headers) || c->peer_eof;
+  bool need_close = c->close_after || c->peer_eof;
   req->evcon = nullptr;
   evhttp_request_free(req);
   if (need_close || c->free_pending) {
@@ -110,18 +181,23 @@ void server_send_done(evhttp_connection* c, void*) {
   conn_start_read(c);
 }
 
-void server_send(evhttp_request* req) {
+// Sends the head and the body: `body` when given (moved straight to the
+// socket's buffer), else the request's output buffer.
+void server_send(evhttp_request* req, evbuffer* body) {
   evhttp_connection* c = req->evcon;
   if (c == nullptr) {
     evhttp_request_free(req);
     return;
   }
+  if (body == nullptr || evbuffer_get_length(req->output_buffer) > 0) {
+    if (body != nullptr) evbuffer_add_buffer(req->output_buffer, body);
+    body = req->output_buffer;
+  }
   req->userdone = 1;
   c->state = State::kWriting;
-  make_response_head(c, req, false);
-  evbuffer* out = bufferevent_get_output(c->bev);
-  if (needs_body(req) && evbuffer_get_length(req->output_buffer) > 0)
-    evbuffer_add_buffer(out, req->output_buffer);
+  std::size_t len = evbuffer_get_length(body);
+  make_response_head(c, req, static_cast<std::int64_t>(len));
+  if (needs_body(req) && len > 0) evbuffer_add_buffer(bufferevent_get_output(c->bev), body);
   conn_write(c, server_send_done, nullptr);
 }
 
@@ -134,8 +210,7 @@ void server_send_page(evhttp_request* req, evbuffer* body) {
   evhttp_clear_headers(req->output_headers);
   evhttp_add_header(req->output_headers, "Content-Type", "text/html");
   evhttp_add_header(req->output_headers, "Connection", "close");
-  if (body != nullptr) evbuffer_add_buffer(req->output_buffer, body);
-  server_send(req);
+  server_send(req, body);
 }
 
 }  // namespace ev::http
@@ -166,8 +241,7 @@ void evhttp_send_reply(struct evhttp_request* req, int code, const char* reason,
                        struct evbuffer* databuf) {
   if (req == nullptr) return;
   response_code(req, code, reason);
-  if (databuf != nullptr) evbuffer_add_buffer(req->output_buffer, databuf);
-  server_send(req);
+  server_send(req, databuf);
 }
 
 void evhttp_send_reply_start(struct evhttp_request* req, int code, const char* reason) {
@@ -189,7 +263,7 @@ void evhttp_send_reply_start(struct evhttp_request* req, int code, const char* r
     req->chunked = 0;
   }
   c->state = State::kWriting;
-  make_response_head(c, req, true);
+  make_response_head(c, req, -1);
   conn_write(c, nullptr, nullptr);
 }
 

@@ -10,12 +10,32 @@ namespace ev::http {
 
 namespace {
 
-// The request and its two header lists are one allocation.
+// The request, its two header lists and room for its short strings (peer
+// address, URI, reason phrase) are one allocation.
 struct RequestBlock {
   evhttp_request req;
   evkeyvalq in;
   evkeyvalq out;
+  char host[48];
+  char reason[32];
+  char uri[160];
 };
+
+char* slot_of(evhttp_request* req, StrSlot slot, std::size_t* cap) {
+  auto* b = reinterpret_cast<RequestBlock*>(req);
+  switch (slot) {
+    case StrSlot::kHost:
+      *cap = sizeof(b->host);
+      return b->host;
+    case StrSlot::kReason:
+      *cap = sizeof(b->reason);
+      return b->reason;
+    case StrSlot::kUri:
+      *cap = sizeof(b->uri);
+      return b->uri;
+  }
+  return nullptr;
+}
 
 struct Phrases {
   const char* klass;
@@ -66,6 +86,8 @@ const Method kMethods[] = {
     {"TRACE", EVHTTP_REQ_TRACE}, {"CONNECT", EVHTTP_REQ_CONNECT}, {"PATCH", EVHTTP_REQ_PATCH},
 };
 
+}  // namespace
+
 // Does the comma-separated header value contain `token`?
 bool has_token(const char* v, const char* token) {
   if (v == nullptr) return false;
@@ -80,8 +102,6 @@ bool has_token(const char* v, const char* token) {
   }
   return false;
 }
-
-}  // namespace
 
 const char* response_phrase(int code) {
   int klass = code / 100 - 1;
@@ -119,8 +139,9 @@ bool needs_body(const evhttp_request* req) {
 }
 
 evhttp_request* request_new(void (*cb)(evhttp_request*, void*), void* arg) {
-  auto* b = static_cast<RequestBlock*>(mm_calloc(1, sizeof(RequestBlock)));
+  auto* b = static_cast<RequestBlock*>(mm_malloc(sizeof(RequestBlock)));
   if (b == nullptr) return nullptr;
+  std::memset(&b->req, 0, sizeof(b->req));
   evhttp_request* req = &b->req;
   TAILQ_INIT(&b->in);
   TAILQ_INIT(&b->out);
@@ -141,6 +162,22 @@ evhttp_request* request_new(void (*cb)(evhttp_request*, void*), void* arg) {
   return req;
 }
 
+char* request_strdup(evhttp_request* req, StrSlot slot, const char* s, std::size_t n) {
+  std::size_t cap = 0;
+  char* inline_buf = slot_of(req, slot, &cap);
+  char* out = n < cap ? inline_buf : static_cast<char*>(mm_malloc(n + 1));
+  if (out == nullptr) return nullptr;
+  std::memmove(out, s, n);
+  out[n] = '\0';
+  return out;
+}
+
+void request_str_free(evhttp_request* req, char* s) {
+  auto* b = reinterpret_cast<RequestBlock*>(req);
+  const char* lo = reinterpret_cast<const char*>(b);
+  if (s != nullptr && !(s >= lo && s < lo + sizeof(RequestBlock))) mm_free(s);
+}
+
 void request_free_auto(evhttp_request* req) {
   if (!(req->flags & EVHTTP_USER_OWNED)) evhttp_request_free(req);
 }
@@ -149,9 +186,11 @@ void response_code(evhttp_request* req, int code, const char* reason) {
   req->kind = EVHTTP_RESPONSE;
   req->response_code = code;
   if (reason == nullptr) reason = response_phrase(code);
-  char* line = mm_strdup(reason);
-  mm_free(req->response_code_line);
-  req->response_code_line = line;
+  if (reason == req->response_code_line) return;
+  char* old = req->response_code_line;
+  req->response_code_line = nullptr;
+  request_str_free(req, old);
+  req->response_code_line = request_strdup(req, StrSlot::kReason, reason, std::strlen(reason));
 }
 
 }  // namespace ev::http
@@ -170,10 +209,10 @@ void evhttp_request_free(struct evhttp_request* req) {
     req->flags |= EVHTTP_REQ_NEEDS_FREE;
     return;
   }
-  ev::mm_free(req->remote_host);
-  ev::mm_free(req->uri);
+  request_str_free(req, req->remote_host);
+  request_str_free(req, req->uri);
   if (req->uri_elems != nullptr) evhttp_uri_free(req->uri_elems);
-  ev::mm_free(req->response_code_line);
+  request_str_free(req, req->response_code_line);
   ev::mm_free(req->host_cache);
   evhttp_clear_headers(req->input_headers);
   evhttp_clear_headers(req->output_headers);

@@ -154,7 +154,7 @@ bool server_new_request(evhttp_connection* c) {
   req->evcon = c;
   req->flags |= EVHTTP_REQ_OWN_CONNECTION;
   req->kind = EVHTTP_REQUEST;
-  req->remote_host = mm_strdup(c->address);
+  req->remote_host = request_strdup(req, StrSlot::kHost, c->address, std::strlen(c->address));
   req->remote_port = c->port;
   TAILQ_INSERT_TAIL(&c->requests, req, next);
   c->state = State::kReadingHead;
@@ -236,7 +236,7 @@ void server_fail(evhttp_connection* c, evhttp_request_error error) {
       if (c->state == State::kReadingHead || c->state == State::kReadingBody ||
           c->state == State::kReadingTrailer) {
         c->state = State::kWriting;
-        mm_free(req->uri);
+        request_str_free(req, req->uri);
         req->uri = nullptr;
         if (req->uri_elems != nullptr) evhttp_uri_free(req->uri_elems);
         req->uri_elems = nullptr;

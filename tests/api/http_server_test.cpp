@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "http_test_util.hpp"
+#include <event2/bufferevent.h>
 // After http.h, which declares the enums it uses.
 #include <event2/http_struct.h>
 
@@ -443,6 +444,70 @@ TEST_P(HttpServer, UnixSocketPeerOfAnyPathLength) {
   close(c);
   unlink(path.c_str());
   unlink(mine.c_str());
+}
+
+TEST_P(HttpServer, BufferEventCallbackSuppliesEachConnection) {
+  struct Ctx {
+    int calls = 0;
+  } ctx;
+  evhttp_set_bevcb(
+      http,
+      [](event_base* b, void* arg) {
+        static_cast<Ctx*>(arg)->calls++;
+        return bufferevent_socket_new(b, -1, BEV_OPT_CLOSE_ON_FREE);
+      },
+      &ctx);
+  evhttp_set_gencb(http, reply_text, nullptr);
+  EXPECT_EQ(200, status_of(request("GET / HTTP/1.1\r\n\r\n")));
+  EXPECT_EQ(200, status_of(request("GET / HTTP/1.1\r\n\r\n")));
+  EXPECT_EQ(2, ctx.calls);
+}
+
+TEST_P(HttpServer, FreeingTheServerOrConnectionInsideAHandler) {
+  evhttp_set_gencb(
+      http,
+      [](evhttp_request* req, void*) {
+        evhttp_connection_free(evhttp_request_get_connection(req));
+      },
+      nullptr);
+  bool closed = false;
+  std::string r = request("GET / HTTP/1.1\r\n\r\n", &closed, true);
+  EXPECT_EQ("", r);
+  EXPECT_TRUE(closed);
+  struct Ctx {
+    evhttp** http;
+  } ctx{&http};
+  evhttp_set_gencb(
+      http,
+      [](evhttp_request*, void* arg) {
+        auto* c = static_cast<Ctx*>(arg);
+        evhttp_free(*c->http);
+        *c->http = nullptr;
+      },
+      &ctx);
+  r = request("GET / HTTP/1.1\r\n\r\n", &closed, true);
+  EXPECT_TRUE(closed);
+  EXPECT_EQ(nullptr, http);
+}
+
+TEST_P(HttpServer, ReplyAfterTheClientLeftFreesTheRequest) {
+  evhttp_request* held = nullptr;
+  evhttp_set_gencb(
+      http, [](evhttp_request* req, void* arg) { *static_cast<evhttp_request**>(arg) = req; },
+      &held);
+  int fd = httptest::connect_to(port);
+  httptest::send_all(fd, "GET / HTTP/1.1\r\n\r\n");
+  httptest::pump(
+      base, fd, [&](const std::string&) { return held != nullptr; }, nullptr, 500);
+  ASSERT_NE(nullptr, held);
+  // A reset (not a half-close) from the client.
+  linger lg{1, 0};
+  setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+  close(fd);
+  for (int i = 0; i < 20; ++i) event_base_loop(base, EVLOOP_NONBLOCK);
+  // Whether or not the connection is gone yet, replying is safe.
+  reply_text(held, nullptr);
+  for (int i = 0; i < 20; ++i) event_base_loop(base, EVLOOP_NONBLOCK);
 }
 
 EVTEST_INSTANTIATE_PER_BACKEND(HttpServer);
