@@ -18,6 +18,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -125,6 +126,10 @@ class Rpc : public evtest::PerBackend {
   static void serve(EVRPC_STRUCT(Query) * call, void* arg) {
     Rpc* self = static_cast<Rpc*>(arg);
     ++self->served;
+    auto* generic = reinterpret_cast<evrpc_req_generic*>(call);
+    EXPECT_EQ(evrpc_get_request(generic), call->request);
+    EXPECT_EQ(evrpc_get_reply(generic), call->reply);
+    EXPECT_NE(EVRPC_REQUEST_HTTP(call), nullptr);
     std::string q = call->request->query_data;
     if (q.rfind("park", 0) == 0) {
       self->parked.push_back(call);
@@ -404,6 +409,29 @@ TEST_P(Rpc, ContextApi) {
   run_until(1);
   EXPECT_EQ(outcomes[0].error, EVRPC_STATUS_ERR_NONE);
   EXPECT_EQ(outcomes[0].answer, "echo ctx");
+}
+
+// evrpc_register_rpc with a struct evrpc filled in by hand (allocated with
+// the default memory functions, which evrpc_unregister_rpc frees with).
+TEST_P(Rpc, RegisterAFilledInStruct) {
+  auto* rpc = static_cast<evrpc*>(calloc(1, sizeof(evrpc)));
+  rpc->uri = strdup("Query");
+  rpc->request_new = reinterpret_cast<void* (*)(void*)>(request_new_with_arg);
+  rpc->request_free = reinterpret_cast<void (*)(void*)>(request_free);
+  rpc->request_unmarshal = reinterpret_cast<int (*)(void*, evbuffer*)>(request_unmarshal);
+  rpc->reply_new = reinterpret_cast<void* (*)(void*)>(reply_new_with_arg);
+  rpc->reply_free = reinterpret_cast<void (*)(void*)>(reply_free);
+  rpc->reply_complete = reinterpret_cast<int (*)(void*)>(reply_complete);
+  rpc->reply_marshal = reinterpret_cast<void (*)(evbuffer*, void*)>(reply_marshal);
+  ASSERT_EQ(evrpc_register_rpc(rpc_base, rpc,
+                               reinterpret_cast<void (*)(evrpc_req_generic*, void*)>(serve), this),
+            0);
+  EXPECT_EQ(rpc->base, rpc_base);
+  add_connections(1);
+  send(2);
+  run_until(2);
+  for (const Outcome& o : outcomes) EXPECT_EQ(o.error, EVRPC_STATUS_ERR_NONE);
+  EXPECT_EQ(served, 2);
 }
 
 TEST(RpcArgs, NullArgumentsAreErrors) {
