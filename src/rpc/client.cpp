@@ -50,7 +50,8 @@ void timed_out(evutil_socket_t, short, void* arg) {
 void send_call(void* arg, EVRPC_HOOK_RESULT res) {
   evrpc_request_wrapper* ctx = static_cast<evrpc_request_wrapper*>(arg);
   evrpc_pool* pool = ctx->pool;
-  if (res == EVRPC_TERMINATE) return unstarted(ctx);
+  // Terminated by a hook, or its connection left the pool while it was paused.
+  if (res == EVRPC_TERMINATE || ctx->conn == nullptr) return unstarted(ctx);
   char* uri = rpc_uri(ctx->name);
   if (uri == nullptr) return unstarted(ctx);
   evhttp_request* req = ctx->req;

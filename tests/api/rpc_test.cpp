@@ -411,6 +411,30 @@ TEST_P(Rpc, ContextApi) {
   EXPECT_EQ(outcomes[0].answer, "echo ctx");
 }
 
+// A call paused in an output hook whose connection leaves the pool meanwhile
+// ends unstarted when resumed.
+TEST_P(Rpc, PausedCallLosesItsConnection) {
+  register_query();
+  evhttp_connection* c = evhttp_connection_base_new(base, nullptr, "127.0.0.1", port);
+  evrpc_pool_add_connection(pool, c);
+  static void* paused_ctx;
+  paused_ctx = nullptr;
+  evrpc_add_hook(
+      pool, EVRPC_OUTPUT,
+      [](void* ctx, evhttp_request*, evbuffer*, void*) -> int {
+        paused_ctx = ctx;
+        return EVRPC_PAUSE;
+      },
+      nullptr);
+  send(1);
+  ASSERT_NE(paused_ctx, nullptr);
+  evrpc_pool_remove_connection(pool, c);
+  evhttp_connection_free(c);
+  EXPECT_EQ(evrpc_resume_request(pool, paused_ctx, EVRPC_CONTINUE), 0);
+  EXPECT_EQ(done, 1);
+  EXPECT_EQ(outcomes[0].error, EVRPC_STATUS_ERR_UNSTARTED);
+}
+
 // evrpc_register_rpc with a struct evrpc filled in by hand (allocated with
 // the default memory functions, which evrpc_unregister_rpc frees with).
 TEST_P(Rpc, RegisterAFilledInStruct) {
