@@ -140,11 +140,32 @@ def _bufferevents():
     return benches
 
 
+def _http():
+    # wrk with 50 keep-alive connections against a one-callback server sending
+    # a 100-byte body; requests per round: full, --quick, callgrind.
+    benches = []
+    for name, mode, timed, floor in (("http_c50", "evhttp", "bench_timed_http", "raw_http_c50"),
+                                     ("raw_http_c50", "floor", "bench_timed_raw_http", None)):
+        args = ["-m", mode, "-c", "50"]
+        is_floor = floor is None
+        benches.append(Bench(name, "http_bench", timed, args + ["-n", "20000"],
+                             args + ["-n", "2000"], 5, 1, callgrind_args=args + ["-n", "2000"],
+                             follow_forks=False, throughput=True,
+                             cpu_target=None if is_floor else 0.67,
+                             instr_target=None if is_floor else 10000 / 31500,
+                             syscall_target=None if is_floor else 2, floor=floor))
+    return benches
+
+
 def _memory():
     return [
         MemoryBench("buf_mem", "buffer_bench", ["-m", "mem"], {
             "buf_mem_new": ("heap bytes of evbuffer_new", None),
             "buf_mem_add4k": ("heap bytes of adding 4 KiB to an empty evbuffer", 4608),
+        }),
+        MemoryBench("http_mem", "http_bench", ["-m", "mem", "-c", "1000"], {
+            "http_mem_idle_conn": ("heap bytes per idle keep-alive evhttp connection (1000)",
+                                   None),
         }),
         MemoryBench("bev_mem", "bufferevent_bench", ["-m", "mem", "-c", "1000"], {
             "bev_mem_idle_socket": ("heap bytes per idle socket bufferevent (1000)", 600),
@@ -154,4 +175,4 @@ def _memory():
     ]
 
 
-BENCHMARKS = _event_core() + _evbuffer() + _bufferevents() + _memory()
+BENCHMARKS = _event_core() + _evbuffer() + _bufferevents() + _http() + _memory()

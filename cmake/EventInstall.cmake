@@ -11,6 +11,9 @@ endif()
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
         FILES_MATCHING PATTERN "*.h")
 
+# The rpcgen (.rpc -> C marshalling code), as libevent installs it.
+install(PROGRAMS ${CMAKE_SOURCE_DIR}/tools/event_rpcgen.py DESTINATION ${CMAKE_INSTALL_BINDIR})
+
 foreach(lib event ${EVENT_COMPONENTS})
   if(lib STREQUAL "event")
     set(target event)

@@ -30,6 +30,10 @@ NEEDED = {"core": {"libc.so.6"}, "event": {"libc.so.6"},
           "openssl": {"libevent_core-2.1.so.7", "libssl.so.3", "libcrypto.so.3",
                       "libc.so.6"}}
 PRIVATE_PREFIX = "evpriv_"
+# Functions the reference's libevent_extra exports although 2.1.12's headers
+# no longer declare them (programs built against older headers call them).
+UNDECLARED_EXTRA = {"evtag_decode_int", "evtag_decode_int64", "evtag_decode_tag",
+                    "evtag_encode_tag"}
 # Symbols the linker itself may define in a shared object's dynamic table.
 LINKER_DEFINED = {"_init", "_fini", "__bss_start", "_edata", "_end"}
 
@@ -39,6 +43,7 @@ def load_lists(symbols_dir):
     for lib in ("core", "extra", "pthreads", "openssl"):
         with open(os.path.join(symbols_dir, "libevent_%s.symbols" % lib)) as f:
             lists[lib] = {line.strip() for line in f if line.strip()}
+    lists["extra"] |= UNDECLARED_EXTRA
     lists["event"] = lists["core"] | lists["extra"]
     return lists
 

@@ -1,0 +1,115 @@
+// struct evkeyvalq: the public header list.  Each entry is one allocation
+// holding the evkeyval and both strings; a key or value a program swapped
+// for its own string is freed on its own.
+#include <sys/queue.h>
+
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+
+#include <cstring>
+
+#include "core/log.hpp"
+#include "core/mm.hpp"
+#include "http/http_internal.hpp"
+#include "util/chars.hpp"
+
+namespace ev::http {
+
+namespace {
+
+bool has_crlf(const char* s, std::size_t n) {
+  return std::memchr(s, '\r', n) != nullptr || std::memchr(s, '\n', n) != nullptr;
+}
+
+}  // namespace
+
+bool ascii_strieq(const char* a, const char* b) {
+  for (;; ++a, ++b) {
+    if (to_lower(*a) != to_lower(*b)) return false;
+    if (*a == '\0') return true;
+  }
+}
+
+bool ascii_strnieq(const char* a, std::size_t an, const char* b) {
+  for (std::size_t i = 0; i < an; ++i)
+    if (b[i] == '\0' || to_lower(a[i]) != to_lower(b[i])) return false;
+  return b[an] == '\0';
+}
+
+int header_add(evkeyvalq* q, const char* key, std::size_t kn, const char* value, std::size_t vn) {
+  std::size_t block = sizeof(evkeyval) + kn + 1 + vn + 1;
+  auto* kv = static_cast<evkeyval*>(mm_malloc(block));
+  if (kv == nullptr) return -1;
+  char* k = reinterpret_cast<char*>(kv + 1);
+  std::memcpy(k, key, kn);
+  k[kn] = '\0';
+  char* v = k + kn + 1;
+  std::memcpy(v, value, vn);
+  v[vn] = '\0';
+  kv->key = k;
+  kv->value = v;
+  TAILQ_INSERT_TAIL(q, kv, next);
+  return 0;
+}
+
+void header_free(evkeyval* kv) {
+  // The strings of one block follow the entry; anything else is separate.
+  char* k0 = reinterpret_cast<char*>(kv + 1);
+  char* v0 = k0 + std::strlen(k0) + 1;
+  if (kv->key != k0) mm_free(kv->key);
+  if (kv->value != v0) mm_free(kv->value);
+  mm_free(kv);
+}
+
+}  // namespace ev::http
+
+using namespace ev::http;
+
+extern "C" {
+
+const char* evhttp_find_header(const struct evkeyvalq* headers, const char* key) {
+  if (headers == nullptr || key == nullptr) return nullptr;
+  evkeyval* kv;
+  TAILQ_FOREACH(kv, headers, next) {
+    if (ascii_strieq(kv->key, key)) return kv->value;
+  }
+  return nullptr;
+}
+
+void evhttp_clear_headers(struct evkeyvalq* headers) {
+  if (headers == nullptr) return;
+  evkeyval* kv;
+  while ((kv = TAILQ_FIRST(headers)) != nullptr) {
+    TAILQ_REMOVE(headers, kv, next);
+    header_free(kv);
+  }
+}
+
+int evhttp_remove_header(struct evkeyvalq* headers, const char* key) {
+  if (headers == nullptr || key == nullptr) return -1;
+  evkeyval* kv;
+  TAILQ_FOREACH(kv, headers, next) {
+    if (ascii_strieq(kv->key, key)) {
+      TAILQ_REMOVE(headers, kv, next);
+      header_free(kv);
+      return 0;
+    }
+  }
+  return -1;
+}
+
+int evhttp_add_header(struct evkeyvalq* headers, const char* key, const char* value) {
+  if (headers == nullptr || key == nullptr || value == nullptr) return -1;
+  std::size_t kn = std::strlen(key), vn = std::strlen(value);
+  if (has_crlf(key, kn)) {
+    evpriv_debugx("%s: dropping illegal header key", __func__);
+    return -1;
+  }
+  if (has_crlf(value, vn)) {
+    evpriv_debugx("%s: dropping illegal header value", __func__);
+    return -1;
+  }
+  return header_add(headers, key, kn, value, vn);
+}
+
+}  // extern "C"

@@ -1,0 +1,515 @@
+// evhttp server: routing, virtual hosts, limits, keep-alive, pipelining,
+// Expect, HEAD, error pages, streaming, timeouts and deferred replies, on
+// every backend, through a raw loopback client.
+#include <sys/un.h>
+
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "http_test_util.hpp"
+#include <event2/bufferevent.h>
+// After http.h, which declares the enums it uses.
+#include <event2/http_struct.h>
+
+using httptest::body_of;
+using httptest::status_of;
+
+namespace {
+
+void reply_text(evhttp_request* req, void* arg) {
+  evbuffer* b = evbuffer_new();
+  evbuffer_add_printf(b, "%s", arg != nullptr ? static_cast<const char*>(arg) : "hello");
+  evhttp_send_reply(req, HTTP_OK, "OK", b);
+  evbuffer_free(b);
+}
+
+// Replies with the URI and the body it received.
+void echo_cb(evhttp_request* req, void*) {
+  evbuffer* b = evbuffer_new();
+  evbuffer_add_printf(b, "%s|", evhttp_request_get_uri(req));
+  evbuffer_add_buffer(b, evhttp_request_get_input_buffer(req));
+  evhttp_send_reply(req, HTTP_OK, "OK", b);
+  evbuffer_free(b);
+}
+
+class HttpServer : public httptest::Server {};
+
+TEST_P(HttpServer, GenericCallbackAnswersWithContentLengthAndDate) {
+  evhttp_set_gencb(http, reply_text, nullptr);
+  std::string r = request("GET /x HTTP/1.1\r\nHost: a\r\n\r\n");
+  EXPECT_EQ(200, status_of(r));
+  EXPECT_NE(std::string::npos, r.find("Content-Length: 5\r\n"));
+  EXPECT_NE(std::string::npos, r.find("Date: "));
+  EXPECT_NE(std::string::npos, r.find("Content-Type: text/html; charset=ISO-8859-1\r\n"));
+  EXPECT_EQ("hello", body_of(r));
+}
+
+TEST_P(HttpServer, PathCallbacksMatchTheDecodedPathExactly) {
+  static char a[] = "A", b[] = "B";
+  ASSERT_EQ(0, evhttp_set_cb(http, "/a b", reply_text, a));
+  ASSERT_EQ(0, evhttp_set_cb(http, "/b", reply_text, b));
+  EXPECT_EQ(-1, evhttp_set_cb(http, "/b", reply_text, b));
+  EXPECT_EQ("A", body_of(request("GET /a%20b?q=1 HTTP/1.1\r\n\r\n")));
+  EXPECT_EQ("B", body_of(request("GET /b HTTP/1.1\r\n\r\n")));
+  std::string r = request("GET /c<x> HTTP/1.1\r\n\r\n");
+  EXPECT_EQ(404, status_of(r));
+  EXPECT_NE(std::string::npos, r.find("/c&lt;x&gt;"));
+  EXPECT_EQ(0, evhttp_del_cb(http, "/b"));
+  EXPECT_EQ(-1, evhttp_del_cb(http, "/b"));
+  EXPECT_EQ(404, status_of(request("GET /b HTTP/1.1\r\n\r\n")));
+}
+
+TEST_P(HttpServer, NulInDecodedPathIsRefused) {
+  evhttp_set_gencb(http, reply_text, nullptr);
+  EXPECT_EQ(400, status_of(request("GET /a%00b HTTP/1.1\r\n\r\n")));
+}
+
+TEST_P(HttpServer, VirtualHostsAndAliases) {
+  static char main_s[] = "main", v1[] = "v1", v2[] = "v2";
+  evhttp_set_gencb(http, reply_text, main_s);
+  evhttp* vh1 = evhttp_new(base);
+  evhttp* vh2 = evhttp_new(base);
+  evhttp_set_gencb(vh1, reply_text, v1);
+  evhttp_set_gencb(vh2, reply_text, v2);
+  ASSERT_EQ(0, evhttp_add_virtual_host(http, "*.example.com", vh1));
+  ASSERT_EQ(0, evhttp_add_virtual_host(http, "other.org", vh2));
+  EXPECT_EQ(-1, evhttp_add_virtual_host(http, "again", vh2));
+  ASSERT_EQ(0, evhttp_add_server_alias(vh2, "alias.net"));
+  EXPECT_EQ("v1", body_of(request("GET / HTTP/1.1\r\nHost: www.Example.com:8080\r\n\r\n")));
+  EXPECT_EQ("v2", body_of(request("GET / HTTP/1.1\r\nHost: other.org\r\n\r\n")));
+  EXPECT_EQ("v2", body_of(request("GET / HTTP/1.1\r\nHost: alias.net\r\n\r\n")));
+  EXPECT_EQ("v1", body_of(request("GET http://x.example.com/ HTTP/1.1\r\nHost: z\r\n\r\n")));
+  EXPECT_EQ("main", body_of(request("GET / HTTP/1.1\r\nHost: nowhere\r\n\r\n")));
+  EXPECT_EQ(0, evhttp_remove_server_alias(vh2, "alias.net"));
+  EXPECT_EQ(-1, evhttp_remove_server_alias(vh2, "alias.net"));
+  EXPECT_EQ("main", body_of(request("GET / HTTP/1.1\r\nHost: alias.net\r\n\r\n")));
+  EXPECT_EQ(0, evhttp_remove_virtual_host(http, vh2));
+  EXPECT_EQ(-1, evhttp_remove_virtual_host(http, vh2));
+  evhttp_free(vh2);
+}
+
+TEST_P(HttpServer, DisallowedMethodIsNotImplemented) {
+  evhttp_set_gencb(http, reply_text, nullptr);
+  EXPECT_EQ(501, status_of(request("PATCH / HTTP/1.1\r\nContent-Length: 0\r\n\r\n")));
+  EXPECT_EQ(501, status_of(request("BREW / HTTP/1.1\r\n\r\n")));
+  evhttp_set_allowed_methods(http, EVHTTP_REQ_PATCH);
+  EXPECT_EQ(200, status_of(request("PATCH / HTTP/1.1\r\nContent-Length: 0\r\n\r\n")));
+  EXPECT_EQ(501, status_of(request("GET / HTTP/1.1\r\n\r\n")));
+}
+
+TEST_P(HttpServer, HeaderAndBodyLimits) {
+  evhttp_set_gencb(http, echo_cb, nullptr);
+  evhttp_set_max_headers_size(http, 100);
+  evhttp_set_max_body_size(http, 10);
+  bool closed = false;
+  std::string big(200, 'x');
+  std::string r = request("GET / HTTP/1.1\r\nX: " + big + "\r\n\r\n", &closed, true);
+  EXPECT_EQ(400, status_of(r));  // a head over the limit is a bad head, as in the reference
+  EXPECT_TRUE(closed);
+  r = request("POST / HTTP/1.1\r\nContent-Length: 11\r\n\r\n01234567890", &closed, true);
+  EXPECT_EQ(413, status_of(r));
+  r = request(
+      "POST / HTTP/1.1\r\nTransfer-Encoding: "
+      "chunked\r\n\r\n6\r\nabcdef\r\n6\r\nabcdef\r\n0\r\n\r\n",
+      &closed, true);
+  EXPECT_EQ(413, status_of(r));
+  r = request("POST / HTTP/1.1\r\nContent-Length: 10\r\n\r\n0123456789");
+  EXPECT_EQ(200, status_of(r));
+  EXPECT_EQ("/|0123456789", body_of(r));
+}
+
+TEST_P(HttpServer, KeepAliveRules) {
+  evhttp_set_gencb(http, reply_text, nullptr);
+  int fd = httptest::connect_to(port);
+  bool closed = false;
+  httptest::send_all(fd, "GET /1 HTTP/1.1\r\n\r\n");
+  std::string r = httptest::pump(base, fd, httptest::has_full_body, &closed);
+  EXPECT_EQ(200, status_of(r));
+  EXPECT_FALSE(closed);
+  httptest::send_all(fd, "GET /2 HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+  r = httptest::pump(base, fd, httptest::has_full_body, &closed);
+  EXPECT_NE(std::string::npos, r.find("HTTP/1.0 200 OK\r\n"));
+  EXPECT_NE(std::string::npos, r.find("Connection: keep-alive\r\n"));
+  EXPECT_FALSE(closed);
+  httptest::send_all(fd, "GET /3 HTTP/1.0\r\n\r\n");
+  r = httptest::pump(base, fd, nullptr, &closed);
+  EXPECT_EQ(200, status_of(r));
+  EXPECT_TRUE(closed);
+  close(fd);
+  r = request("GET / HTTP/1.1\r\nConnection: close\r\n\r\n", &closed, true);
+  EXPECT_NE(std::string::npos, r.find("Connection: close\r\n"));
+  EXPECT_TRUE(closed);
+}
+
+TEST_P(HttpServer, PipelinedRequestsAreAnsweredInOrder) {
+  evhttp_set_gencb(http, echo_cb, nullptr);
+  int fd = httptest::connect_to(port);
+  std::string all;
+  for (int i = 0; i < 20; ++i)
+    all += "POST /" + std::to_string(i) + " HTTP/1.1\r\nContent-Length: 1\r\n\r\n" +
+           std::string(1, static_cast<char>('a' + i));
+  httptest::send_all(fd, all);
+  std::string r = httptest::pump(base, fd, [](const std::string& s) {
+    return httptest::count_status_lines(s) == 20 && s.find("/19|t") != std::string::npos;
+  });
+  size_t pos = 0;
+  for (int i = 0; i < 20; ++i) {
+    std::string want = "/" + std::to_string(i) + "|" + std::string(1, static_cast<char>('a' + i));
+    size_t at = r.find(want, pos);
+    ASSERT_NE(std::string::npos, at) << want;
+    pos = at;
+  }
+  close(fd);
+}
+
+TEST_P(HttpServer, ExpectContinue) {
+  evhttp_set_gencb(http, echo_cb, nullptr);
+  int fd = httptest::connect_to(port);
+  httptest::send_all(fd, "POST /e HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n");
+  std::string r = httptest::pump(
+      base, fd, [](const std::string& s) { return s.find("\r\n\r\n") != std::string::npos; });
+  EXPECT_EQ("HTTP/1.1 100 Continue\r\n\r\n", r);
+  httptest::send_all(fd, "abc");
+  r = httptest::pump(base, fd, httptest::has_full_body);
+  EXPECT_EQ("/e|abc", body_of(r));
+  close(fd);
+  EXPECT_EQ(417,
+            status_of(request("POST / HTTP/1.1\r\nExpect: tea\r\nContent-Length: 1\r\n\r\nx")));
+}
+
+TEST_P(HttpServer, HeadHasNoBody) {
+  evhttp_set_gencb(http, reply_text, nullptr);
+  bool closed = false;
+  std::string r = request("HEAD / HTTP/1.1\r\nConnection: close\r\n\r\n", &closed, true);
+  EXPECT_EQ(200, status_of(r));
+  EXPECT_EQ("", body_of(r));
+}
+
+TEST_P(HttpServer, SendErrorPage) {
+  evhttp_set_gencb(
+      http, [](evhttp_request* req, void*) { evhttp_send_error(req, 503, nullptr); }, nullptr);
+  bool closed = false;
+  std::string r = request("GET / HTTP/1.1\r\n\r\n", &closed, true);
+  EXPECT_NE(std::string::npos, r.find("HTTP/1.1 503 Service Unavailable\r\n"));
+  EXPECT_NE(std::string::npos, r.find("Connection: close\r\n"));
+  EXPECT_NE(std::string::npos,
+            r.find("<TITLE>503 Service Unavailable</TITLE>\n</HEAD><BODY>\n<H1>Service "
+                   "Unavailable</H1>"));
+  EXPECT_TRUE(closed);
+}
+
+TEST_P(HttpServer, ChunkedStreamingFor11CloseDelimitedFor10) {
+  evhttp_set_gencb(
+      http,
+      [](evhttp_request* req, void*) {
+        evhttp_send_reply_start(req, 200, "OK");
+        evbuffer* b = evbuffer_new();
+        for (int i = 0; i < 3; ++i) {
+          evbuffer_add_printf(b, "part%d", i);
+          evhttp_send_reply_chunk(req, b);
+        }
+        evbuffer_free(b);
+        evhttp_send_reply_end(req);
+      },
+      nullptr);
+  int fd = httptest::connect_to(port);
+  httptest::send_all(fd, "GET / HTTP/1.1\r\n\r\n");
+  std::string r = httptest::pump(
+      base, fd, [](const std::string& s) { return s.find("0\r\n\r\n") != std::string::npos; });
+  EXPECT_NE(std::string::npos, r.find("Transfer-Encoding: chunked\r\n"));
+  EXPECT_EQ("5\r\npart0\r\n5\r\npart1\r\n5\r\npart2\r\n0\r\n\r\n", body_of(r));
+  close(fd);
+  bool closed = false;
+  r = request("GET / HTTP/1.0\r\n\r\n", &closed, true);
+  EXPECT_EQ("part0part1part2", body_of(r));
+  EXPECT_TRUE(closed);
+}
+
+TEST_P(HttpServer, ChunkedRequestBodyAndDiscardedTrailers) {
+  evhttp_set_gencb(
+      http,
+      [](evhttp_request* req, void*) {
+        EXPECT_EQ(nullptr, evhttp_find_header(evhttp_request_get_input_headers(req), "X-Trailer"));
+        echo_cb(req, nullptr);
+      },
+      nullptr);
+  std::string r = request(
+      "POST /c HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3;ext=1\r\nabc\r\n2\r\nde\r\n0\r\n"
+      "X-Trailer: 1\r\n\r\n");
+  EXPECT_EQ("/c|abcde", body_of(r));
+}
+
+// Deferred reply from a timer, with the on-complete and close callbacks.
+struct Deferred {
+  evhttp_request* req = nullptr;
+  event* ev = nullptr;
+  int completed = 0;
+  int closed = 0;
+};
+
+TEST_P(HttpServer, DeferredReplyAndCompletionCallbacks) {
+  Deferred d;
+  d.ev = evtimer_new(
+      base,
+      [](evutil_socket_t, short, void* arg) {
+        auto* d = static_cast<Deferred*>(arg);
+        reply_text(d->req, nullptr);
+      },
+      &d);
+  evhttp_set_gencb(
+      http,
+      [](evhttp_request* req, void* arg) {
+        auto* d = static_cast<Deferred*>(arg);
+        d->req = req;
+        evhttp_request_set_on_complete_cb(
+            req, [](evhttp_request*, void* a) { static_cast<Deferred*>(a)->completed++; }, d);
+        evhttp_connection_set_closecb(
+            evhttp_request_get_connection(req),
+            [](evhttp_connection*, void* a) { static_cast<Deferred*>(a)->closed++; }, d);
+        timeval tv{0, 50000};
+        evtimer_add(d->ev, &tv);
+      },
+      &d);
+  bool closed = false;
+  std::string r = request("GET / HTTP/1.1\r\nConnection: close\r\n\r\n", &closed, true);
+  EXPECT_EQ("hello", body_of(r));
+  EXPECT_EQ(1, d.completed);
+  EXPECT_EQ(1, d.closed);
+  event_free(d.ev);
+}
+
+TEST_P(HttpServer, IdleConnectionTimesOut) {
+  evhttp_set_gencb(http, reply_text, nullptr);
+  timeval tv{0, 200000};
+  evhttp_set_timeout_tv(http, &tv);
+  int fd = httptest::connect_to(port);
+  httptest::send_all(fd, "GET / HTTP/1.1\r\n\r\n");
+  bool closed = false;
+  auto t0 = evtest::now_tv();
+  std::string r = httptest::pump(base, fd, nullptr, &closed, 3000);
+  EXPECT_EQ(200, status_of(r));
+  EXPECT_TRUE(closed);
+  EXPECT_GE(evtest::elapsed_ms(t0, evtest::now_tv()), 150);
+  close(fd);
+}
+
+TEST_P(HttpServer, FreeingTheServerWithOpenConnections) {
+  evhttp_set_gencb(http, reply_text, nullptr);
+  int fd = httptest::connect_to(port);
+  httptest::send_all(fd, "GET / HTTP/1.1\r\n\r\n");
+  httptest::pump(base, fd, httptest::has_full_body);
+  evhttp_free(http);
+  http = nullptr;
+  bool closed = false;
+  httptest::pump(base, fd, nullptr, &closed, 1000);
+  EXPECT_TRUE(closed);
+  close(fd);
+}
+
+TEST_P(HttpServer, RequestAccessors) {
+  evhttp_set_gencb(
+      http,
+      [](evhttp_request* req, void*) {
+        EXPECT_EQ(EVHTTP_REQ_GET, evhttp_request_get_command(req));
+        EXPECT_STREQ("/p?q=1#f", evhttp_request_get_uri(req));
+        EXPECT_STREQ("/p", evhttp_uri_get_path(evhttp_request_get_evhttp_uri(req)));
+        EXPECT_STREQ("q=1", evhttp_uri_get_query(evhttp_request_get_evhttp_uri(req)));
+        EXPECT_STREQ("h", evhttp_request_get_host(req));
+        EXPECT_STREQ("v  x", evhttp_find_header(evhttp_request_get_input_headers(req), "x-a"));
+        EXPECT_STREQ("127.0.0.1", req->remote_host);
+        char* addr = nullptr;
+        ev_uint16_t port = 0;
+        evhttp_connection_get_peer(evhttp_request_get_connection(req), &addr, &port);
+        EXPECT_STREQ("127.0.0.1", addr);
+        EXPECT_NE(0, port);
+        EXPECT_NE(nullptr, evhttp_connection_get_server(evhttp_request_get_connection(req)));
+        evhttp_add_header(evhttp_request_get_output_headers(req), "X-Out", "1");
+        evhttp_send_reply(req, 201, nullptr, nullptr);
+      },
+      nullptr);
+  std::string r = request("GET /p?q=1#f HTTP/1.1\r\nHost: h:80\r\nX-A:  v  x \r\n\r\n");
+  EXPECT_NE(std::string::npos, r.find("HTTP/1.1 201 Created\r\n"));
+  EXPECT_NE(std::string::npos, r.find("X-Out: 1\r\n"));
+}
+
+// Strict framing: each class is answered 400 and the connection closed.
+TEST_P(HttpServer, MalformedRequestsAreRejectedAndClosed) {
+  int calls = 0;
+  evhttp_set_gencb(
+      http,
+      [](evhttp_request* req, void* arg) {
+        ++*static_cast<int*>(arg);
+        reply_text(req, nullptr);
+      },
+      &calls);
+  const std::vector<std::string> bad = {
+      "POST / HTTP/1.1\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+      "POST / HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd",
+      "POST / HTTP/1.1\r\nContent-Length: 3, 4\r\n\r\nabcd",
+      "POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\nabc",
+      "POST / HTTP/1.1\r\nTransfer-Encoding: chunked, gzip\r\n\r\n0\r\n\r\n",
+      "POST / HTTP/1.1\r\nTransfer-Encoding: xchunked\r\n\r\n0\r\n\r\n",
+      "GET / HTTP/1.1\r\n: empty\r\n\r\n",
+      "GET / HTTP/1.1\r\nBad Name: x\r\n\r\n",
+      "GET / HTTP/1.1\r\nHost : x\r\n\r\n",
+      "GET / HTTP/1.1\r\nX: a\rb\r\n\r\n",
+      "GET / HTTP/1.1\r\nX: a\rGET / HTTP/1.1\r\n\r\n",
+      std::string("GET / HTTP/1.1\r\nX: a\0b\r\n\r\n", 27),
+      "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+      "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3;=x\r\nabc\r\n0\r\n\r\n",
+      "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3 x\r\nabc\r\n0\r\n\r\n",
+      "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabcX\r\n0\r\n\r\n",
+      "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nfffffffffffffffff\r\n",
+      "POST / HTTP/1.1\r\nContent-Length: 99999999999999999999999\r\n\r\n",
+      "POST / HTTP/1.1\r\nContent-Length: -1\r\n\r\n",
+      "POST / HTTP/1.1\r\nContent-Length: +1\r\n\r\nx",
+      "GET  / HTTP/1.1\r\n\r\n",
+      "GET / HTTP/1.1 \r\n\r\n",
+      "GET / HTTP/1.1 x\r\n\r\n",
+      "GET /\r\n\r\n",
+      "GET / HTTP/11\r\n\r\n",
+      "GET\t/ HTTP/1.1\r\n\r\n",
+      "GET / HTTP/1.1\r\nX: a\r\n folded\r\n\r\n",
+      "POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+      "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nBad Trailer: 1\r\n\r\n",
+      "GET / HTTP/2.0\r\n\r\n",
+  };
+  for (const std::string& req : bad) {
+    bool closed = false;
+    std::string r = request(req, &closed, true);
+    EXPECT_EQ(400, status_of(r)) << req;
+    EXPECT_TRUE(closed) << req;
+  }
+  EXPECT_EQ(0, calls);
+}
+
+TEST_P(HttpServer, LeadingEmptyLinesAndBareLfAreAccepted) {
+  evhttp_set_gencb(http, reply_text, nullptr);
+  EXPECT_EQ(200, status_of(request("\r\nGET / HTTP/1.1\nHost: x\n\n")));
+}
+
+TEST_P(HttpServer, AcceptSocketAndListenerAccessors) {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+  sockaddr_in sin{};
+  sin.sin_family = AF_INET;
+  sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(0, bind(fd, reinterpret_cast<sockaddr*>(&sin), sizeof(sin)));
+  ASSERT_EQ(0, listen(fd, 16));
+  evhttp_bound_socket* b = evhttp_accept_socket_with_handle(http, fd);
+  ASSERT_NE(nullptr, b);
+  EXPECT_EQ(fd, evhttp_bound_socket_get_fd(b));
+  EXPECT_NE(nullptr, evhttp_bound_socket_get_listener(b));
+  int count = 0;
+  evhttp_foreach_bound_socket(
+      http, [](evhttp_bound_socket*, void* a) { ++*static_cast<int*>(a); }, &count);
+  EXPECT_EQ(2, count);
+  int p2 = httptest::bound_port(b);
+  evhttp_set_gencb(http, reply_text, nullptr);
+  std::swap(port, p2);
+  EXPECT_EQ(200, status_of(request("GET / HTTP/1.1\r\n\r\n")));
+  std::swap(port, p2);
+  evhttp_del_accept_socket(http, b);
+  EXPECT_LT(httptest::connect_to(p2), 0);
+}
+
+TEST_P(HttpServer, UnixSocketPeerOfAnyPathLength) {
+  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+  sockaddr_un sun{};
+  sun.sun_family = AF_UNIX;
+  std::string path = "/tmp/evhttp-test-" + std::to_string(getpid()) + "-";
+  path.resize(sizeof(sun.sun_path), 'x');  // fills sun_path with no NUL
+  std::memcpy(sun.sun_path, path.data(), sizeof(sun.sun_path));
+  unlink(path.c_str());
+  if (bind(fd, reinterpret_cast<sockaddr*>(&sun), sizeof(sun)) != 0) {
+    close(fd);
+    GTEST_SKIP() << "cannot bind a full-length unix path";
+  }
+  ASSERT_EQ(0, listen(fd, 4));
+  ASSERT_NE(nullptr, evhttp_accept_socket_with_handle(http, fd));
+  evhttp_set_gencb(http, reply_text, nullptr);
+  int c = socket(AF_UNIX, SOCK_STREAM, 0);
+  // The client binds a full-length path too, so the peer address has one.
+  sockaddr_un me{};
+  me.sun_family = AF_UNIX;
+  std::string mine = path;
+  mine[mine.size() - 1] = 'y';
+  std::memcpy(me.sun_path, mine.data(), sizeof(me.sun_path));
+  unlink(mine.c_str());
+  bind(c, reinterpret_cast<sockaddr*>(&me), sizeof(me));
+  ASSERT_EQ(0, connect(c, reinterpret_cast<sockaddr*>(&sun), sizeof(sun)));
+  httptest::send_all(c, "GET / HTTP/1.1\r\n\r\n");
+  std::string r = httptest::pump(base, c, httptest::has_full_body);
+  EXPECT_EQ(200, status_of(r));
+  close(c);
+  unlink(path.c_str());
+  unlink(mine.c_str());
+}
+
+TEST_P(HttpServer, BufferEventCallbackSuppliesEachConnection) {
+  struct Ctx {
+    int calls = 0;
+  } ctx;
+  evhttp_set_bevcb(
+      http,
+      [](event_base* b, void* arg) {
+        static_cast<Ctx*>(arg)->calls++;
+        return bufferevent_socket_new(b, -1, BEV_OPT_CLOSE_ON_FREE);
+      },
+      &ctx);
+  evhttp_set_gencb(http, reply_text, nullptr);
+  EXPECT_EQ(200, status_of(request("GET / HTTP/1.1\r\n\r\n")));
+  EXPECT_EQ(200, status_of(request("GET / HTTP/1.1\r\n\r\n")));
+  EXPECT_EQ(2, ctx.calls);
+}
+
+TEST_P(HttpServer, FreeingTheServerOrConnectionInsideAHandler) {
+  evhttp_set_gencb(
+      http,
+      [](evhttp_request* req, void*) {
+        evhttp_connection_free(evhttp_request_get_connection(req));
+      },
+      nullptr);
+  bool closed = false;
+  std::string r = request("GET / HTTP/1.1\r\n\r\n", &closed, true);
+  EXPECT_EQ("", r);
+  EXPECT_TRUE(closed);
+  struct Ctx {
+    evhttp** http;
+  } ctx{&http};
+  evhttp_set_gencb(
+      http,
+      [](evhttp_request*, void* arg) {
+        auto* c = static_cast<Ctx*>(arg);
+        evhttp_free(*c->http);
+        *c->http = nullptr;
+      },
+      &ctx);
+  r = request("GET / HTTP/1.1\r\n\r\n", &closed, true);
+  EXPECT_TRUE(closed);
+  EXPECT_EQ(nullptr, http);
+}
+
+TEST_P(HttpServer, ReplyAfterTheClientLeftFreesTheRequest) {
+  evhttp_request* held = nullptr;
+  evhttp_set_gencb(
+      http, [](evhttp_request* req, void* arg) { *static_cast<evhttp_request**>(arg) = req; },
+      &held);
+  int fd = httptest::connect_to(port);
+  httptest::send_all(fd, "GET / HTTP/1.1\r\n\r\n");
+  httptest::pump(
+      base, fd, [&](const std::string&) { return held != nullptr; }, nullptr, 500);
+  ASSERT_NE(nullptr, held);
+  // A reset (not a half-close) from the client.
+  linger lg{1, 0};
+  setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+  close(fd);
+  for (int i = 0; i < 20; ++i) event_base_loop(base, EVLOOP_NONBLOCK);
+  // Whether or not the connection is gone yet, replying is safe.
+  reply_text(held, nullptr);
+  for (int i = 0; i < 20; ++i) event_base_loop(base, EVLOOP_NONBLOCK);
+}
+
+EVTEST_INSTANTIATE_PER_BACKEND(HttpServer);
+
+}  // namespace
