@@ -10,7 +10,8 @@
 --reference  run on the installed reference libraries instead (no shim);
            the loader's log must show them
 --config   the backend configuration the suite selects by environment:
-           epoll (default), poll, select, changelist, precise
+           epoll (default), poll, select, changelist, precise, debug
+           (EVENT_DEBUG_MODE=1)
 --expected the expectation list (expected.txt); without it every test that
            the reference would run is expected to pass
 
@@ -40,6 +41,8 @@ CONFIGS = {
     "select": {"EVENT_NOEPOLL": "1", "EVENT_NOPOLL": "1"},
     "changelist": {"EVENT_EPOLL_USE_CHANGELIST": "1"},
     "precise": {"EVENT_PRECISE_TIMER": "1"},
+    # libevent's test.sh also runs the suite in debug mode ("regress_debug").
+    "debug": {"EVENT_DEBUG_MODE": "1"},
 }
 # Every EVENT_* variable the suite reads; cleared before a configuration's own.
 ENV_CLEAR = ["EVENT_NOEPOLL", "EVENT_NOPOLL", "EVENT_NOSELECT", "EVENT_NOKQUEUE",
@@ -217,7 +220,7 @@ class Runner:
             argv = ["./regress", name]
         # A known failure is not retried, and may fail by hanging: a short
         # timeout (on the reference these tests take well under a second).
-        timeout = min(self.args.timeout, 10) if known else self.args.timeout
+        timeout = min(self.args.timeout, 5) if known else self.args.timeout
         status, out, t = self.run_once(name, argv, timeout)
         retried = False
         if status == "fail" and not known and not self.args.no_retry:
@@ -330,7 +333,7 @@ def main():
     if skipped:
         print("skipped by the suite itself: " + " ".join(skipped))
     if known_failing:
-        print("known failing (see expected.txt, issue 11):")
+        print("known failing (expected.txt, [known] sections):")
         for n, why in known_failing:
             print("  %s: %s" % (n, why))
     if surprises:
