@@ -23,7 +23,7 @@ shim_src=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
 here=$(cd "$(dirname "$0")" && pwd)
 bin=$cache/bin
 # The programs are rebuilt when this script changes, the shim when it changes.
-want_programs=$(sha256sum <"$0" | cut -c1-16)
+want_programs=$(cat "$0" "$here/evbuffer_check.c" | sha256sum | cut -c1-16)
 want_shim=$(cat "$0" "$shim_src" | sha256sum | cut -c1-16)
 log=$cache/build.log
 step() { echo "conformance: $*"; }
@@ -117,11 +117,32 @@ regress_sources=(regress.c regress.gen.c regress_buffer.c regress_bufferevent.c 
   regress_thread.c regress_zlib.c regress_ssl.c)
 objs=()
 mkdir -p "$cache/obj"
+# The evbuffer tests check each step with evbuffer_validate_(), a walk over
+# libevent's private chain list.  A copy of regress_buffer.c in the build tree
+# routes that one check through evbuffer_check.c (ours), which runs the walk on
+# libevent and a public-API check on our libraries.  Nothing else changes.
+sed 's/if (!evbuffer_validate_(buf))/if (!conformance_evbuffer_check(buf, evbuffer_validate_))/' \
+  "$src/test/regress_buffer.c" >"$cache/obj/regress_buffer.c"
+[ "$(grep -c conformance_evbuffer_check "$cache/obj/regress_buffer.c")" = 1 ] || {
+  echo "conformance: regress_buffer.c no longer has the evbuffer_validate macro"
+  exit 1
+}
+printf 'struct evbuffer;\nint conformance_evbuffer_check(struct evbuffer *, int (*)(struct evbuffer *));\n' \
+  >"$cache/obj/conformance_evbuffer_check.h"
 for s in "${regress_sources[@]}"; do
   o=$cache/obj/${s%.c}.o
-  "$cc" "${cflags[@]}" -c "$src/test/$s" -o "$o" >>"$log" 2>&1 || fail
+  in=$src/test/$s
+  extra=()
+  if [ "$s" = regress_buffer.c ]; then
+    in=$cache/obj/regress_buffer.c
+    extra=(-include "$cache/obj/conformance_evbuffer_check.h")
+  fi
+  "$cc" "${cflags[@]}" "${extra[@]}" -c "$in" -o "$o" >>"$log" 2>&1 || fail
   objs+=("$o")
 done
+"$cc" "${cflags[@]}" -c "$here/evbuffer_check.c" -o "$cache/obj/evbuffer_check.o" >>"$log" 2>&1 ||
+  fail
+objs+=("$cache/obj/evbuffer_check.o")
 # No -rpath and no RUNPATH: the loader's search order decides.
 "$cc" -pthread -o "$bin/regress" "${objs[@]}" \
   $(ref_libs event_core event_extra event_pthreads event_openssl) -lssl -lcrypto -lz -lm \
