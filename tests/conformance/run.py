@@ -35,6 +35,9 @@ import sys
 import tempfile
 import time
 
+# What event_base_get_method() says under each configuration (libevent 2.1.12).
+METHODS = {"epoll": "epoll", "poll": "poll", "select": "select",
+           "changelist": "epoll (with changelist)", "precise": "epoll", "debug": "epoll"}
 CONFIGS = {
     "epoll": {},
     "poll": {"EVENT_NOEPOLL": "1"},
@@ -57,6 +60,9 @@ ENV_CLEAR = ["EVENT_NOEPOLL", "EVENT_NOPOLL", "EVENT_NOSELECT", "EVENT_NOKQUEUE"
 # four libevent's own CMake build registers (5 s each), on epoll and select.
 RATELIM_CONFIGS = ("epoll", "select")
 PROGRAMS = {
+    # Not a libevent test: the backend the configuration selected, as
+    # event_base_get_method() names it (EVENT_SHOW_METHOD logs it).
+    "backend-method": (["test-init"], None),
     "test-init": (["test-init"], None),
     "test-eof": (["test-eof"], None),
     "test-closed": (["test-closed"], None),
@@ -235,6 +241,19 @@ class Runner:
             return "fail", out, elapsed
         return ("pass" if rc == 0 else "fail"), out, elapsed
 
+    def check_method(self, name, argv, timeout):
+        saved = self.env
+        self.env = dict(saved, EVENT_SHOW_METHOD="1")
+        try:
+            status, out, t = self.run_once(name, argv, timeout)
+        finally:
+            self.env = saved
+        want = "libevent using: %s" % METHODS[self.args.config]
+        if status == "pass" and not any(line.rstrip().endswith(want)
+                                        for line in out.splitlines()):
+            status, out = "fail", out + "\nexpected the log line `%s`" % want
+        return name, status, False, out, t
+
     def run(self, item):
         name, known = item
         if name in PROGRAMS:
@@ -245,6 +264,8 @@ class Runner:
         # A known failure is not retried, and may fail by hanging: a short
         # timeout (on the reference these tests take well under a second).
         timeout = min(self.args.timeout, 5) if known else self.args.timeout
+        if name == "backend-method":
+            return self.check_method(name, argv, timeout)
         status, out, t = self.run_once(name, argv, timeout)
         retried = False
         if status == "fail" and not known and not self.args.no_retry:
