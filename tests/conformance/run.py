@@ -366,8 +366,9 @@ def main():
                 note = "UNEXPECTED"
             results.append((name, status))
             print("%-60s %-5s %6.2fs %s" % (name, status, t, note), flush=True)
-            if (args.verbose or status == "error") and status in ("fail", "error") \
-                    and kind not in ("exclude", "module"):
+            if (retried and status == "pass") or ((args.verbose or status == "error") and
+                                                  status in ("fail", "error") and
+                                                  kind not in ("exclude", "module")):
                 print("    | " + "\n    | ".join(out.strip().splitlines()[-40:]), flush=True)
     elapsed = time.monotonic() - start
 
