@@ -34,6 +34,10 @@ PRIVATE_PREFIX = "evpriv_"
 # no longer declare them (programs built against older headers call them).
 UNDECLARED_EXTRA = {"evtag_decode_int", "evtag_decode_int64", "evtag_decode_tag",
                     "evtag_encode_tag"}
+# libevent's log functions, exported by the reference's libevent_core but
+# declared only in its private headers (code from libevent's rpcgen calls them).
+UNDECLARED_CORE = {"event_warn", "event_warnx", "event_err", "event_errx", "event_msgx",
+                   "event_sock_warn", "event_sock_err"}
 # Symbols the linker itself may define in a shared object's dynamic table.
 LINKER_DEFINED = {"_init", "_fini", "__bss_start", "_edata", "_end"}
 
@@ -44,6 +48,7 @@ def load_lists(symbols_dir):
         with open(os.path.join(symbols_dir, "libevent_%s.symbols" % lib)) as f:
             lists[lib] = {line.strip() for line in f if line.strip()}
     lists["extra"] |= UNDECLARED_EXTRA
+    lists["core"] |= UNDECLARED_CORE
     lists["event"] = lists["core"] | lists["extra"]
     return lists
 
