@@ -223,10 +223,8 @@ int evbuffer_reserve_space(struct evbuffer* buf, ev_ssize_t size, struct evbuffe
     vec[0].iov_len = c->space();
     return 1;
   }
-  // Two extents at most, as the documentation promises.
-  int max_vecs = n_vec < 2 ? n_vec : 2;
-  if (!buf->expand_fast(want, max_vecs)) return -1;
-  return buf->setup_space_vecs(want, vec, max_vecs, false);
+  if (!buf->expand_fast(want, n_vec)) return -1;
+  return buf->setup_space_vecs(want, vec, n_vec, false);
 }
 
 int evbuffer_commit_space(struct evbuffer* buf, struct evbuffer_iovec* vec, int n_vecs) {

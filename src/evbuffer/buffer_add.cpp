@@ -136,6 +136,15 @@ bool evbuffer::expand_fast(size_t need, int max_vecs) {
     ev::chain_realign(c);
     return true;
   }
+  if (used < max_vecs) {
+    // An extent is left: keep the space handed out before (a caller may
+    // still hold those pointers, as libevent lets it) and add a block for
+    // the rest.
+    Chain* fresh = ev::chain_new_memory(grown_block_size(need - avail, total_len));
+    if (fresh == nullptr) return false;
+    append_empty_chain(fresh);
+    return true;
+  }
   // Keep the free tail of the last data block, replace the empty blocks by
   // one block large enough for the whole request: sized for the rest only,
   // a stream of partly filled reservations would reallocate every time.
@@ -164,13 +173,22 @@ int evbuffer::setup_space_vecs(size_t want, iovec* vec, int max_vecs, bool exact
 
 void evbuffer::mark_filled(Chain* chain) {
   if (chain == last_with_data) return;
-  // Empty blocks between the old last data chain and `chain` go away.
+  // Blocks the same commit filled before `chain` stay; empty blocks between
+  // the old last data chain and `chain` go away.
   Chain* prev = last_with_data;
   Chain* t = prev != nullptr ? prev->next : first;
   while (t != chain) {
     Chain* next = t->next;
-    EV_ASSERT(t->off == 0);
-    ev::chain_release(t);
+    if (t->off == 0) {
+      ev::chain_release(t);
+    } else {
+      if (prev != nullptr) {
+        prev->next = t;
+      } else {
+        first = t;
+      }
+      prev = t;
+    }
     t = next;
   }
   if (prev != nullptr) {

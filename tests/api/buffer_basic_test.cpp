@@ -148,6 +148,36 @@ TEST_F(BufferBasic, ReserveAndCommitAppend) {
   EXPECT_EQ(contents(buf), "head:body");
 }
 
+// A larger reservation keeps the space reserved before (the caller may
+// already have written there) and adds extents up to n_vec, as libevent's
+// evbuffer_reserve_space does: the first extent stays where it was.
+TEST_F(BufferBasic, GrowingReservationKeepsEarlierSpaceAndUsesEveryVector) {
+  evbuffer_iovec v[3];
+  ASSERT_EQ(evbuffer_reserve_space(buf, 128, v, 2), 1);
+  void* first = v[0].iov_base;
+  size_t first_len = v[0].iov_len;
+
+  ASSERT_EQ(evbuffer_reserve_space(buf, first_len + 128, v, 2), 2);
+  EXPECT_EQ(v[0].iov_base, first);
+  EXPECT_GE(v[0].iov_len + v[1].iov_len, first_len + 128);
+  void* second = v[1].iov_base;
+  size_t two = v[0].iov_len + v[1].iov_len;
+
+  ASSERT_EQ(evbuffer_reserve_space(buf, two + 128, v, 3), 3);
+  EXPECT_EQ(v[0].iov_base, first);
+  EXPECT_EQ(v[1].iov_base, second);
+
+  // What is written into all three extents is committed in order.
+  std::string expect;
+  for (int i = 0; i < 3; ++i) {
+    std::memset(v[i].iov_base, 'a' + i, 10);
+    v[i].iov_len = 10;
+    expect.append(10, static_cast<char>('a' + i));
+  }
+  ASSERT_EQ(evbuffer_commit_space(buf, v, 3), 0);
+  EXPECT_EQ(contents(buf), expect);
+}
+
 TEST_F(BufferBasic, ReserveOneExtentIsContiguous) {
   evbuffer_iovec v[1];
   ASSERT_EQ(evbuffer_reserve_space(buf, 10000, v, 1), 1);
