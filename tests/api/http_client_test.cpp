@@ -454,6 +454,24 @@ TEST_P(HttpClient, LocalAddressAndFlags) {
   EXPECT_EQ("127.0.0.2", r.body);
 }
 
+TEST_P(HttpClient, ConnectionOnABufferEventOfTheCaller) {
+  evhttp_set_gencb(http, method_echo, nullptr);
+  bufferevent* bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
+  evcon = evhttp_connection_base_bufferevent_new(base, nullptr, bev, "127.0.0.1",
+                                                 static_cast<uint16_t>(port));
+  ASSERT_NE(nullptr, evcon);
+  EXPECT_EQ(bev, evhttp_connection_get_bufferevent(evcon));
+  EXPECT_EQ(nullptr, evhttp_connection_get_server(evcon));
+  EXPECT_EQ(nullptr, evhttp_connection_get_addr(evcon));  // not connected yet
+  evhttp_make_request(evcon, new_req(&r), EVHTTP_REQ_GET, "/");
+  run(base);
+  EXPECT_EQ(200, r.code);
+  const sockaddr* sa = evhttp_connection_get_addr(evcon);
+  ASSERT_NE(nullptr, sa);
+  EXPECT_EQ(AF_INET, sa->sa_family);
+  EXPECT_EQ(port, ntohs(reinterpret_cast<const sockaddr_in*>(sa)->sin_port));
+}
+
 EVTEST_INSTANTIATE_PER_BACKEND(HttpClient);
 
 // Debian's python3 http.server on loopback, once (not per backend).
