@@ -472,6 +472,25 @@ TEST_P(HttpClient, ConnectionOnABufferEventOfTheCaller) {
   EXPECT_EQ(port, ntohs(reinterpret_cast<const sockaddr_in*>(sa)->sin_port));
 }
 
+// A server that answers 413 at once and closes without reading a large
+// body: with READ_ON_WRITE_ERROR the client still gets the answer.
+TEST_P(HttpClient, ReadOnWriteErrorDeliversAnEarlyAnswer) {
+  Scripted s;
+  s.start(base);
+  s.response = "HTTP/1.1 413 Too Large\r\nContent-Length: 4\r\nConnection: close\r\n\r\nbig!";
+  s.close_after = true;
+  connect(s.port);
+  ASSERT_EQ(0, evhttp_connection_set_flags(evcon, EVHTTP_CON_READ_ON_WRITE_ERROR));
+  evhttp_request* req = new_req(&r);
+  std::string body(8 << 20, 'x');
+  evbuffer_add(evhttp_request_get_output_buffer(req), body.data(), body.size());
+  evhttp_make_request(evcon, req, EVHTTP_REQ_POST, "/upload");
+  run(base);
+  EXPECT_EQ(1, r.calls);
+  EXPECT_EQ(413, r.code);
+  EXPECT_EQ("big!", r.body);
+}
+
 EVTEST_INSTANTIATE_PER_BACKEND(HttpClient);
 
 // Debian's python3 http.server on loopback, once (not per backend).
