@@ -38,7 +38,18 @@ void write_cb(bufferevent*, void* arg) {
 void event_cb(bufferevent*, short what, void* arg) {
   auto* c = static_cast<evhttp_connection*>(arg);
   conn_enter(c);
-  if (c->state == State::kConnecting) {
+  if ((what & BEV_EVENT_WRITING) && (what & (BEV_EVENT_ERROR | BEV_EVENT_EOF)) &&
+      (c->flags & kConOutgoing) && (c->flags & EVHTTP_CON_READ_ON_WRITE_ERROR) &&
+      c->state == State::kWriting && TAILQ_FIRST(&c->requests) != nullptr) {
+    // The server stopped reading (it may have answered early, e.g. 413):
+    // drop the rest of the request and read what it sent.
+    evbuffer* out = bufferevent_get_output(c->bev);
+    evbuffer_drain(out, evbuffer_get_length(out));
+    c->write_done = nullptr;
+    bufferevent_disable(c->bev, EV_WRITE);
+    TAILQ_FIRST(&c->requests)->kind = EVHTTP_RESPONSE;
+    conn_start_read(c);
+  } else if (c->state == State::kConnecting) {
     if (what & BEV_EVENT_CONNECTED)
       client_connected(c);
     else

@@ -149,6 +149,10 @@ struct evhttp {
   void* gencbarg;
   bufferevent* (*bevcb)(event_base*, void*);
   void* bevcbarg;
+
+  // The Date header of the current second.
+  long date_time;
+  char date_text[40];
 };
 
 namespace ev::http {

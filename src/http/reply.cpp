@@ -12,16 +12,16 @@ namespace ev::http {
 
 namespace {
 
-// "Date: ..." for the current second, formatted once per second.
-const char* http_date() {
-  static thread_local time_t cached = 0;
-  static thread_local char text[64];
+// "Date: ..." for the current second, formatted once per second into the
+// server's cache (a server and its base belong to one thread).
+const char* http_date(evhttp* server, char* scratch) {
   time_t now = time(nullptr);
-  if (now != cached) {
+  char* text = server != nullptr ? server->date_text : scratch;
+  if (server == nullptr || now != server->date_time) {
     tm t;
     gmtime_r(&now, &t);
-    strftime(text, sizeof(text), "%a, %d %b %Y %H:%M:%S GMT", &t);
-    cached = now;
+    strftime(text, sizeof(evhttp::date_text), "%a, %d %b %Y %H:%M:%S GMT", &t);
+    if (server != nullptr) server->date_time = now;
   }
   return text;
 }
@@ -139,7 +139,8 @@ void make_response_head(evhttp_connection* c, evhttp_request* req, std::int64_t 
   if (req->major == 1) {
     if (req->minor >= 1 && !out.date) {
       w.put("Date: ", 6);
-      w.put(http_date());
+      char scratch[sizeof(evhttp::date_text)];
+      w.put(http_date(c->server, scratch));
       w.put("\r\n", 2);
     }
     if (req->minor == 0 && in.keepalive && !streaming && !close_conn && !out.connection)

@@ -454,6 +454,43 @@ TEST_P(HttpClient, LocalAddressAndFlags) {
   EXPECT_EQ("127.0.0.2", r.body);
 }
 
+TEST_P(HttpClient, ConnectionOnABufferEventOfTheCaller) {
+  evhttp_set_gencb(http, method_echo, nullptr);
+  bufferevent* bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
+  evcon = evhttp_connection_base_bufferevent_new(base, nullptr, bev, "127.0.0.1",
+                                                 static_cast<uint16_t>(port));
+  ASSERT_NE(nullptr, evcon);
+  EXPECT_EQ(bev, evhttp_connection_get_bufferevent(evcon));
+  EXPECT_EQ(nullptr, evhttp_connection_get_server(evcon));
+  EXPECT_EQ(nullptr, evhttp_connection_get_addr(evcon));  // not connected yet
+  evhttp_make_request(evcon, new_req(&r), EVHTTP_REQ_GET, "/");
+  run(base);
+  EXPECT_EQ(200, r.code);
+  const sockaddr* sa = evhttp_connection_get_addr(evcon);
+  ASSERT_NE(nullptr, sa);
+  EXPECT_EQ(AF_INET, sa->sa_family);
+  EXPECT_EQ(port, ntohs(reinterpret_cast<const sockaddr_in*>(sa)->sin_port));
+}
+
+// A server that answers 413 at once and closes without reading a large
+// body: with READ_ON_WRITE_ERROR the client still gets the answer.
+TEST_P(HttpClient, ReadOnWriteErrorDeliversAnEarlyAnswer) {
+  Scripted s;
+  s.start(base);
+  s.response = "HTTP/1.1 413 Too Large\r\nContent-Length: 4\r\nConnection: close\r\n\r\nbig!";
+  s.close_after = true;
+  connect(s.port);
+  ASSERT_EQ(0, evhttp_connection_set_flags(evcon, EVHTTP_CON_READ_ON_WRITE_ERROR));
+  evhttp_request* req = new_req(&r);
+  std::string body(8 << 20, 'x');
+  evbuffer_add(evhttp_request_get_output_buffer(req), body.data(), body.size());
+  evhttp_make_request(evcon, req, EVHTTP_REQ_POST, "/upload");
+  run(base);
+  EXPECT_EQ(1, r.calls);
+  EXPECT_EQ(413, r.code);
+  EXPECT_EQ("big!", r.body);
+}
+
 EVTEST_INSTANTIATE_PER_BACKEND(HttpClient);
 
 // Debian's python3 http.server on loopback, once (not per backend).

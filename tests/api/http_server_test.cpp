@@ -415,7 +415,12 @@ TEST_P(HttpServer, AcceptSocketAndListenerAccessors) {
 
 TEST_P(HttpServer, UnixSocketPeerOfAnyPathLength) {
   int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
-  sockaddr_un sun{};
+  // Padded with zeros: tools that read sun_path as a string stay in bounds.
+  struct {
+    sockaddr_un addr;
+    char pad[8];
+  } padded{}, mine_padded{};
+  sockaddr_un& sun = padded.addr;
   sun.sun_family = AF_UNIX;
   std::string path = "/tmp/evhttp-test-" + std::to_string(getpid()) + "-";
   path.resize(sizeof(sun.sun_path), 'x');  // fills sun_path with no NUL
@@ -430,7 +435,7 @@ TEST_P(HttpServer, UnixSocketPeerOfAnyPathLength) {
   evhttp_set_gencb(http, reply_text, nullptr);
   int c = socket(AF_UNIX, SOCK_STREAM, 0);
   // The client binds a full-length path too, so the peer address has one.
-  sockaddr_un me{};
+  sockaddr_un& me = mine_padded.addr;
   me.sun_family = AF_UNIX;
   std::string mine = path;
   mine[mine.size() - 1] = 'y';
