@@ -1,0 +1,67 @@
+// The DNS server port: requests read from a UDP socket (or from TCP
+// connections accepted on a listening socket), handed to the user's
+// callback, and answered with the records the callback added.
+#pragma once
+
+#include <event2/dns.h>
+#include <event2/dns_struct.h>
+#include <event2/event.h>
+#include <event2/event_struct.h>
+#include <sys/socket.h>
+
+#include "core/growable_array.hpp"
+#include "evdns/message.hpp"
+
+struct bufferevent;
+
+namespace ev::dns {
+
+struct ServerConn;
+
+struct ServerItem {
+  Record rec;
+  char* owned;  // name and data in one block
+};
+
+struct ServerRequest {
+  evdns_server_request pub;  // what the callback sees; first, so we can cast back
+  evdns_server_port* port;
+  ServerConn* conn;             // TCP connection, or null for UDP
+  ServerRequest* next_pending;  // in the port's queue of unsent UDP replies
+  uint16_t id;
+  sockaddr_storage addr;
+  socklen_t addrlen;
+  bool counted;  // holds a reference on the port
+  ev::GrowableArray<ServerItem> items[3];
+  uint8_t* response;
+  std::size_t response_len;
+};
+
+}  // namespace ev::dns
+
+struct evdns_server_port {
+  event_base* base;
+  evutil_socket_t fd;
+  bool tcp;
+  bool closing;
+  int refcnt;
+  event ev;
+  bool write_waiting;
+  evdns_request_callback_fn_type cb;
+  void* user_data;
+  ev::dns::ServerRequest* pending_head;
+  ev::dns::ServerRequest* pending_tail;
+  ev::dns::ServerConn* conns;
+};
+
+namespace ev::dns {
+
+evdns_server_port* server_port_new(event_base* base, evutil_socket_t fd,
+                                   evdns_request_callback_fn_type cb, void* user_data);
+void server_port_close(evdns_server_port* port);
+int server_add_reply(ServerRequest* req, int section, const char* name, int type, int cls, int ttl,
+                     int datalen, int is_name, const char* data);
+int server_respond(ServerRequest* req, int err);
+void server_request_free(ServerRequest* req);
+
+}  // namespace ev::dns

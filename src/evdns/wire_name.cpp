@@ -1,0 +1,167 @@
+// DNS names on the wire: decoding with compression pointers, encoding with
+// a table of earlier names, and validity checks.
+#include <cstring>
+
+#include "evdns/wire.hpp"
+
+namespace ev::dns {
+
+namespace {
+
+char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+bool labels_equal(const uint8_t* a, const char* b, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i)
+    if (lower(static_cast<char>(a[i])) != lower(b[i])) return false;
+  return true;
+}
+
+// Length of the wire form of text name[0, n) without its trailing dot
+// handling: -1 when invalid.
+long wire_length(const char* name, std::size_t n) {
+  if (n > 0 && name[n - 1] == '.') --n;
+  if (n == 0) return 1;
+  std::size_t total = 1;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i <= n; ++i) {
+    if (i == n || name[i] == '.') {
+      std::size_t label = i - start;
+      if (label == 0 || label > kMaxLabel) return -1;
+      total += label + 1;
+      start = i + 1;
+    }
+  }
+  if (total > kMaxWireName) return -1;
+  return static_cast<long>(total);
+}
+
+}  // namespace
+
+bool name_decode(const uint8_t* msg, std::size_t len, std::size_t* off, char* out) {
+  std::size_t pos = *off;
+  std::size_t end_after = 0;  // where the caller resumes: after the first pointer
+  bool jumped = false;
+  std::size_t lowest = pos;  // every pointer must go strictly below this
+  std::size_t wire = 0;      // wire bytes of the name so far
+  std::size_t text = 0;
+  for (;;) {
+    if (pos >= len) return false;
+    uint8_t b = msg[pos];
+    if ((b & 0xc0) == 0xc0) {
+      if (pos + 1 >= len) return false;
+      std::size_t target = (static_cast<std::size_t>(b & 0x3f) << 8) | msg[pos + 1];
+      if (!jumped) end_after = pos + 2;
+      jumped = true;
+      if (target >= lowest) return false;  // loops, self and forward pointers
+      lowest = target;
+      pos = target;
+      continue;
+    }
+    if ((b & 0xc0) != 0) return false;  // 01 and 10 prefixes are reserved
+    ++pos;
+    wire += 1u + b;
+    if (wire > kMaxWireName) return false;
+    if (b == 0) break;
+    if (pos + b > len) return false;
+    if (text != 0) out[text++] = '.';
+    std::memcpy(out + text, msg + pos, b);
+    text += b;
+    pos += b;
+  }
+  out[text] = '\0';
+  *off = jumped ? end_after : pos;
+  return true;
+}
+
+int NameTable::find(const uint8_t* msg, const char* text, std::size_t n) const {
+  for (int i = 0; i < count_; ++i) {
+    // Compare the text against the uncompressed labels written at the slot
+    // (the table only records positions of labels we wrote ourselves, and
+    // follows our own pointers).
+    std::size_t pos = offsets_[i];
+    std::size_t t = 0;
+    bool match = true;
+    for (int hops = 0; hops < 128; ++hops) {
+      uint8_t b = msg[pos];
+      if ((b & 0xc0) == 0xc0) {
+        pos = (static_cast<std::size_t>(b & 0x3f) << 8) | msg[pos + 1];
+        continue;
+      }
+      if (b == 0) {
+        match = (t == n);
+        break;
+      }
+      if (t != 0) {
+        if (t >= n || text[t] != '.') {
+          match = false;
+          break;
+        }
+        ++t;
+      }
+      if (t + b > n || !labels_equal(msg + pos + 1, text + t, b)) {
+        match = false;
+        break;
+      }
+      t += b;
+      pos += 1u + b;
+    }
+    if (match) return offsets_[i];
+  }
+  return -1;
+}
+
+void NameTable::add(std::size_t offset) {
+  if (offset > 0x3fff || count_ == kSlots) return;
+  offsets_[count_++] = static_cast<uint16_t>(offset);
+}
+
+int Writer::name(const char* name, NameTable* table) {
+  std::size_t n = std::strlen(name);
+  long need = wire_length(name, n);
+  if (need < 0) return kNameInvalid;
+  if (n > 0 && name[n - 1] == '.') --n;
+  std::size_t start_off = off_;
+  std::size_t i = 0;
+  while (i < n) {
+    if (table != nullptr) {
+      int at = table->find(buf_, name + i, n - i);
+      if (at >= 0) {
+        if (!u16(static_cast<uint16_t>(0xc000 | at))) {
+          off_ = start_off;
+          ok_ = false;
+          return kNameNoRoom;
+        }
+        return 0;
+      }
+    }
+    std::size_t j = i;
+    while (j < n && name[j] != '.') ++j;
+    std::size_t label = j - i;
+    if (off_ + 1 + label > cap_) {
+      off_ = start_off;
+      ok_ = false;
+      return kNameNoRoom;
+    }
+    if (table != nullptr) table->add(off_);
+    buf_[off_++] = static_cast<uint8_t>(label);
+    std::memcpy(buf_ + off_, name + i, label);
+    off_ += label;
+    i = j + 1;
+  }
+  if (!u8(0)) {
+    off_ = start_off;
+    return kNameNoRoom;
+  }
+  return 0;
+}
+
+bool name_valid(const char* name) { return wire_length(name, std::strlen(name)) >= 0; }
+
+bool name_equal(const char* a, const char* b) {
+  for (;; ++a, ++b) {
+    if (lower(*a) != lower(*b)) return false;
+    if (*a == '\0') return true;
+  }
+}
+
+}  // namespace ev::dns
