@@ -143,7 +143,7 @@ int evdns_base_nameserver_ip_add(struct evdns_base* base, const char* ip_as_stri
   sockaddr_storage ss{};
   int len = sizeof(ss);
   if (evutil_parse_sockaddr_port(ip_as_string, reinterpret_cast<sockaddr*>(&ss), &len) != 0) {
-    dns::dns_log(true, "Unable to parse nameserver address %s", ip_as_string);
+    dns::dns_log(EVENT_LOG_WARN, "Unable to parse nameserver address %s", ip_as_string);
     return 4;
   }
   auto* sin = reinterpret_cast<sockaddr_in*>(&ss);
@@ -167,7 +167,7 @@ struct evdns_request* evdns_base_resolve_ipv4(struct evdns_base* base, const cha
   DNS_CHECK(base, nullptr);
   DNS_CHECK(name, nullptr);
   DNS_CHECK(callback, nullptr);
-  dns::dns_log(false, "Resolve requested for %s", name);
+  dns::dns_log(EVENT_LOG_DEBUG, "Resolve requested for %s", name);
   return start(base, dns::kTypeA, DNS_IPv4_A, name, flags, callback, ptr);
 }
 
@@ -176,7 +176,7 @@ struct evdns_request* evdns_base_resolve_ipv6(struct evdns_base* base, const cha
   DNS_CHECK(base, nullptr);
   DNS_CHECK(name, nullptr);
   DNS_CHECK(callback, nullptr);
-  dns::dns_log(false, "Resolve requested for %s", name);
+  dns::dns_log(EVENT_LOG_DEBUG, "Resolve requested for %s", name);
   return start(base, dns::kTypeAAAA, DNS_IPv6_AAAA, name, flags, callback, ptr);
 }
 
@@ -188,7 +188,7 @@ struct evdns_request* evdns_base_resolve_reverse(struct evdns_base* base, const 
   DNS_CHECK(callback, nullptr);
   char buf[32];
   reverse_v4_name(in, buf, sizeof(buf));
-  dns::dns_log(false, "Resolve requested for %s (reverse)", buf);
+  dns::dns_log(EVENT_LOG_DEBUG, "Resolve requested for %s (reverse)", buf);
   return start(base, dns::kTypePTR, DNS_PTR, buf, flags | DNS_QUERY_NO_SEARCH, callback, ptr);
 }
 
@@ -200,7 +200,7 @@ struct evdns_request* evdns_base_resolve_reverse_ipv6(struct evdns_base* base,
   DNS_CHECK(callback, nullptr);
   char buf[80];
   reverse_v6_name(in, buf);
-  dns::dns_log(false, "Resolve requested for %s (reverse)", buf);
+  dns::dns_log(EVENT_LOG_DEBUG, "Resolve requested for %s (reverse)", buf);
   return start(base, dns::kTypePTR, DNS_PTR, buf, flags | DNS_QUERY_NO_SEARCH, callback, ptr);
 }
 

@@ -35,7 +35,7 @@ void fail_all(evdns_base* base, evdns_request* head, bool fail) {
 
 evdns_base* base_new(event_base* eb, int flags) {
   if (evutil_secure_rng_init() < 0) {
-    dns_log(true, "Unable to seed random number generator; DNS can't run.");
+    dns_log(EVENT_LOG_WARN, "Unable to seed random number generator; DNS can't run.");
     return nullptr;
   }
   install_gai_hook();

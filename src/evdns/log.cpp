@@ -1,6 +1,7 @@
 // evdns's diagnostics: evdns_set_log_fn's function, or the event log
 // (debug messages only when debug logging is on).
 #include <event2/dns.h>
+#include <event2/event.h>
 #include <event2/util.h>
 #include <netinet/in.h>
 
@@ -18,8 +19,9 @@ extern "C" void evdns_set_log_fn(evdns_debug_log_fn_type fn) { g_log_fn = fn; }
 
 namespace ev::dns {
 
-void dns_log(bool warn, const char* fmt, ...) {
-  if (g_log_fn == nullptr && !warn && !evpriv_debug_logging_enabled()) return;
+void dns_log(int severity, const char* fmt, ...) {
+  bool debug = severity == EVENT_LOG_DEBUG;
+  if (g_log_fn == nullptr && debug && !evpriv_debug_logging_enabled()) return;
   char buf[512];
   va_list ap;
   va_start(ap, fmt);

@@ -36,13 +36,13 @@ void nameserver_io(evutil_socket_t fd, short what, void* arg) {
     if (n < 0) {
       if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return;
       if (errno == ECONNREFUSED) continue;
-      dns_log(true, "Error %s (%d) while reading request.", strerror(errno), errno);
+      dns_log(EVENT_LOG_WARN, "Error %s (%d) while reading request.", strerror(errno), errno);
       return;
     }
     if (evutil_sockaddr_cmp(reinterpret_cast<sockaddr*>(&from),
                             reinterpret_cast<sockaddr*>(&ns->addr), 1) != 0) {
       char a[128];
-      dns_log(true, "Address mismatch on received DNS packet.  Address was %s",
+      dns_log(EVENT_LOG_WARN, "Address mismatch on received DNS packet.  Address was %s",
               format_addr(reinterpret_cast<sockaddr*>(&from), a, sizeof(a)));
       continue;
     }
@@ -122,7 +122,7 @@ int nameserver_add(evdns_base* base, const sockaddr* sa, socklen_t len) {
     setsockopt(ns->fd, SOL_SOCKET, SO_SNDBUF, &base->so_sndbuf, sizeof(base->so_sndbuf));
   if (base->bind_addrlen > 0 && bind(ns->fd, reinterpret_cast<sockaddr*>(&base->bind_addr),
                                      static_cast<socklen_t>(base->bind_addrlen)) < 0) {
-    dns_log(true, "Couldn't bind to outgoing address");
+    dns_log(EVENT_LOG_WARN, "Couldn't bind to outgoing address");
     close(ns->fd);
     ev::destroy(ns);
     return 2;
@@ -141,7 +141,7 @@ int nameserver_add(evdns_base* base, const sockaddr* sa, socklen_t len) {
   ++base->good_servers;
   nameserver_refresh_events(ns);
   char a[128];
-  dns_log(false, "Added nameserver %s as %p", format_addr(sa, a, sizeof(a)),
+  dns_log(EVENT_LOG_DEBUG, "Added nameserver %s as %p", format_addr(sa, a, sizeof(a)),
           static_cast<void*>(ns));
   // Requests held while there were no nameservers can go now.
   requests_pump(base);
@@ -178,10 +178,10 @@ void nameserver_failed(Nameserver* ns, const char* why) {
   if (!ns->up) return;
   evdns_base* base = ns->owner;
   char a[128];
-  dns_log(true, "Nameserver %s has failed: %s",
+  dns_log(EVENT_LOG_MSG, "Nameserver %s has failed: %s",
           format_addr(reinterpret_cast<sockaddr*>(&ns->addr), a, sizeof(a)), why);
   --base->good_servers;
-  if (base->good_servers == 0) dns_log(true, "All nameservers have failed");
+  if (base->good_servers == 0) dns_log(EVENT_LOG_MSG, "All nameservers have failed");
   ns->up = false;
   ns->failed_times = 1;
   evtimer_add(&ns->probe_timer, &base->probe_timeout);
@@ -208,7 +208,7 @@ void nameserver_up(Nameserver* ns) {
     return;
   }
   char a[128];
-  dns_log(true, "Nameserver %s is back up",
+  dns_log(EVENT_LOG_MSG, "Nameserver %s is back up",
           format_addr(reinterpret_cast<sockaddr*>(&ns->addr), a, sizeof(a)));
   event_del(&ns->probe_timer);
   if (ns->probe != nullptr) {
@@ -232,7 +232,7 @@ bool nameserver_send(Nameserver* ns, const uint8_t* pkt, std::size_t len) {
     return false;
   }
   char a[128];
-  dns_log(true, "Error %s (%d) while writing request to %s.", strerror(errno), errno,
+  dns_log(EVENT_LOG_WARN, "Error %s (%d) while writing request to %s.", strerror(errno), errno,
           format_addr(reinterpret_cast<sockaddr*>(&ns->addr), a, sizeof(a)));
   nameserver_failed(ns, strerror(errno));
   return true;  // the timeout retries it

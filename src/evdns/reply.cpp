@@ -111,7 +111,8 @@ void handle(evdns_request* r, const uint8_t* msg, std::size_t len, bool via_tcp)
     case DNS_ERR_SERVERFAILED:
       // Sometimes a broken server, sometimes a confusing name: let the
       // request time out (and be retried) now.
-      dns_log(false, "Got a SERVERFAILED from nameserver; will allow the request to time out.");
+      dns_log(EVENT_LOG_DEBUG,
+              "Got a SERVERFAILED from nameserver; will allow the request to time out.");
       if (!r->is_probe) {
         event_active(&r->timeout_ev, EV_TIMEOUT, 1);
         return;

@@ -257,7 +257,7 @@ namespace {
 void timeout_fired(evutil_socket_t, short, void* arg) {
   auto* r = static_cast<evdns_request*>(arg);
   evdns_base* base = r->base;
-  dns_log(false, "Request %p timed out", arg);
+  dns_log(EVENT_LOG_DEBUG, "Request %p timed out", arg);
   Nameserver* ns = r->ns;
   int tx_before = r->tx_count;
   if (ns != nullptr && ++ns->timedout > base->max_timeouts) {

@@ -127,7 +127,8 @@ namespace ev::dns {
 // "1.2.3.4:53" or "[::1]:53" into buf.
 const char* format_addr(const sockaddr* sa, char* buf, std::size_t len);
 
-void dns_log(bool warn, const char* fmt, ...) __attribute__((format(printf, 2, 3)));
+// severity: EVENT_LOG_DEBUG, EVENT_LOG_MSG or EVENT_LOG_WARN.
+void dns_log(int severity, const char* fmt, ...) __attribute__((format(printf, 2, 3)));
 
 // Nameservers (nameserver.cpp).
 int nameserver_add(evdns_base* base, const sockaddr* sa, socklen_t len);

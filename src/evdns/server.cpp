@@ -123,7 +123,7 @@ void port_io(evutil_socket_t fd, short what, void* arg) {
     ssize_t n = recvfrom(fd, buf, sizeof(buf), 0, reinterpret_cast<sockaddr*>(&from), &fromlen);
     if (n < 0) {
       if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR && errno != ECONNREFUSED)
-        dns_log(true, "Error %s (%d) while reading request.", strerror(errno), errno);
+        dns_log(EVENT_LOG_WARN, "Error %s (%d) while reading request.", strerror(errno), errno);
       break;
     }
     request_arrived(port, nullptr, buf, static_cast<std::size_t>(n),

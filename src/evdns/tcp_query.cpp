@@ -67,7 +67,7 @@ bool tcp_query_start(evdns_request* r) {
     return false;
   }
   r->tcp = q;
-  dns_log(false, "Truncated reply: retrying request %p over TCP", static_cast<void*>(r));
+  dns_log(EVENT_LOG_DEBUG, "Truncated reply: retrying request %p over TCP", static_cast<void*>(r));
   event_add(&r->timeout_ev, &base->timeout);
   return true;
 }
