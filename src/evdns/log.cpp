@@ -28,13 +28,10 @@ void dns_log(int severity, const char* fmt, ...) {
   std::vsnprintf(buf, sizeof(buf), fmt, ap);
   va_end(ap);
   if (g_log_fn != nullptr) {
-    g_log_fn(warn ? 1 : 0, buf);
+    g_log_fn(severity == EVENT_LOG_WARN ? 1 : 0, buf);
     return;
   }
-  if (warn)
-    evpriv_warnx("%s", buf);
-  else
-    evpriv_debugx("%s", buf);
+  evpriv_log(severity, "%s", buf);
 }
 
 const char* format_addr(const sockaddr* sa, char* buf, std::size_t len) {
