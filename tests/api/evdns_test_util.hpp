@@ -39,6 +39,18 @@ inline int bound_socket(int type, int port = 0, const char* ip = "127.0.0.1") {
   return fd;
 }
 
+inline std::string format_addr(const sockaddr* sa) {
+  char ip[64];
+  if (sa->sa_family == AF_INET) {
+    auto* sin = reinterpret_cast<const sockaddr_in*>(sa);
+    inet_ntop(AF_INET, &sin->sin_addr, ip, sizeof(ip));
+    return std::string(ip) + ":" + std::to_string(ntohs(sin->sin_port));
+  }
+  auto* sin6 = reinterpret_cast<const sockaddr_in6*>(sa);
+  inet_ntop(AF_INET6, &sin6->sin6_addr, ip, sizeof(ip));
+  return "[" + std::string(ip) + "]:" + std::to_string(ntohs(sin6->sin6_port));
+}
+
 inline int local_port(int fd) {
   sockaddr_in sin{};
   socklen_t len = sizeof(sin);
@@ -107,7 +119,7 @@ struct Server {
       evdns_server_request_drop(req);
       return;
     }
-    if (name == "hold.test") {
+    if (name == "hold.test" || (name == "skew.test" && q->type == EVDNS_TYPE_AAAA)) {
       self->held.push_back(req);
       return;
     }
@@ -135,7 +147,7 @@ struct Server {
                (name == "a.test" || name == "host.search" || name == "www.google.com")) {
       uint32_t addrs[2] = {a1.s_addr, a2.s_addr};
       evdns_server_request_add_a_reply(req, q->name, 2, addrs, 300);
-    } else if (q->type == EVDNS_TYPE_A && name == "conn.test") {
+    } else if (q->type == EVDNS_TYPE_A && (name == "conn.test" || name == "skew.test")) {
       evdns_server_request_add_a_reply(req, q->name, 1, &lo.s_addr, 10);
     } else if (q->type == EVDNS_TYPE_AAAA && (name == "a.test" || name == "v6.test")) {
       evdns_server_request_add_aaaa_reply(req, q->name, 1, &v6, 200);
