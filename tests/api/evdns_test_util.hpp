@@ -68,6 +68,7 @@ struct Server {
   evdns_server_port* udp_port = nullptr;
   evdns_server_port* tcp_port = nullptr;
   std::vector<std::string> qnames;
+  std::vector<std::string> from;  // requesters' addresses
   std::map<std::string, int> hits;
   int tcp_requests = 0;
   bool silent = false;                      // drop everything
@@ -103,10 +104,8 @@ struct Server {
     auto* self = static_cast<Server*>(arg);
     sockaddr_storage ss;
     if (evdns_server_request_get_requesting_addr(req, reinterpret_cast<sockaddr*>(&ss),
-                                                 sizeof(ss)) > 0) {
-      int type = 0;
-      (void)type;
-    }
+                                                 sizeof(ss)) > 0)
+      self->from.push_back(format_addr(reinterpret_cast<sockaddr*>(&ss)));
     if (req->nquestions != 1) {
       evdns_server_request_respond(req, DNS_ERR_FORMAT);
       return;
