@@ -258,7 +258,8 @@ int evdns_base_get_nameserver_addr(struct evdns_base* base, int idx, struct sock
                                    ev_socklen_t len) {
   DNS_CHECK(base, -1);
   ev::LockGuard g(base->lock);
-  if (idx < 0 || static_cast<std::size_t>(idx) >= base->servers.size()) return -1;
+  if (idx < 0) idx = 0;  // as libevent's ring walk does
+  if (static_cast<std::size_t>(idx) >= base->servers.size()) return -1;
   std::size_t n = base->servers.size();
   dns::Nameserver* ns = base->servers[(static_cast<std::size_t>(base->next_server) + idx) % n];
   if (sa != nullptr && ns->addrlen <= len) std::memcpy(sa, &ns->addr, ns->addrlen);

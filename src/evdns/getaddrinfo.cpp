@@ -179,17 +179,18 @@ void cb6(int result, char, int count, int, void* addrs, void* arg) {
   sub_done(static_cast<evdns_getaddrinfo_request*>(arg), false, result, count, addrs);
 }
 
-bool is_numeric(const char* node) {
+// The family of a numeric host (0 when not numeric).
+int numeric_family(const char* node) {
   uint8_t buf[16];
-  if (evutil_inet_pton(AF_INET, node, buf) == 1) return true;
+  if (evutil_inet_pton(AF_INET, node, buf) == 1) return AF_INET;
   const char* pct = std::strchr(node, '%');
-  if (pct == nullptr) return evutil_inet_pton(AF_INET6, node, buf) == 1;
+  if (pct == nullptr) return evutil_inet_pton(AF_INET6, node, buf) == 1 ? AF_INET6 : 0;
   char tmp[64];
   std::size_t n = static_cast<std::size_t>(pct - node);
-  if (n >= sizeof(tmp)) return false;
+  if (n >= sizeof(tmp)) return 0;
   std::memcpy(tmp, node, n);
   tmp[n] = '\0';
-  return evutil_inet_pton(AF_INET6, tmp, buf) == 1;
+  return evutil_inet_pton(AF_INET6, tmp, buf) == 1 ? AF_INET6 : 0;
 }
 
 // The port of a service: -1 when unknown.
@@ -205,13 +206,16 @@ int service_port(const char* service, const evutil_addrinfo& hints) {
   return se != nullptr ? ntohs(static_cast<uint16_t>(se->s_port)) : -1;
 }
 
-// Answers from the hosts entries; nullptr when none matches.
-evutil_addrinfo* from_hosts(evdns_base* base, const char* node, const evutil_addrinfo& hints,
-                            int port) {
+// Answers from the hosts entries: false when no entry has the name (an
+// entry of the other family only gives an empty answer, as in libevent).
+bool from_hosts(evdns_base* base, const char* node, const evutil_addrinfo& hints, int port,
+                evutil_addrinfo** out) {
   evutil_addrinfo* res = nullptr;
+  bool found = false;
   for (std::size_t i = 0; i < base->hosts.size(); ++i) {
     const evdns_base::HostEntry& e = base->hosts[i];
     if (evutil_ascii_strcasecmp(e.name, node) != 0) continue;
+    found = true;
     int fam = e.addr.ss_family;
     if (hints.ai_family != AF_UNSPEC && hints.ai_family != fam) continue;
     sockaddr_storage ss = e.addr;
@@ -223,7 +227,8 @@ evutil_addrinfo* from_hosts(evdns_base* base, const char* node, const evutil_add
     if (ai == nullptr) continue;
     res = evpriv_addrinfo_append(res, ai);
   }
-  return res;
+  *out = res;
+  return found;
 }
 
 }  // namespace
@@ -242,23 +247,24 @@ evdns_getaddrinfo_request* getaddrinfo_start(evdns_base* base, const char* node,
     cb(EVUTIL_EAI_FAMILY, nullptr, arg);
     return nullptr;
   }
-  if (node == nullptr || is_numeric(node)) {
+  int port = service_port(service, hints);
+  if (port < 0) {
+    cb(EVUTIL_EAI_NONAME, nullptr, arg);
+    return nullptr;
+  }
+  // Numeric hosts of the family asked for (and NUMERICHOST) need no query;
+  // a numeric host of the other family is asked for as a name, as libevent does.
+  int numeric = node != nullptr ? numeric_family(node) : 0;
+  if (node == nullptr || (hints.ai_flags & EVUTIL_AI_NUMERICHOST) ||
+      (numeric != 0 && (hints.ai_family == AF_UNSPEC || hints.ai_family == numeric))) {
     evutil_addrinfo* res = nullptr;
     int err = evutil_getaddrinfo(node, service, &hints, &res);
     cb(err, res, arg);
     return nullptr;
   }
-  int port = service_port(service, hints);
-  if (port < 0) {
-    cb(EVUTIL_EAI_SERVICE, nullptr, arg);
-    return nullptr;
-  }
-  if (hints.ai_flags & EVUTIL_AI_NUMERICHOST) {
-    cb(EVUTIL_EAI_NONAME, nullptr, arg);
-    return nullptr;
-  }
-  if (evutil_addrinfo* res = from_hosts(base, node, hints, port)) {
-    cb(0, res, arg);
+  evutil_addrinfo* hosts_res = nullptr;
+  if (from_hosts(base, node, hints, port, &hosts_res)) {
+    cb(0, hosts_res, arg);
     return nullptr;
   }
   auto* g =

@@ -176,7 +176,8 @@ TEST_P(ConfigTest, NameserverAddVariants) {
   EXPECT_EQ("127.0.0.5:5353", nameserver_addr(dns, 1));
   EXPECT_EQ("127.0.0.4:53", nameserver_addr(dns, 2));
   EXPECT_EQ("[::1]:5300", nameserver_addr(dns, 3));
-  EXPECT_EQ("none", nameserver_addr(dns, -1));
+  EXPECT_EQ("127.0.0.3:53", nameserver_addr(dns, -1));  // libevent reads -1 as 0
+  EXPECT_EQ("none", nameserver_addr(dns, 4));
 }
 
 TEST(EvdnsErrors, ToString) {
