@@ -31,7 +31,9 @@ struct Chain {
     return false;
   }
   void add(const char* name) {
-    if (n < kMaxChain && !has(name)) std::memcpy(names[n++], name, kNameBuf);
+    std::size_t len = std::strlen(name);
+    if (len >= kNameBuf || n == kMaxChain || has(name)) return;
+    std::memcpy(names[n++], name, len + 1);
   }
 };
 
@@ -39,8 +41,10 @@ void take_ttl(Reply* out, uint32_t ttl) {
   if (ttl < out->ttl) out->ttl = ttl;
 }
 
-// Reads one answer record; false when malformed.
-bool answer(Reader& r, uint16_t qtype, Chain& chain, Reply* out) {
+// Reads one answer record; false when malformed.  With `loose`, records of
+// the asked type count whatever their owner (libevent's rule, the fallback
+// when no record belongs to the asked name or its CNAME chain).
+bool answer(Reader& r, uint16_t qtype, Chain& chain, bool loose, Reply* out) {
   char owner[kNameBuf];
   uint16_t type, cls, rdlen;
   uint32_t ttl;
@@ -48,7 +52,7 @@ bool answer(Reader& r, uint16_t qtype, Chain& chain, Reply* out) {
     return false;
   if (r.remaining() < rdlen) return false;
   std::size_t end = r.offset() + rdlen;
-  bool mine = chain.has(owner) && cls == kClassIN;
+  bool mine = (loose || chain.has(owner)) && cls == kClassIN;
   if (mine && type == kTypeCNAME) {
     char target[kNameBuf];
     Reader sub(r.data(), end);
@@ -116,10 +120,17 @@ bool parse_reply(const uint8_t* msg, std::size_t len, const char* qname, uint16_
     if (same && type == qtype) matched = true;
   }
   if (!matched) return false;
+  std::size_t answers_at = r.offset();
   Chain chain;
   chain.add(qname);
   for (unsigned i = 0; i < out->h.ancount; ++i)
-    if (!answer(r, qtype, chain, out)) return false;
+    if (!answer(r, qtype, chain, false, out)) return false;
+  if (!out->have_answer && out->h.ancount != 0) {
+    Reader again(msg, len);
+    again.skip(answers_at);
+    for (unsigned i = 0; i < out->h.ancount; ++i)
+      if (!answer(again, qtype, chain, true, out)) return false;
+  }
   if (!out->have_answer) {
     for (unsigned i = 0; i < out->h.nscount; ++i)
       if (!authority(r, out)) break;  // the answer stands without a usable SOA

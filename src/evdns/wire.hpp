@@ -82,7 +82,7 @@ bool name_decode(const uint8_t* msg, std::size_t len, std::size_t* off, char* ou
 class NameTable {
  public:
   static constexpr int kSlots = 128;
-  // The offset of a name equal (ASCII case-insensitively) to text[0, n), or -1.
+  // The offset of a name equal (byte for byte) to text[0, n), or -1.
   int find(const uint8_t* msg, const char* text, std::size_t n) const;
   void add(std::size_t offset);
 

@@ -10,10 +10,10 @@ namespace {
 
 char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
+// Exact comparison: a suffix is only reused with the case it was written
+// in, so names keep the case the server's callback gave them.
 bool labels_equal(const uint8_t* a, const char* b, std::size_t n) {
-  for (std::size_t i = 0; i < n; ++i)
-    if (lower(static_cast<char>(a[i])) != lower(b[i])) return false;
-  return true;
+  return std::memcmp(a, b, n) == 0;
 }
 
 // Length of the wire form of text name[0, n) without its trailing dot
