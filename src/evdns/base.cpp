@@ -104,6 +104,7 @@ int clear_nameservers_and_suspend(evdns_base* base) {
       continue;
     }
     r->ns = nullptr;
+    r->id_next = nullptr;
     r->tx_count = r->reissue_count = 0;
     r->transmit_pending = false;
     r->state = ReqState::Waiting;
@@ -116,6 +117,7 @@ int clear_nameservers_and_suspend(evdns_base* base) {
     base->waiting_head = r;
     ++base->n_waiting;
   }
+  std::memset(base->id_buckets, 0, sizeof(base->id_buckets));
   for (std::size_t i = 0; i < base->servers.size(); ++i) nameserver_free(base->servers[i]);
   base->servers.clear();
   base->good_servers = 0;

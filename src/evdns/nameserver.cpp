@@ -10,6 +10,7 @@
 
 #include "core/mm.hpp"
 #include "evdns/resolver.hpp"
+#include "evdns/udp_batch.hpp"
 
 namespace ev::dns {
 
@@ -28,29 +29,20 @@ void nameserver_io(evutil_socket_t fd, short what, void* arg) {
     nameserver_refresh_events(ns);
   }
   if (!(what & EV_READ)) return;
-  uint8_t buf[1500];
-  for (int i = 0; i < 64; ++i) {
-    sockaddr_storage from;
-    socklen_t fromlen = sizeof(from);
-    ssize_t n = recvfrom(fd, buf, sizeof(buf), 0, reinterpret_cast<sockaddr*>(&from), &fromlen);
-    if (n < 0) {
-      if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return;
-      if (errno == ECONNREFUSED) continue;
-      dns_log(EVENT_LOG_WARN, "Error %s (%d) while reading request.", strerror(errno), errno);
-      return;
-    }
-    if (evutil_sockaddr_cmp(reinterpret_cast<sockaddr*>(&from),
-                            reinterpret_cast<sockaddr*>(&ns->addr), 1) != 0) {
-      char a[128];
-      dns_log(EVENT_LOG_WARN, "Address mismatch on received DNS packet.  Address was %s",
-              format_addr(reinterpret_cast<sockaddr*>(&from), a, sizeof(a)));
-      continue;
-    }
-    reply_received(base, ns, buf, static_cast<std::size_t>(n), false);
-    // The reply may have freed the base's nameservers (a callback cannot run
-    // here, they are deferred), but the server list can change only through
-    // the API, never from a reply.
-  }
+  RecvBatch batch;
+  bool ok = recv_batches(
+      fd, batch, 8, [&](const uint8_t* msg, std::size_t len, sockaddr* from, socklen_t) {
+        if (evutil_sockaddr_cmp(from, reinterpret_cast<sockaddr*>(&ns->addr), 1) != 0) {
+          char a[128];
+          dns_log(EVENT_LOG_WARN, "Address mismatch on received DNS packet.  Address was %s",
+                  format_addr(from, a, sizeof(a)));
+          return true;
+        }
+        // Callbacks are deferred, so the nameserver outlives this batch.
+        reply_received(base, ns, msg, len, false);
+        return true;
+      });
+  if (!ok) dns_log(EVENT_LOG_WARN, "Error %s (%d) while reading request.", strerror(errno), errno);
 }
 
 void probe_callback(int result, char, int, int, void*, void* arg) {
@@ -123,6 +115,14 @@ int nameserver_add(evdns_base* base, const sockaddr* sa, socklen_t len) {
   if (base->bind_addrlen > 0 && bind(ns->fd, reinterpret_cast<sockaddr*>(&base->bind_addr),
                                      static_cast<socklen_t>(base->bind_addrlen)) < 0) {
     dns_log(EVENT_LOG_WARN, "Couldn't bind to outgoing address");
+    close(ns->fd);
+    ev::destroy(ns);
+    return 2;
+  }
+  // Connected: the kernel keeps the route and drops datagrams from any
+  // other address (libevent compares the address after receiving).
+  if (connect(ns->fd, sa, len) < 0) {
+    dns_log(EVENT_LOG_WARN, "Couldn't connect to nameserver: %s", strerror(errno));
     close(ns->fd);
     ev::destroy(ns);
     return 2;

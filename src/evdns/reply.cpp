@@ -134,12 +134,10 @@ void reply_received(evdns_base* base, Nameserver* ns, const uint8_t* msg, std::s
   if (len < kHeaderLen) return;
   uint16_t id = static_cast<uint16_t>((msg[0] << 8) | msg[1]);
   if (!(msg[2] & 0x80)) return;  // not a response
-  for (evdns_request* r = base->inflight_head; r != nullptr; r = r->next) {
-    if (r->id != id || r->ns != ns) continue;
-    if ((r->tcp != nullptr) != via_tcp) return;
-    handle(r, msg, len, via_tcp);
-    return;
-  }
+  evdns_request* r = request_by_id(base, id);
+  if (r == nullptr || r->ns != ns) return;
+  if ((r->tcp != nullptr) != via_tcp) return;
+  handle(r, msg, len, via_tcp);
 }
 
 }  // namespace ev::dns

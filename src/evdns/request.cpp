@@ -31,9 +31,17 @@ void list_push_front(evdns_request** head, evdns_request* r) {
   *head = r;
 }
 
+void id_remove(evdns_base* base, evdns_request* r) {
+  evdns_request** p = &base->id_buckets[r->id & 0xff];
+  while (*p != nullptr && *p != r) p = &(*p)->id_next;
+  if (*p == r) *p = r->id_next;
+  r->id_next = nullptr;
+}
+
 void unlink(evdns_request* r) {
   evdns_base* base = r->base;
   if (r->state == ReqState::Inflight) {
+    id_remove(base, r);
     list_remove(&base->inflight_head, r);
     --base->n_inflight;
     if (r->ns != nullptr) {
@@ -53,8 +61,20 @@ void unlink(evdns_request* r) {
   }
 }
 
+// Replaces the name to send; false when it is too long or out of memory.
+bool set_qname(evdns_request* r, const char* text) {
+  std::size_t n = std::strlen(text);
+  if (n >= kNameBuf) return false;
+  auto* p = static_cast<char*>(mm_realloc(r->qname, n + 1));
+  if (p == nullptr) return false;
+  std::memcpy(p, text, n + 1);
+  r->qname = p;
+  return true;
+}
+
 void request_free(evdns_request* r) {
   mm_free(r->origname);
+  mm_free(r->qname);
   mm_free(r->result);
   mm_free(r);
 }
@@ -75,29 +95,35 @@ void run_callback(event_callback*, void* arg) {
   request_free(r);
 }
 
+uint8_t random_byte(evdns_base* base) {
+  if (base->rand_left == 0) {
+    evutil_secure_rng_get_bytes(base->rand_pool, sizeof(base->rand_pool));
+    base->rand_left = sizeof(base->rand_pool);
+  }
+  return base->rand_pool[--base->rand_left];
+}
+
 uint16_t pick_id(evdns_base* base) {
   for (;;) {
-    uint16_t id;
-    evutil_secure_rng_get_bytes(&id, sizeof(id));
-    bool used = false;
-    for (evdns_request* r = base->inflight_head; r != nullptr; r = r->next)
-      if (r->id == id) {
-        used = true;
-        break;
-      }
-    if (!used) return id;
+    uint16_t id = static_cast<uint16_t>((random_byte(base) << 8) | random_byte(base));
+    if (request_by_id(base, id) == nullptr) return id;
   }
 }
 
-void randomize_case(char* name) {
-  std::size_t n = std::strlen(name);
-  uint8_t bits[32];
-  evutil_secure_rng_get_bytes(bits, sizeof(bits));
-  for (std::size_t i = 0; i < n; ++i) {
+void randomize_case(evdns_base* base, char* name) {
+  uint8_t bits = 0;
+  int left = 0;
+  for (std::size_t i = 0; name[i] != '\0'; ++i) {
     char c = name[i];
     bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
     if (!letter) continue;
-    bool up = (bits[(i / 8) % sizeof(bits)] >> (i % 8)) & 1;
+    if (left == 0) {
+      bits = random_byte(base);
+      left = 8;
+    }
+    bool up = bits & 1;
+    bits >>= 1;
+    --left;
     c = static_cast<char>(c | 0x20);
     name[i] = up ? static_cast<char>(c - 0x20) : c;
   }
@@ -111,6 +137,8 @@ void move_inflight(evdns_request* r) {
   ++r->ns->inflight;
   r->state = ReqState::Inflight;
   r->id = pick_id(base);
+  r->id_next = base->id_buckets[r->id & 0xff];
+  base->id_buckets[r->id & 0xff] = r;
   list_push_front(&base->inflight_head, r);
   ++base->n_inflight;
   nameserver_refresh_events(r->ns);
@@ -119,15 +147,16 @@ void move_inflight(evdns_request* r) {
 
 }  // namespace
 
+evdns_request* request_by_id(evdns_base* base, uint16_t id) {
+  for (evdns_request* r = base->id_buckets[id & 0xff]; r != nullptr; r = r->id_next)
+    if (r->id == id) return r;
+  return nullptr;
+}
+
 evdns_request* request_new(evdns_base* base, uint16_t qtype, char user_type, const char* name,
                            int flags, evdns_callback_type cb, void* arg) {
   auto* r = static_cast<evdns_request*>(mm_calloc(1, sizeof(evdns_request)));
   if (r == nullptr) return nullptr;
-  r->origname = mm_strdup(name);
-  if (r->origname == nullptr) {
-    mm_free(r);
-    return nullptr;
-  }
   r->base = base;
   r->qtype = qtype;
   r->user_type = user_type;
@@ -138,13 +167,28 @@ evdns_request* request_new(evdns_base* base, uint16_t qtype, char user_type, con
   r->no_search = (flags & DNS_QUERY_NO_SEARCH) || base->search.empty() || user_type == DNS_PTR;
   evtimer_assign(&r->timeout_ev, base->ev_base, timeout_fired, r);
   evpriv_callback_init(&r->deferred, run_callback, r, event_get_priority(&r->timeout_ev));
+  if (!r->no_search) {
+    r->origname = mm_strdup(name);
+    if (r->origname == nullptr) {
+      mm_free(r);
+      return nullptr;
+    }
+  }
+  char joined[kNameBuf];
+  const char* first = name;
   if (r->no_search || count_dots(name) >= base->ndots) {
     r->search_index = -1;
-    std::strncpy(r->qname, name, kNameBuf - 1);
-    if (std::strlen(name) >= kNameBuf) r->qname[0] = '\0', r->err = DNS_ERR_FORMAT;
   } else {
     r->search_index = 0;
-    if (!search_join(name, base->search[0], r->qname, kNameBuf)) r->err = DNS_ERR_FORMAT;
+    first = search_join(name, base->search[0], joined, kNameBuf) ? joined : nullptr;
+  }
+  if (first == nullptr || std::strlen(first) >= kNameBuf) {
+    r->err = DNS_ERR_FORMAT;
+    first = "";
+  }
+  if (!set_qname(r, first)) {
+    request_free(r);
+    return nullptr;
   }
   return r;
 }
@@ -158,7 +202,7 @@ void request_submit(evdns_request* r) {
     request_finish(r, DNS_ERR_FORMAT, 0, nullptr);
     return;
   }
-  if (base->randomize_case) randomize_case(r->qname);
+  if (base->randomize_case) randomize_case(base, r->qname);
   r->tx_count = 0;
   r->reissue_count = 0;
   if (r->is_probe ||
@@ -232,19 +276,20 @@ bool search_try_next(evdns_request* r) {
   if (r->no_search) return false;
   int n = static_cast<int>(base->search.size());
   bool raw_first = count_dots(r->origname) >= base->ndots;
+  char joined[kNameBuf];
   for (;;) {
     int next = r->search_index + 1;
     if (next < n) {
       r->search_index = next;
-      if (!search_join(r->origname, base->search[next], r->qname, kNameBuf)) continue;
+      if (!search_join(r->origname, base->search[next], joined, kNameBuf)) continue;
     } else if (!raw_first && r->search_index != n) {
       r->search_index = n;  // the raw name, last
-      std::strncpy(r->qname, r->origname, kNameBuf - 1);
-      r->qname[kNameBuf - 1] = '\0';
+      if (std::strlen(r->origname) >= kNameBuf) return false;
+      std::strcpy(joined, r->origname);
     } else {
       return false;
     }
-    if (!name_valid(r->qname)) continue;
+    if (!name_valid(joined) || !set_qname(r, joined)) continue;
     unlink(r);
     r->ns = nullptr;
     request_submit(r);

@@ -54,6 +54,7 @@ struct evdns_request {
   evdns_base* base;
   evdns_request* prev;
   evdns_request* next;
+  evdns_request* id_next;  // in the base's bucket for its transaction id
   ev::dns::ReqState state;
   char user_type;  // DNS_IPv4_A, DNS_IPv6_AAAA, DNS_PTR
   uint16_t qtype;
@@ -67,9 +68,9 @@ struct evdns_request {
   int reissue_count;
   ev::dns::Nameserver* ns;
   ev::dns::TcpQuery* tcp;
-  char* origname;                 // the name as the caller gave it
-  char** cname_out;               // getaddrinfo's slot for the canonical name (CNAME target)
-  char qname[ev::dns::kNameBuf];  // the name sent, with 0x20 randomised case
+  char* origname;    // the name as the caller gave it
+  char** cname_out;  // getaddrinfo's slot for the canonical name (CNAME target)
+  char* qname;       // the name sent, with 0x20 randomised case (owned)
   event timeout_ev;
   event_callback deferred;
   evdns_callback_type cb;
@@ -89,6 +90,8 @@ struct evdns_base {
   int next_server = 0;
   int good_servers = 0;
   evdns_request* inflight_head = nullptr;
+  // In-flight requests by transaction id (low 8 bits).
+  evdns_request* id_buckets[256] = {};
   evdns_request* waiting_head = nullptr;
   evdns_request* waiting_tail = nullptr;
   int n_inflight = 0;
@@ -116,6 +119,10 @@ struct evdns_base {
     char* name;
   };
   ev::GrowableArray<HostEntry> hosts;
+  // Random bytes (transaction ids, 0x20 bits), drawn from the library's
+  // generator a block at a time.
+  uint8_t rand_pool[128];
+  uint8_t rand_left = 0;
   // getaddrinfo statistics (which families answer).
   int gai_ipv4_answered = 0;
   int gai_ipv6_answered = 0;
@@ -141,6 +148,7 @@ bool nameserver_send(Nameserver* ns, const uint8_t* pkt, std::size_t len);
 void nameserver_refresh_events(Nameserver* ns);
 
 // Requests (request.cpp).
+evdns_request* request_by_id(evdns_base* base, uint16_t id);
 evdns_request* request_new(evdns_base* base, uint16_t qtype, char user_type, const char* name,
                            int flags, evdns_callback_type cb, void* arg);
 // Builds and queues (or sends) the request for req->qname.

@@ -12,6 +12,7 @@
 
 #include "core/mm.hpp"
 #include "evdns/resolver.hpp"
+#include "evdns/udp_batch.hpp"
 
 namespace ev::dns {
 
@@ -111,24 +112,62 @@ void request_arrived(evdns_server_port* port, ServerConn* conn, const uint8_t* m
 
 void flush_pending(evdns_server_port* port);
 
+void queue_pending(evdns_server_port* port, ServerRequest* req);
+
+// Sends the answers collected during a batch with one sendmmsg.
+void flush_out(evdns_server_port* port) {
+  int n = port->nout;
+  port->nout = 0;
+  if (n == 0) return;
+  mmsghdr msgs[16];
+  iovec iov[16];
+  for (int i = 0; i < n; ++i) {
+    ServerRequest* req = port->out[i];
+    iov[i].iov_base = req->response;
+    iov[i].iov_len = req->response_len;
+    msgs[i].msg_hdr = msghdr{};
+    msgs[i].msg_hdr.msg_name = &req->addr;
+    msgs[i].msg_hdr.msg_namelen = req->addrlen;
+    msgs[i].msg_hdr.msg_iov = &iov[i];
+    msgs[i].msg_hdr.msg_iovlen = 1;
+  }
+  int start = 0;
+  ServerRequest* done[16];
+  int ndone = 0;
+  while (start < n) {
+    int r = sendmmsg(port->fd, msgs + start, static_cast<unsigned>(n - start), MSG_NOSIGNAL);
+    if (r > 0) {
+      for (int i = start; i < start + r; ++i) done[ndone++] = port->out[i];
+      start += r;
+    } else if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
+      for (int i = start; i < n; ++i) queue_pending(port, port->out[i]);
+      break;
+    } else {
+      done[ndone++] = port->out[start++];  // dropped, as a failed sendto would be
+    }
+  }
+  // Freed last: the port may go with its last request.
+  ++port->refcnt;
+  for (int i = 0; i < ndone; ++i) server_request_free(done[i]);
+  port_unref(port);
+}
+
 void port_io(evutil_socket_t fd, short what, void* arg) {
   auto* port = static_cast<evdns_server_port*>(arg);
   if (what & EV_WRITE) flush_pending(port);
   if (!(what & EV_READ)) return;
   ++port->refcnt;  // a callback may close the port
-  uint8_t buf[1500];
-  for (int i = 0; i < 64 && !port->closing; ++i) {
-    sockaddr_storage from;
-    socklen_t fromlen = sizeof(from);
-    ssize_t n = recvfrom(fd, buf, sizeof(buf), 0, reinterpret_cast<sockaddr*>(&from), &fromlen);
-    if (n < 0) {
-      if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR && errno != ECONNREFUSED)
-        dns_log(EVENT_LOG_WARN, "Error %s (%d) while reading request.", strerror(errno), errno);
-      break;
-    }
-    request_arrived(port, nullptr, buf, static_cast<std::size_t>(n),
-                    reinterpret_cast<sockaddr*>(&from), fromlen);
-  }
+  port->batching = true;
+  RecvBatch batch;
+  bool ok = recv_batches(fd, batch, 8,
+                         [&](const uint8_t* msg, std::size_t len, sockaddr* from, socklen_t fl) {
+                           if (port->closing) return false;
+                           request_arrived(port, nullptr, msg, len, from, fl);
+                           return true;
+                         });
+  if (!ok) dns_log(EVENT_LOG_WARN, "Error %s (%d) while reading request.", strerror(errno), errno);
+  port->batching = false;
+  flush_out(port);
   port_unref(port);
 }
 
@@ -345,11 +384,23 @@ int server_respond(ServerRequest* req, int err) {
     server_request_free(req);
     return 0;
   }
+  if (port->batching && port->pending_head == nullptr) {
+    port->out[port->nout++] = req;
+    if (port->nout == 16) flush_out(port);
+    return 0;
+  }
   if (port->pending_head == nullptr && send_udp(port, req)) {
     server_request_free(req);
     return 0;
   }
-  // The socket pushes back: queue the reply and wait for writability.
+  queue_pending(port, req);
+  return 0;
+}
+
+namespace {
+
+// The socket pushes back: queue the reply and wait for writability.
+void queue_pending(evdns_server_port* port, ServerRequest* req) {
   req->next_pending = nullptr;
   if (port->pending_tail != nullptr)
     port->pending_tail->next_pending = req;
@@ -360,8 +411,9 @@ int server_respond(ServerRequest* req, int err) {
     port->write_waiting = true;
     set_port_events(port);
   }
-  return 0;
 }
+
+}  // namespace
 
 void server_request_free(ServerRequest* req) {
   if (req->pub.questions != nullptr) {

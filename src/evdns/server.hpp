@@ -52,6 +52,10 @@ struct evdns_server_port {
   ev::dns::ServerRequest* pending_head;
   ev::dns::ServerRequest* pending_tail;
   ev::dns::ServerConn* conns;
+  // UDP answers given while a batch of requests is read go out together.
+  bool batching;
+  int nout;
+  ev::dns::ServerRequest* out[16];
 };
 
 namespace ev::dns {
