@@ -38,7 +38,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   bool ok = parse_request(msg, size, &h, collect, &p);
   std::free(msg);
   if (!ok || p.n == 0) return 0;
-  const Question* qs[64];
+  QuestionRef qs[64];
   Record recs[64];
   static const uint8_t addr[4] = {192, 0, 2, 1};
   int valid = 0;
@@ -48,7 +48,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     // when that leaves a trailing dot, the name written back differs.
     std::size_t len = std::strlen(p.q[i].name);
     if (len > 0 && p.q[i].name[len - 1] == '.') return 0;
-    qs[i] = &p.q[i];
+    qs[i] = QuestionRef{p.q[i].name, p.q[i].type, p.q[i].cls};
     recs[valid++] = Record{p.q[i].name, kTypeA, kClassIN, 60, addr, 4, false};
   }
   const Record* sections[3] = {recs, recs, nullptr};

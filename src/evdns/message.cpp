@@ -173,7 +173,7 @@ bool write_record(Writer& w, const Record& rec, NameTable* table) {
 }  // namespace
 
 std::size_t build_response(uint8_t* buf, std::size_t cap, uint16_t id, uint16_t flags,
-                           const Question* const* questions, int nquestions,
+                           const QuestionRef* questions, int nquestions,
                            const Record* const sections[3], const int counts[3]) {
   Writer w(buf, cap);
   NameTable table;
@@ -183,8 +183,8 @@ std::size_t build_response(uint8_t* buf, std::size_t cap, uint16_t id, uint16_t 
   h.qdcount = static_cast<uint16_t>(nquestions);
   if (!w.header(h)) return 0;
   for (int i = 0; i < nquestions; ++i) {
-    if (w.name(questions[i]->name, &table) != 0) return 0;
-    if (!w.u16(questions[i]->type) || !w.u16(questions[i]->cls)) return 0;
+    if (w.name(questions[i].name, &table) != 0) return 0;
+    if (!w.u16(questions[i].type) || !w.u16(questions[i].cls)) return 0;
   }
   uint16_t written[3] = {0, 0, 0};
   bool truncated = false;

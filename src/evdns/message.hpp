@@ -60,13 +60,20 @@ struct Record {
   bool is_name;
 };
 
+// A question as the response builder takes it.
+struct QuestionRef {
+  const char* name;
+  uint16_t type;
+  uint16_t cls;
+};
+
 // Builds a response: header (id, flags, rcode), the questions, then the
 // records of the three sections, compressing names.  When the next record
 // does not fit in cap, the message stops after the last whole record, its
 // counts say what was written and TC is set.  Returns the length (0 when
 // not even the header and questions fit).
 std::size_t build_response(uint8_t* buf, std::size_t cap, uint16_t id, uint16_t flags,
-                           const Question* const* questions, int nquestions,
+                           const QuestionRef* questions, int nquestions,
                            const Record* const sections[3], const int counts[3]);
 
 }  // namespace ev::dns

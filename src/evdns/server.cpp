@@ -76,9 +76,9 @@ void request_arrived(evdns_server_port* port, ServerConn* conn, const uint8_t* m
   if (static_cast<std::size_t>(qd) * 5 > len) return;  // counts that lie
   auto* req = static_cast<ServerRequest*>(mm_calloc(1, sizeof(ServerRequest)));
   if (req == nullptr) return;
-  new (&req->items[0]) ev::GrowableArray<ServerItem>();
-  new (&req->items[1]) ev::GrowableArray<ServerItem>();
-  new (&req->items[2]) ev::GrowableArray<ServerItem>();
+  new (&req->items[0]) ev::GrowableArray<Record>();
+  new (&req->items[1]) ev::GrowableArray<Record>();
+  new (&req->items[2]) ev::GrowableArray<Record>();
   req->pub.questions = static_cast<evdns_server_question**>(
       mm_calloc(qd != 0 ? qd : 1, sizeof(evdns_server_question*)));
   req->port = port;
@@ -114,6 +114,26 @@ void flush_pending(evdns_server_port* port);
 
 void queue_pending(evdns_server_port* port, ServerRequest* req);
 
+// Queues a copy of an answer that the socket did not take.
+void queue_copy(evdns_server_port* port, const uint8_t* data, std::size_t len,
+                const sockaddr_storage& addr, socklen_t addrlen) {
+  auto* req = static_cast<ServerRequest*>(mm_calloc(1, sizeof(ServerRequest)));
+  if (req == nullptr) return;
+  req->response = static_cast<uint8_t*>(mm_malloc(len));
+  if (req->response == nullptr) {
+    mm_free(req);
+    return;
+  }
+  std::memcpy(req->response, data, len);
+  req->response_len = len;
+  req->addr = addr;
+  req->addrlen = addrlen;
+  req->port = port;
+  req->counted = true;  // the port lives until its answers are sent
+  ++port->refcnt;
+  queue_pending(port, req);
+}
+
 // Sends the answers collected during a batch with one sendmmsg.
 void flush_out(evdns_server_port* port) {
   int n = port->nout;
@@ -122,34 +142,28 @@ void flush_out(evdns_server_port* port) {
   mmsghdr msgs[16];
   iovec iov[16];
   for (int i = 0; i < n; ++i) {
-    ServerRequest* req = port->out[i];
-    iov[i].iov_base = req->response;
-    iov[i].iov_len = req->response_len;
+    iov[i].iov_base = port->out_data[i];
+    iov[i].iov_len = port->out_len[i];
     msgs[i].msg_hdr = msghdr{};
-    msgs[i].msg_hdr.msg_name = &req->addr;
-    msgs[i].msg_hdr.msg_namelen = req->addrlen;
+    msgs[i].msg_hdr.msg_name = &port->out_addr[i];
+    msgs[i].msg_hdr.msg_namelen = port->out_addrlen[i];
     msgs[i].msg_hdr.msg_iov = &iov[i];
     msgs[i].msg_hdr.msg_iovlen = 1;
   }
   int start = 0;
-  ServerRequest* done[16];
-  int ndone = 0;
   while (start < n) {
     int r = sendmmsg(port->fd, msgs + start, static_cast<unsigned>(n - start), MSG_NOSIGNAL);
     if (r > 0) {
-      for (int i = start; i < start + r; ++i) done[ndone++] = port->out[i];
       start += r;
     } else if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
-      for (int i = start; i < n; ++i) queue_pending(port, port->out[i]);
+      for (int i = start; i < n; ++i)
+        queue_copy(port, port->out_data[i], port->out_len[i], port->out_addr[i],
+                   port->out_addrlen[i]);
       break;
     } else {
-      done[ndone++] = port->out[start++];  // dropped, as a failed sendto would be
+      ++start;  // dropped, as a failed sendto would be
     }
   }
-  // Freed last: the port may go with its last request.
-  ++port->refcnt;
-  for (int i = 0; i < ndone; ++i) server_request_free(done[i]);
-  port_unref(port);
 }
 
 void port_io(evutil_socket_t fd, short what, void* arg) {
@@ -308,16 +322,15 @@ int server_add_reply(ServerRequest* req, int section, const char* name, int type
   if (block == nullptr) return -1;
   std::memcpy(block, name, nlen);
   if (datalen > 0) std::memcpy(block + nlen, data, static_cast<std::size_t>(datalen));
-  ServerItem item;
-  item.owned = block;
-  item.rec.name = block;
-  item.rec.type = static_cast<uint16_t>(type);
-  item.rec.cls = static_cast<uint16_t>(cls);
-  item.rec.ttl = static_cast<uint32_t>(ttl);
-  item.rec.data = reinterpret_cast<const uint8_t*>(block + nlen);
-  item.rec.datalen = static_cast<std::size_t>(datalen);
-  item.rec.is_name = is_name != 0;
-  if (!req->items[section].push_back(item)) {
+  Record rec;
+  rec.name = block;
+  rec.type = static_cast<uint16_t>(type);
+  rec.cls = static_cast<uint16_t>(cls);
+  rec.ttl = static_cast<uint32_t>(ttl);
+  rec.data = reinterpret_cast<const uint8_t*>(block + nlen);
+  rec.datalen = static_cast<std::size_t>(datalen);
+  rec.is_name = is_name != 0;
+  if (!req->items[section].push_back(rec)) {
     mm_free(block);
     return -1;
   }
@@ -326,74 +339,71 @@ int server_add_reply(ServerRequest* req, int section, const char* name, int type
 
 int server_respond(ServerRequest* req, int err) {
   if (err < 0 || err > 15) return -1;
+  if (req->response != nullptr) return -1;
   evdns_server_port* port = req->port;
-  std::size_t cap = req->conn != nullptr ? 65535 : kUdpMax;
-  req->response = static_cast<uint8_t*>(mm_malloc(cap));
-  if (req->response == nullptr) return -1;
+  bool tcp = req->conn != nullptr;
+  // UDP answers are built on the stack; TCP ones may reach 64 KiB.
+  uint8_t udp_buf[kUdpMax];
+  std::size_t cap = tcp ? 65535 : kUdpMax;
+  uint8_t* buf = tcp ? static_cast<uint8_t*>(mm_malloc(cap)) : udp_buf;
+  if (buf == nullptr) return -1;
   uint16_t flags = static_cast<uint16_t>(req->pub.flags | kFlagQR | err);
   const Record* sections[3];
-  Record* recs[3] = {nullptr, nullptr, nullptr};
   int counts[3];
   for (int s = 0; s < 3; ++s) {
     counts[s] = static_cast<int>(req->items[s].size());
-    if (counts[s] == 0) {
-      sections[s] = nullptr;
-      continue;
-    }
-    recs[s] = static_cast<Record*>(mm_malloc(sizeof(Record) * static_cast<std::size_t>(counts[s])));
-    if (recs[s] == nullptr) {
-      for (Record* r : recs) mm_free(r);
-      mm_free(req->response);
-      req->response = nullptr;
-      return -1;
-    }
-    for (int i = 0; i < counts[s]; ++i) recs[s][i] = req->items[s][i].rec;
-    sections[s] = recs[s];
+    sections[s] = req->items[s].data();
   }
-  // Questions as the builder wants them.
   int nq = req->pub.nquestions;
-  auto* qs = static_cast<Question*>(mm_malloc(sizeof(Question) * static_cast<std::size_t>(nq + 1)));
-  auto* qp = static_cast<const Question**>(
-      mm_malloc(sizeof(Question*) * static_cast<std::size_t>(nq + 1)));
+  QuestionRef small[8];
+  QuestionRef* qs = nq <= 8 ? small
+                            : static_cast<QuestionRef*>(
+                                  mm_malloc(sizeof(QuestionRef) * static_cast<std::size_t>(nq)));
   std::size_t len = 0;
-  if (qs != nullptr && qp != nullptr) {
+  if (qs != nullptr) {
     for (int i = 0; i < nq; ++i) {
-      std::strncpy(qs[i].name, req->pub.questions[i]->name, kNameBuf - 1);
-      qs[i].name[kNameBuf - 1] = '\0';
+      qs[i].name = req->pub.questions[i]->name;
       qs[i].type = static_cast<uint16_t>(req->pub.questions[i]->type);
       qs[i].cls = static_cast<uint16_t>(req->pub.questions[i]->dns_question_class);
-      qp[i] = &qs[i];
     }
-    len = build_response(req->response, cap, req->id, flags, qp, nq, sections, counts);
+    len = build_response(buf, cap, req->id, flags, qs, nq, sections, counts);
   }
-  mm_free(qs);
-  mm_free(qp);
-  for (Record* r : recs) mm_free(r);
+  if (qs != small) mm_free(qs);
   if (len == 0) {
-    mm_free(req->response);
-    req->response = nullptr;
+    if (tcp) mm_free(buf);
     return -1;
   }
-  req->response_len = len;
-  if (req->conn != nullptr) {
+  if (tcp) {
     if (!req->conn->closed) {
       uint8_t hdr[2] = {static_cast<uint8_t>(len >> 8), static_cast<uint8_t>(len)};
       bufferevent_write(req->conn->bev, hdr, 2);
-      bufferevent_write(req->conn->bev, req->response, len);
+      bufferevent_write(req->conn->bev, buf, len);
     }
+    mm_free(buf);
     server_request_free(req);
     return 0;
   }
   if (port->batching && port->pending_head == nullptr) {
-    port->out[port->nout++] = req;
+    int slot = port->nout++;
+    std::memcpy(port->out_data[slot], buf, len);
+    port->out_len[slot] = static_cast<uint16_t>(len);
+    port->out_addr[slot] = req->addr;
+    port->out_addrlen[slot] = req->addrlen;
+    server_request_free(req);
     if (port->nout == 16) flush_out(port);
     return 0;
   }
-  if (port->pending_head == nullptr && send_udp(port, req)) {
-    server_request_free(req);
-    return 0;
+  // Sent at once when nothing waits before it.
+  if (port->pending_head == nullptr) {
+    ssize_t n = sendto(port->fd, buf, len, MSG_NOSIGNAL, reinterpret_cast<sockaddr*>(&req->addr),
+                       req->addrlen);
+    if (n >= 0 || !(errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
+      server_request_free(req);
+      return 0;
+    }
   }
-  queue_pending(port, req);
+  queue_copy(port, buf, len, req->addr, req->addrlen);
+  server_request_free(req);
   return 0;
 }
 
@@ -421,7 +431,7 @@ void server_request_free(ServerRequest* req) {
     mm_free(req->pub.questions);
   }
   for (auto& items : req->items) {
-    for (std::size_t i = 0; i < items.size(); ++i) mm_free(items[i].owned);
+    for (std::size_t i = 0; i < items.size(); ++i) mm_free(const_cast<char*>(items[i].name));
     items.~GrowableArray();
   }
   mm_free(req->response);

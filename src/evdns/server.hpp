@@ -18,11 +18,6 @@ namespace ev::dns {
 
 struct ServerConn;
 
-struct ServerItem {
-  Record rec;
-  char* owned;  // name and data in one block
-};
-
 struct ServerRequest {
   evdns_server_request pub;  // what the callback sees; first, so we can cast back
   evdns_server_port* port;
@@ -32,7 +27,9 @@ struct ServerRequest {
   sockaddr_storage addr;
   socklen_t addrlen;
   bool counted;  // holds a reference on the port
-  ev::GrowableArray<ServerItem> items[3];
+  // Records per section; each record's name starts the one block that also
+  // holds its data (freed through the name).
+  ev::GrowableArray<Record> items[3];
   uint8_t* response;
   std::size_t response_len;
 };
@@ -52,10 +49,14 @@ struct evdns_server_port {
   ev::dns::ServerRequest* pending_head;
   ev::dns::ServerRequest* pending_tail;
   ev::dns::ServerConn* conns;
-  // UDP answers given while a batch of requests is read go out together.
+  // UDP answers given while a batch of requests is read go out together,
+  // from these slots.
   bool batching;
   int nout;
-  ev::dns::ServerRequest* out[16];
+  uint16_t out_len[16];
+  socklen_t out_addrlen[16];
+  sockaddr_storage out_addr[16];
+  uint8_t out_data[16][ev::dns::kUdpMax];
 };
 
 namespace ev::dns {

@@ -85,6 +85,8 @@ class NameTable {
   // The offset of a name equal (byte for byte) to text[0, n), or -1.
   int find(const uint8_t* msg, const char* text, std::size_t n) const;
   void add(std::size_t offset);
+  int size() const { return count_; }
+  void truncate(int size) { count_ = size; }
 
  private:
   uint16_t offsets_[kSlots];

@@ -116,42 +116,59 @@ void NameTable::add(std::size_t offset) {
 }
 
 int Writer::name(const char* name, NameTable* table) {
+  // One pass: labels are checked as they are written, and a bad name
+  // leaves nothing behind.
   std::size_t n = std::strlen(name);
-  long need = wire_length(name, n);
-  if (need < 0) return kNameInvalid;
   if (n > 0 && name[n - 1] == '.') --n;
   std::size_t start_off = off_;
+  std::size_t wire = 1;
   std::size_t i = 0;
+  // Where this name's labels start; they become compression targets only
+  // once the whole name is written (a half-written name must never be
+  // matched, nor one that failed).
+  uint16_t label_offsets[kMaxWireName / 2];
+  int nlabels = 0;
+  auto fail_with = [&](int code) {
+    off_ = start_off;
+    if (code == kNameNoRoom) ok_ = false;
+    return code;
+  };
+  auto remember = [&]() {
+    if (table != nullptr)
+      for (int k = 0; k < nlabels; ++k) table->add(label_offsets[k]);
+  };
+  if (!ok_) return kNameNoRoom;
   while (i < n) {
     if (table != nullptr) {
       int at = table->find(buf_, name + i, n - i);
       if (at >= 0) {
-        if (!u16(static_cast<uint16_t>(0xc000 | at))) {
-          off_ = start_off;
-          ok_ = false;
-          return kNameNoRoom;
-        }
+        // The suffix was written before, so it is valid; the whole name
+        // must still fit in 255 bytes.
+        if (wire + (n - i) + 1 > kMaxWireName) return fail_with(kNameInvalid);
+        if (cap_ - off_ < 2) return fail_with(kNameNoRoom);
+        buf_[off_] = static_cast<uint8_t>(0xc0 | (at >> 8));
+        buf_[off_ + 1] = static_cast<uint8_t>(at);
+        off_ += 2;
+        remember();
         return 0;
       }
     }
-    std::size_t j = i;
-    while (j < n && name[j] != '.') ++j;
+    const char* dot = static_cast<const char*>(std::memchr(name + i, '.', n - i));
+    std::size_t j = dot != nullptr ? static_cast<std::size_t>(dot - name) : n;
     std::size_t label = j - i;
-    if (off_ + 1 + label > cap_) {
-      off_ = start_off;
-      ok_ = false;
-      return kNameNoRoom;
-    }
-    if (table != nullptr) table->add(off_);
+    if (label == 0 || label > kMaxLabel) return fail_with(kNameInvalid);
+    wire += label + 1;
+    if (wire > kMaxWireName) return fail_with(kNameInvalid);
+    if (cap_ - off_ < 1 + label) return fail_with(kNameNoRoom);
+    label_offsets[nlabels++] = static_cast<uint16_t>(off_ > 0xffff ? 0xffff : off_);
     buf_[off_++] = static_cast<uint8_t>(label);
     std::memcpy(buf_ + off_, name + i, label);
     off_ += label;
     i = j + 1;
   }
-  if (!u8(0)) {
-    off_ = start_off;
-    return kNameNoRoom;
-  }
+  if (cap_ - off_ < 1) return fail_with(kNameNoRoom);
+  buf_[off_++] = 0;
+  remember();
   return 0;
 }
 

@@ -291,11 +291,7 @@ TEST(EvdnsWire, NegativeAnswerTakesSoaTtl) {
 }
 
 TEST(EvdnsWire, ResponseCompressesAndTruncates) {
-  Question q{};
-  std::strcpy(q.name, "host.example.com");
-  q.type = kTypeA;
-  q.cls = kClassIN;
-  const Question* qs[] = {&q};
+  QuestionRef qs[] = {{"host.example.com", kTypeA, kClassIN}};
   std::vector<Record> recs;
   uint8_t addr[4] = {10, 0, 0, 1};
   for (int i = 0; i < 60; ++i)
@@ -389,4 +385,31 @@ TEST(EvdnsParsers, HostsLines) {
                                    "ip6-localhost=::1/28",   "a=10.0.0.2/16",
                                    "x=10.0.0.6/16",          "y=10.0.0.6/16"};
   EXPECT_EQ(want, c.lines);
+}
+
+TEST(EvdnsWireSafety, FailedNameLeavesNoCompressionTargets) {
+  uint8_t buf[512];
+  Writer w(buf, sizeof(buf));
+  NameTable table;
+  ASSERT_TRUE(w.header(Header{}));
+  std::string bad = "ok." + std::string(64, 'a');
+  EXPECT_EQ(kNameInvalid, w.name(bad.c_str(), &table));
+  EXPECT_EQ(kHeaderLen, w.size());
+  ASSERT_TRUE(w.u32(0xdeadbeef));  // overwrites where "ok" was written
+  std::size_t at = w.size();
+  ASSERT_EQ(0, w.name("ok", &table));
+  char out[kNameBuf];
+  std::size_t off = at;
+  ASSERT_TRUE(name_decode(buf, w.size(), &off, out));
+  EXPECT_STREQ("ok", out);
+  // A compressed suffix still counts toward the 255-byte limit.
+  std::string l60(60, 'b');
+  // A name's own labels are not targets while it is being written (the
+  // rest of it is not there yet): three equal labels in a row.
+  std::string longname = l60 + "." + l60 + "." + l60 + ".ok";  // 185 text, 187 wire
+  ASSERT_EQ(0, w.name(longname.c_str(), &table));
+  std::string over = std::string(63, 'c') + ".cc." + longname;  // 253 text, 255 wire: fits
+  EXPECT_EQ(0, w.name(over.c_str(), &table));
+  std::string too_long = "d." + over;  // 257 wire bytes through the pointer
+  EXPECT_EQ(kNameInvalid, w.name(too_long.c_str(), &table));
 }
