@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "core/locking.hpp"
 #include "core/mm.hpp"
 #include "evdns/gai_hook.hpp"
 #include "evdns/resolver.hpp"
@@ -63,6 +64,8 @@ void deliver(evdns_getaddrinfo_request* g, int err, evutil_addrinfo* res) {
 
 void skew_fired(evutil_socket_t, short, void* arg) {
   auto* g = static_cast<evdns_getaddrinfo_request*>(arg);
+  if (g->base == nullptr) return;
+  ev::LockGuard guard(g->base->lock);
   if (g->delivered || g->user_canceled) return;
   evdns_request* other = g->r4 != nullptr ? g->r4 : g->r6;
   if (other != nullptr) request_cancel(other);
@@ -117,6 +120,7 @@ void sub_done(evdns_getaddrinfo_request* g, bool v4, int result, int count, void
     g->r6 = nullptr;
   bool other_pending = (v4 ? g->r6 : g->r4) != nullptr;
   if (result == DNS_ERR_SHUTDOWN) g->base = nullptr;
+  ev::LockGuard guard(g->base != nullptr ? g->base->lock : nullptr);
   if (g->base != nullptr && result != DNS_ERR_CANCEL && result != DNS_ERR_TIMEOUT) {
     if (v4)
       ++g->base->gai_ipv4_answered;
@@ -306,6 +310,7 @@ evdns_getaddrinfo_request* getaddrinfo_start(evdns_base* base, const char* node,
 }
 
 void getaddrinfo_cancel(evdns_getaddrinfo_request* g) {
+  ev::LockGuard guard(g->base != nullptr ? g->base->lock : nullptr);
   if (g->delivered || g->user_canceled) return;
   g->user_canceled = true;
   event_del(&g->skew_timer);

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "core/locking.hpp"
 #include "core/mm.hpp"
 #include "evdns/resolver.hpp"
 #include "evdns/udp_batch.hpp"
@@ -19,6 +20,7 @@ namespace {
 void nameserver_io(evutil_socket_t fd, short what, void* arg) {
   auto* ns = static_cast<Nameserver*>(arg);
   evdns_base* base = ns->owner;
+  ev::LockGuard guard(base->lock);
   if (what & EV_WRITE) {
     ns->write_waiting = false;
     for (evdns_request* r = base->inflight_head; r != nullptr;) {
@@ -48,6 +50,7 @@ void nameserver_io(evutil_socket_t fd, short what, void* arg) {
 void probe_callback(int result, char, int, int, void*, void* arg) {
   auto* ns = static_cast<Nameserver*>(arg);
   if (result == DNS_ERR_CANCEL || result == DNS_ERR_SHUTDOWN) return;
+  ev::LockGuard guard(ns->owner->lock);
   ns->probe = nullptr;
   if (result == DNS_ERR_NONE || result == DNS_ERR_NOTEXIST || result == DNS_ERR_NODATA) {
     nameserver_up(ns);
@@ -64,6 +67,7 @@ void probe_callback(int result, char, int, int, void*, void* arg) {
 void probe_timer_fired(evutil_socket_t, short, void* arg) {
   auto* ns = static_cast<Nameserver*>(arg);
   evdns_base* base = ns->owner;
+  ev::LockGuard guard(base->lock);
   evdns_request* req = request_new(base, kTypeA, DNS_IPv4_A, "www.google.com", DNS_QUERY_NO_SEARCH,
                                    probe_callback, ns);
   if (req == nullptr) {

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "core/deferred.hpp"
+#include "core/locking.hpp"
 #include "core/mm.hpp"
 #include "evdns/message.hpp"
 #include "evdns/resolver.hpp"
@@ -302,6 +303,7 @@ namespace {
 void timeout_fired(evutil_socket_t, short, void* arg) {
   auto* r = static_cast<evdns_request*>(arg);
   evdns_base* base = r->base;
+  ev::LockGuard guard(base->lock);
   dns_log(EVENT_LOG_DEBUG, "Request %p timed out", arg);
   Nameserver* ns = r->ns;
   int tx_before = r->tx_count;

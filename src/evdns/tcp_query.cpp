@@ -3,6 +3,7 @@
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 
+#include "core/locking.hpp"
 #include "core/mm.hpp"
 #include "evdns/message.hpp"
 #include "evdns/resolver.hpp"
@@ -18,6 +19,7 @@ namespace {
 
 void tcp_read(bufferevent* bev, void* arg) {
   auto* q = static_cast<TcpQuery*>(arg);
+  ev::LockGuard guard(q->req->base->lock);
   evbuffer* in = bufferevent_get_input(bev);
   uint8_t lenbuf[2];
   if (evbuffer_copyout(in, lenbuf, 2) < 2) return;
@@ -35,6 +37,7 @@ void tcp_read(bufferevent* bev, void* arg) {
 void tcp_event(bufferevent*, short what, void* arg) {
   auto* q = static_cast<TcpQuery*>(arg);
   if (what & BEV_EVENT_CONNECTED) return;
+  ev::LockGuard guard(q->req->base->lock);
   evdns_request* r = q->req;
   request_finish(r, DNS_ERR_TRUNCATED, 0, nullptr);  // frees q
 }
