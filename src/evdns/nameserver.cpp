@@ -32,6 +32,7 @@ void nameserver_io(evutil_socket_t fd, short what, void* arg) {
   }
   if (!(what & EV_READ)) return;
   RecvBatch batch;
+  base->send_batching = true;  // queries this batch releases go out together
   bool ok = recv_batches(
       fd, batch, 8, [&](const uint8_t* msg, std::size_t len, sockaddr* from, socklen_t) {
         if (evutil_sockaddr_cmp(from, reinterpret_cast<sockaddr*>(&ns->addr), 1) != 0) {
@@ -44,7 +45,10 @@ void nameserver_io(evutil_socket_t fd, short what, void* arg) {
         reply_received(base, ns, msg, len, false);
         return true;
       });
-  if (!ok) dns_log(EVENT_LOG_WARN, "Error %s (%d) while reading request.", strerror(errno), errno);
+  int err = errno;
+  base->send_batching = false;
+  flush_sends(base);
+  if (!ok) dns_log(EVENT_LOG_WARN, "Error %s (%d) while reading request.", strerror(err), err);
 }
 
 void probe_callback(int result, char, int, int, void*, void* arg) {

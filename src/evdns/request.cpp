@@ -2,6 +2,9 @@
 // timeouts and retries, and finishing with a deferred callback.
 #include <event2/util.h>
 
+#include <sys/socket.h>
+
+#include <cerrno>
 #include <cstring>
 
 #include "core/deferred.hpp"
@@ -235,6 +238,16 @@ void requests_pump(evdns_base* base) {
 }
 
 void request_transmit(evdns_request* r) {
+  evdns_base* base = r->base;
+  if (base->send_batching && r->tcp == nullptr) {
+    if (base->nqueued == static_cast<int>(sizeof(base->send_queue) / sizeof(base->send_queue[0])))
+      flush_sends(base);
+    base->send_queue[base->nqueued++] = r;
+    r->transmit_pending = false;
+    ++r->tx_count;
+    event_add(&r->timeout_ev, &base->timeout);
+    return;
+  }
   uint8_t pkt[kHeaderLen + kMaxWireName + 4];
   std::size_t len = build_query(pkt, sizeof(pkt), r->id, r->qname, r->qtype, true);
   if (len == 0) {
@@ -248,6 +261,58 @@ void request_transmit(evdns_request* r) {
   r->transmit_pending = false;
   ++r->tx_count;
   event_add(&r->timeout_ev, &r->base->timeout);
+}
+
+void flush_sends(evdns_base* base) {
+  constexpr int kMax = 32;
+  static_assert(kMax == sizeof(base->send_queue) / sizeof(base->send_queue[0]));
+  uint8_t pkts[kMax][kHeaderLen + kMaxWireName + 4];
+  mmsghdr msgs[kMax];
+  iovec iov[kMax];
+  evdns_request* reqs[kMax];
+  int n = base->nqueued;
+  base->nqueued = 0;
+  int i = 0;
+  while (i < n) {
+    // One sendmmsg per run of queries to the same nameserver.
+    Nameserver* ns = base->send_queue[i]->ns;
+    int m = 0;
+    for (; i < n && base->send_queue[i]->ns == ns; ++i) {
+      evdns_request* r = base->send_queue[i];
+      if (r->state != ReqState::Inflight || r->tcp != nullptr) continue;  // finished meanwhile
+      std::size_t len = build_query(pkts[m], sizeof(pkts[m]), r->id, r->qname, r->qtype, true);
+      if (len == 0) continue;  // checked when the request was made
+      iov[m].iov_base = pkts[m];
+      iov[m].iov_len = len;
+      msgs[m].msg_hdr = msghdr{};
+      msgs[m].msg_hdr.msg_iov = &iov[m];
+      msgs[m].msg_hdr.msg_iovlen = 1;
+      reqs[m++] = r;
+    }
+    int start = 0;
+    while (start < m) {
+      int sent = sendmmsg(ns->fd, msgs + start, static_cast<unsigned>(m - start), MSG_NOSIGNAL);
+      if (sent > 0) {
+        start += sent;
+        continue;
+      }
+      if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
+        // Sent again when the socket is writable.
+        for (int k = start; k < m; ++k) {
+          reqs[k]->transmit_pending = true;
+          --reqs[k]->tx_count;
+        }
+        ns->write_waiting = true;
+        nameserver_refresh_events(ns);
+      } else {
+        char a[128];
+        dns_log(EVENT_LOG_WARN, "Error %s (%d) while writing request to %s.", strerror(errno),
+                errno, format_addr(reinterpret_cast<sockaddr*>(&ns->addr), a, sizeof(a)));
+        nameserver_failed(ns, strerror(errno));
+      }
+      break;
+    }
+  }
 }
 
 void request_finish(evdns_request* r, int err, uint32_t ttl, Result* result) {

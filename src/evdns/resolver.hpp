@@ -119,6 +119,10 @@ struct evdns_base {
     char* name;
   };
   ev::GrowableArray<HostEntry> hosts;
+  // Queries sent while replies are read go out together (sendmmsg).
+  bool send_batching = false;
+  int nqueued = 0;
+  evdns_request* send_queue[32];
   // Random bytes (transaction ids, 0x20 bits), drawn from the library's
   // generator a block at a time.
   uint8_t rand_pool[128];
@@ -154,6 +158,8 @@ evdns_request* request_new(evdns_base* base, uint16_t qtype, char user_type, con
 // Builds and queues (or sends) the request for req->qname.
 void request_submit(evdns_request* req);
 void request_transmit(evdns_request* req);
+// Sends the queries queued while send_batching was set.
+void flush_sends(evdns_base* base);
 // Finishes req: unlinks it and schedules the callback with err (and result).
 void request_finish(evdns_request* req, int err, uint32_t ttl, Result* result);
 void request_cancel(evdns_request* req);
