@@ -50,48 +50,59 @@ void conn_unref(ServerConn* c) {
   if (--c->refcnt == 0) conn_free(c);
 }
 
+// Where parse_request's visitor puts the questions: the first pass only
+// sums their sizes, the second fills the block allocated from that sum.
 struct NewRequest {
-  ServerRequest* req;
-  int n;
+  ServerRequest* req;  // null in the sizing pass
+  std::size_t bytes;
+  char* next;  // the next question's place in the block
 };
+
+std::size_t question_size(std::size_t namelen) {
+  // Each question keeps the alignment of the struct.
+  std::size_t n = sizeof(evdns_server_question) + namelen;
+  return (n + alignof(evdns_server_question) - 1) & ~(alignof(evdns_server_question) - 1);
+}
 
 bool add_question(void* ctx, const Question& q) {
   auto* nr = static_cast<NewRequest*>(ctx);
-  evdns_server_request& pub = nr->req->pub;
   std::size_t len = std::strlen(q.name);
-  auto* sq = static_cast<evdns_server_question*>(mm_malloc(sizeof(evdns_server_question) + len));
-  if (sq == nullptr) return false;
+  if (nr->req == nullptr) {
+    nr->bytes += question_size(len);
+    return true;
+  }
+  auto* sq = reinterpret_cast<evdns_server_question*>(nr->next);
+  nr->next += question_size(len);
   sq->type = q.type;
   sq->dns_question_class = q.cls;
   std::memcpy(sq->name, q.name, len + 1);
+  evdns_server_request& pub = nr->req->pub;
   pub.questions[pub.nquestions++] = sq;
   return true;
 }
 
-// Parses one request and runs the callback (or answers NOTIMPL).
+// Parses one request and runs the callback (or answers NOTIMPL).  The
+// request, its question pointers and its questions are one allocation.
 void request_arrived(evdns_server_port* port, ServerConn* conn, const uint8_t* msg, std::size_t len,
                      const sockaddr* from, socklen_t fromlen) {
   if (len < kHeaderLen) return;
   uint16_t qd = static_cast<uint16_t>((msg[4] << 8) | msg[5]);
   if (static_cast<std::size_t>(qd) * 5 > len) return;  // counts that lie
-  auto* req = static_cast<ServerRequest*>(mm_calloc(1, sizeof(ServerRequest)));
-  if (req == nullptr) return;
+  Header h;
+  NewRequest sizing{nullptr, 0, nullptr};
+  if (!parse_request(msg, len, &h, add_question, &sizing)) return;
+  std::size_t head = (sizeof(ServerRequest) + 7) & ~std::size_t{7};
+  std::size_t ptrs = sizeof(evdns_server_question*) * qd;
+  auto* block = static_cast<char*>(mm_calloc(1, head + ptrs + sizing.bytes));
+  if (block == nullptr) return;
+  auto* req = reinterpret_cast<ServerRequest*>(block);
   new (&req->items[0]) ev::GrowableArray<Record>();
   new (&req->items[1]) ev::GrowableArray<Record>();
   new (&req->items[2]) ev::GrowableArray<Record>();
-  req->pub.questions = static_cast<evdns_server_question**>(
-      mm_calloc(qd != 0 ? qd : 1, sizeof(evdns_server_question*)));
+  req->pub.questions = reinterpret_cast<evdns_server_question**>(block + head);
   req->port = port;
-  if (req->pub.questions == nullptr) {
-    server_request_free(req);
-    return;
-  }
-  Header h;
-  NewRequest nr{req, 0};
-  if (!parse_request(msg, len, &h, add_question, &nr)) {
-    server_request_free(req);
-    return;
-  }
+  NewRequest fill{req, 0, block + head + ptrs};
+  parse_request(msg, len, &h, add_question, &fill);
   req->id = h.id;
   req->pub.flags = h.flags & (kFlagRD | 0x0010);
   if (fromlen > sizeof(req->addr)) fromlen = sizeof(req->addr);
@@ -426,10 +437,7 @@ void queue_pending(evdns_server_port* port, ServerRequest* req) {
 }  // namespace
 
 void server_request_free(ServerRequest* req) {
-  if (req->pub.questions != nullptr) {
-    for (int i = 0; i < req->pub.nquestions; ++i) mm_free(req->pub.questions[i]);
-    mm_free(req->pub.questions);
-  }
+  // The questions live in the request's own block.
   for (auto& items : req->items) {
     for (std::size_t i = 0; i < items.size(); ++i) mm_free(const_cast<char*>(items[i].name));
     items.~GrowableArray();
