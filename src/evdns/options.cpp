@@ -40,7 +40,9 @@ int to_int_clipped(const char* s, int lo, int hi) {
 bool to_timeval(const char* s, timeval* out) {
   char* end;
   double d = std::strtod(s, &end);
-  if (*end != '\0' || d < 0) return false;
+  // Beyond what a timeval's int seconds hold (libevent's cast is undefined
+  // there): invalid.  NaN fails both comparisons and is rejected too.
+  if (*end != '\0' || !(d >= 0) || !(d < 2147483647.0)) return false;
   out->tv_sec = static_cast<int>(d);
   out->tv_usec = static_cast<int>((d - static_cast<int>(d)) * 1000000);
   return !(out->tv_sec == 0 && out->tv_usec < 1000);

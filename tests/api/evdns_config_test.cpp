@@ -108,6 +108,9 @@ TEST_P(ConfigTest, SetOptionChecksValues) {
       {"timeout:", "0.0005", -1},
       {"timeout:", "-1", -1},
       {"timeout:", "1s", -1},
+      {"timeout:", "1e97", -1},  // found by the resolv.conf fuzzer (undefined cast)
+      {"timeout:", "nan", -1},
+      {"initial-probe-timeout:", "1e300", -1},
       {"max-timeouts:", "999", 0},
       {"max-timeouts:", "x", -1},
       {"max-inflight:", "0", 0},
