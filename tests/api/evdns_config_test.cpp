@@ -287,29 +287,31 @@ TEST(SystemConfig, InitializeNameserversFromResolvConf) {
     return;
   }
   event_base* base = event_base_new();
-  int udp = dnstest::bound_socket(SOCK_DGRAM, 5399);
-  ASSERT_GE(udp, 0);
-  dnstest::Server server(base);
-  evdns_server_port* port =
-      evdns_add_server_port_with_base(base, udp, 0, dnstest::Server::on_request, &server);
-  evdns_base* dns = evdns_base_new(base, EVDNS_BASE_INITIALIZE_NAMESERVERS);
-  ASSERT_NE(nullptr, dns);  // a resolv.conf without nameservers fails here
-  EXPECT_EQ(1, evdns_base_count_nameservers(dns));
-  Answer a;
-  evdns_base_resolve_ipv4(dns, "host", 0, record_answer, &a);
-  ASSERT_TRUE(run_until(base, [&] { return a.calls > 0; }));
-  EXPECT_EQ(DNS_ERR_NONE, a.result);
-  evdns_base_free(dns, 0);
-  // Without a default the empty configuration is accepted.
-  evdns_base* nodef =
-      evdns_base_new(base, EVDNS_BASE_INITIALIZE_NAMESERVERS | EVDNS_BASE_NAMESERVERS_NO_DEFAULT);
-  ASSERT_NE(nullptr, nodef);
-  evdns_base_free(nodef, 0);
-  // The compat initialiser reads the same file.
-  EXPECT_EQ(0, evdns_init());
-  EXPECT_EQ(1, evdns_count_nameservers());
-  evdns_shutdown(0);
-  evdns_close_server_port(port);
+  {
+    int udp = dnstest::bound_socket(SOCK_DGRAM, 5399);
+    ASSERT_GE(udp, 0);
+    dnstest::Server server(base);  // freed before the base
+    evdns_server_port* port =
+        evdns_add_server_port_with_base(base, udp, 0, dnstest::Server::on_request, &server);
+    evdns_base* dns = evdns_base_new(base, EVDNS_BASE_INITIALIZE_NAMESERVERS);
+    ASSERT_NE(nullptr, dns);  // a resolv.conf without nameservers fails here
+    EXPECT_EQ(1, evdns_base_count_nameservers(dns));
+    Answer a;
+    evdns_base_resolve_ipv4(dns, "host", 0, record_answer, &a);
+    ASSERT_TRUE(run_until(base, [&] { return a.calls > 0; }));
+    EXPECT_EQ(DNS_ERR_NONE, a.result);
+    evdns_base_free(dns, 0);
+    // Without a default the empty configuration is accepted.
+    evdns_base* nodef =
+        evdns_base_new(base, EVDNS_BASE_INITIALIZE_NAMESERVERS | EVDNS_BASE_NAMESERVERS_NO_DEFAULT);
+    ASSERT_NE(nullptr, nodef);
+    evdns_base_free(nodef, 0);
+    // The compat initialiser reads the same file.
+    EXPECT_EQ(0, evdns_init());
+    EXPECT_EQ(1, evdns_count_nameservers());
+    evdns_shutdown(0);
+    evdns_close_server_port(port);
+  }
   event_base_free(base);
 }
 
