@@ -157,6 +157,18 @@ def _http():
     return benches
 
 
+def _dns():
+    # Lookups / queries per round: full, --quick, callgrind; rounds.
+    return [
+        Bench("dns_gai", "dns_bench", "bench_timed_dns_gai", ["-m", "gai", "-n", "2000"],
+              ["-m", "gai", "-n", "200"], 10, 1, callgrind_args=["-m", "gai", "-n", "500"],
+              cpu_target=0.7, instr_target=None),
+        Bench("dns_server", "dns_bench", "bench_timed_dns_server", ["-m", "server", "-n", "5000"],
+              ["-m", "server", "-n", "500"], 10, 1, callgrind_args=["-m", "server", "-n", "1000"],
+              cpu_target=0.7, instr_target=None),
+    ]
+
+
 def _memory():
     return [
         MemoryBench("buf_mem", "buffer_bench", ["-m", "mem"], {
@@ -172,7 +184,13 @@ def _memory():
             "bev_mem_idle_socket_allocs": ("malloc + realloc calls per idle socket bufferevent",
                                            None),
         }),
+        MemoryBench("dns_mem", "dns_bench", ["-m", "mem"], {
+            "dns_mem_pending_resolve": ("heap bytes per pending evdns_base_resolve_ipv4", 395),
+            "dns_mem_pending_getaddrinfo": ("heap bytes per pending evdns_getaddrinfo (both families)",
+                                            1060),
+        }),
     ]
 
 
-BENCHMARKS = _event_core() + _evbuffer() + _bufferevents() + _http() + _memory()
+BENCHMARKS = (_event_core() + _evbuffer() + _bufferevents() + _http() + _dns() +
+              _memory())
