@@ -55,6 +55,11 @@ struct bufferevent_ops {
   // The output buffer changed (the owner hook of the embedded buffer; not
   // called while the type turned the watch off).  May be null.
   void (*output_changed)(bufferevent* bev, const evbuffer_cb_info* info);
+  // ev_read/ev_write watch the descriptor given to set_fd, and the write
+  // handler finishes a connect while `connecting` is set, so
+  // bufferevent_socket_connect() may be used (the socket type sets none of
+  // this: it is recognised by its table; the OpenSSL socket type sets it).
+  bool connectable;
 };
 
 namespace ev {
