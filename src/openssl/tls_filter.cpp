@@ -2,6 +2,8 @@
 // keep a reference on it.  It reads only while we need ciphertext (its
 // kSuspendFilterRead suspension), so our own read limits back-pressure
 // the transport, as a filter bufferevent's do.
+#include <cerrno>
+
 #include "openssl/tls.hpp"
 
 namespace ev::tls {
@@ -49,7 +51,8 @@ void underlying_event(bufferevent*, short what, void* arg) {
   if (!handler_begin(t)) return;
   if (t->closed || (what & BEV_EVENT_CONNECTED)) {
     // Ours is reported when the handshake completes.
-  } else if (what & BEV_EVENT_EOF) {
+  } else if ((what & BEV_EVENT_EOF) || ((what & BEV_EVENT_ERROR) && errno == ECONNRESET)) {
+    // (A reset is how a peer that left unread data behind closes.)
     // Records still queued (a close_notify above all) come first; then
     // the end of the transport is OpenSSL's to classify.
     t->underlying_eof = true;
