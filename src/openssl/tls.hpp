@@ -80,6 +80,12 @@ class Hold {
   bufferevent* bev_;
 };
 
+// A renegotiation is under way (ours, or the peer's that OpenSSL has yet
+// to carry out): input must be read whatever the enabled directions.
+inline bool renegotiating(TlsBev* t) {
+  return t->reneg_pending || SSL_renegotiate_pending(t->ssl) != 0;
+}
+
 // ---- tls_io.cpp ----
 // Decrypts what is available into the input; runs the read callback.
 void consider_reading(TlsBev* t);

@@ -110,7 +110,7 @@ void filter_sync(TlsBev* t, short off) {
       want = true;
     } else {
       bool reading = (bev->enabled & EV_READ) && !(off & EV_READ) && t->read_suspended == 0;
-      want = reading || t->wbow || t->reneg_pending;
+      want = reading || t->wbow || renegotiating(t);
     }
   }
   if (want == t->underlying_reading) return;

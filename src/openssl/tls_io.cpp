@@ -32,7 +32,7 @@ constexpr size_t kReadChunk = 16384;
 bool can_read(TlsBev* t) {
   bufferevent* bev = pub_of(t);
   return !t->closed && t->state == BUFFEREVENT_SSL_OPEN &&
-         (((bev->enabled & EV_READ) && t->read_suspended == 0) || t->reneg_pending);
+         (((bev->enabled & EV_READ) && t->read_suspended == 0) || renegotiating(t));
 }
 
 bool can_write(TlsBev* t) {
@@ -58,7 +58,9 @@ size_t read_budget(TlsBev* t) {
 // Whether another SSL_read may find something without waiting for the
 // transport.
 bool more_inside(TlsBev* t) {
-  if (SSL_has_pending(t->ssl)) return true;
+  // (OpenSSL starts a renegotiation the peer asked for only once its
+  // read buffer is empty, from within SSL_read.)
+  if (SSL_has_pending(t->ssl) || SSL_renegotiate_pending(t->ssl)) return true;
   // Filter mode: the BIO reads from memory, asking is cheap.
   return t->underlying != nullptr && evbuffer_get_length(t->underlying->input) != 0;
 }
@@ -75,6 +77,12 @@ PassResult read_pass(TlsBev* t, size_t budget, bool* progressed) {
   if (nvec <= 0) {
     evpriv_warnx("%s: no memory for input", __func__);
     return kBlocked;
+  }
+  // The reservation may be larger than asked for.
+  size_t left = budget;
+  for (int i = 0; i < nvec; ++i) {
+    if (vec[i].iov_len > left) vec[i].iov_len = left;
+    left -= vec[i].iov_len;
   }
   size_t filled[2] = {0, 0};
   PassResult res = kMore;
@@ -172,9 +180,10 @@ void consider_reading(TlsBev* t) {
   t->in_io = false;
   if (progressed) {
     if (t->underlying != nullptr) evpriv_bev_generic_reset_read_timer(bev);
-    check_renegotiation(t);
     evpriv_bev_trigger_locked(bev, EV_READ, 0);
   }
+  // (A renegotiation may end inside a read that returned no data.)
+  check_renegotiation(t);
   if (left_inside && !t->closed) {
     t->read_pass = true;
     evpriv_bev_request_write(t);
@@ -225,9 +234,9 @@ void consider_writing(TlsBev* t) {
     progressed = true;
   }
   t->in_io = false;
+  check_renegotiation(t);
   if (progressed) {
     if (t->underlying != nullptr) evpriv_bev_generic_reset_write_timer(bev);
-    check_renegotiation(t);
     if (evbuffer_get_length(out) <= bev->wm_write.low) evpriv_bev_run_writecb(bev, 0);
   }
 }

@@ -161,7 +161,7 @@ void socket_sync(TlsBev* t, short reset, short off) {
     } else {
       bool reading = (bev->enabled & EV_READ) && !(off & EV_READ) && t->read_suspended == 0;
       bool writing = (bev->enabled & EV_WRITE) && !(off & EV_WRITE) && t->write_suspended == 0;
-      r = reading || t->wbow || t->reneg_pending;
+      r = reading || t->wbow || renegotiating(t);
       w = t->rbow || (t->write_blocked && writing);
     }
   }
