@@ -140,6 +140,23 @@ def _bufferevents():
     return benches
 
 
+def _tls():
+    """OpenSSL bufferevents: the TLS echo server (4 KiB messages, TLS 1.3 with
+    AES-128-GCM on both sides).  Instructions include OpenSSL's own, the same
+    on both sides, so their ratio understates the library's share."""
+    benches = []
+    # connections, messages per round: full, --quick, callgrind; rounds
+    for conns, messages, quick_messages, callgrind_messages, rounds in (
+            (1, 4000, 400, 500, 4), (100, 10000, 1000, 2000, 4)):
+        args = ["-m", "echo", "-c", str(conns), "-s", "4096"]
+        benches.append(Bench("tls_echo_c%d" % conns, "tls_bench", "bench_timed_tls_echo",
+                             args + ["-n", str(messages)], args + ["-n", str(quick_messages)],
+                             rounds, 1, callgrind_args=args + ["-n", str(callgrind_messages)],
+                             follow_forks=False, throughput=True, cpu_target=None,
+                             instr_target=None, msgs_target=1.2, syscall_target=2))
+    return benches
+
+
 def _memory():
     return [
         MemoryBench("buf_mem", "buffer_bench", ["-m", "mem"], {
@@ -151,7 +168,11 @@ def _memory():
             "bev_mem_idle_socket_allocs": ("malloc + realloc calls per idle socket bufferevent",
                                            None),
         }),
+        MemoryBench("tls_mem", "tls_bench", ["-m", "mem", "-c", "1000"], {
+            "tls_mem_idle": ("heap bytes per idle TLS bufferevent, SSL objects excluded (1000)",
+                             None),
+        }),
     ]
 
 
-BENCHMARKS = _event_core() + _evbuffer() + _bufferevents() + _memory()
+BENCHMARKS = _event_core() + _evbuffer() + _bufferevents() + _tls() + _memory()
