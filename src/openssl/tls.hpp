@@ -50,6 +50,10 @@ struct TlsBev : BevCore {
   bool underlying_eof : 1 = false;  // filter: the underlying one saw EOF
   bool underlying_reading : 1 = false;
   bool in_io : 1 = false;  // consider_* running (no re-entry)
+  // Socket mode: whether we added ev_read/ev_write (saves asking the base
+  // on every pass; only our code adds or deletes them once assigned).
+  bool read_armed : 1 = false;
+  bool write_armed : 1 = false;
 };
 
 extern const bufferevent_ops kTlsOps;

@@ -54,7 +54,7 @@ void tls_unlink(bufferevent* bev) {
 void tls_destruct(bufferevent* bev) {
   TlsBev* t = tls_of(bev);
   if (t->options & BEV_OPT_CLOSE_ON_FREE) {
-    evutil_socket_t fd = t->underlying == nullptr ? event_get_fd(&bev->ev_read) : -1;
+    evutil_socket_t fd = t->underlying == nullptr ? bev->ev_read.ev_fd : -1;
     SSL_free(t->ssl);
     if (fd >= 0) evutil_closesocket(fd);
   }
@@ -100,7 +100,7 @@ int tls_flush(bufferevent* bev, short iotype, bufferevent_flush_mode mode) {
 evutil_socket_t tls_get_fd(bufferevent* bev) {
   TlsBev* t = tls_of(bev);
   if (t->underlying != nullptr) return bufferevent_getfd(t->underlying);
-  return event_get_fd(&bev->ev_read);
+  return bev->ev_read.ev_fd;
 }
 
 // A new transport: the connection starts again in the creation state.
@@ -131,7 +131,7 @@ bufferevent* tls_get_underlying(bufferevent* bev) { return tls_of(bev)->underlyi
 void tls_try_write(bufferevent* bev) {
   TlsBev* t = tls_of(bev);
   if (t->closed || t->connecting) return;
-  if (t->underlying == nullptr && event_get_fd(&bev->ev_read) < 0) return;
+  if (t->underlying == nullptr && bev->ev_read.ev_fd < 0) return;
   if (t->state != BUFFEREVENT_SSL_OPEN) {
     do_handshake(t);
   } else {

@@ -17,15 +17,16 @@
 namespace ev::tls {
 namespace {
 
-evutil_socket_t fd_of(bufferevent* bev) { return event_get_fd(&bev->ev_read); }
+evutil_socket_t fd_of(bufferevent* bev) { return bev->ev_read.ev_fd; }
 
-void set_event(event* e, short kind, bool want, const timeval* tv) {
-  bool pending = event_pending(e, kind, nullptr) != 0;
-  if (want && !pending) {
+// Adds or deletes `e` when `want` differs from what we did last (`armed`).
+bool set_event(event* e, bool armed, bool want, const timeval* tv) {
+  if (want && !armed) {
     event_add(e, tv != nullptr && (tv->tv_sec != 0 || tv->tv_usec != 0) ? tv : nullptr);
-  } else if (!want && pending) {
+  } else if (!want && armed) {
     event_del(e);
   }
+  return want;
 }
 
 void on_timeout(TlsBev* t, short direction) {
@@ -64,7 +65,8 @@ void on_readable(evutil_socket_t, short what, void* arg) {
       consider_reading(t);
     }
   }
-  socket_sync(t, 0, 0);
+  // A write attempt queued for the end of this handler syncs after it.
+  if (!(t->pending & kPendingTryWrite) || t->handler_depth != 1) socket_sync(t, 0, 0);
   handler_end(t);
 }
 
@@ -136,6 +138,7 @@ void socket_assign(TlsBev* t, evutil_socket_t fd) {
     event_del(&bev->ev_read);
     event_del(&bev->ev_write);
   }
+  t->read_armed = t->write_armed = false;
   event_assign(&bev->ev_read, bev->ev_base, fd, EV_READ | EV_PERSIST, on_readable, t);
   event_assign(&bev->ev_write, bev->ev_base, fd, EV_WRITE | EV_PERSIST, on_writable, t);
   if (pri >= 0) {
@@ -148,8 +151,14 @@ void socket_sync(TlsBev* t, short reset, short off) {
   bufferevent* bev = pub_of(t);
   if (fd_of(bev) < 0) return;
   // Re-added below with the current timeouts.
-  if (reset & EV_READ) event_del(&bev->ev_read);
-  if (reset & EV_WRITE) event_del(&bev->ev_write);
+  if (reset & EV_READ) {
+    event_del(&bev->ev_read);
+    t->read_armed = false;
+  }
+  if (reset & EV_WRITE) {
+    event_del(&bev->ev_write);
+    t->write_armed = false;
+  }
   bool r = false;
   bool w = false;
   if (t->connecting) {
@@ -165,8 +174,10 @@ void socket_sync(TlsBev* t, short reset, short off) {
       w = t->rbow || (t->write_blocked && writing);
     }
   }
-  set_event(&bev->ev_read, EV_READ, r, (bev->enabled & EV_READ) ? &bev->timeout_read : nullptr);
-  set_event(&bev->ev_write, EV_WRITE, w, (bev->enabled & EV_WRITE) ? &bev->timeout_write : nullptr);
+  t->read_armed = set_event(&bev->ev_read, t->read_armed, r,
+                            (bev->enabled & EV_READ) ? &bev->timeout_read : nullptr);
+  t->write_armed = set_event(&bev->ev_write, t->write_armed, w,
+                             (bev->enabled & EV_WRITE) ? &bev->timeout_write : nullptr);
 }
 
 int socket_adj_timeouts(TlsBev* t) {

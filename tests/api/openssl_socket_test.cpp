@@ -336,6 +336,38 @@ TEST_P(TlsSocket, ConnectWithoutDescriptorThenSocketConnect) {
   close(lfd);
 }
 
+TEST_P(TlsSocket, ConnectHostnameWithANumericHost) {
+  evutil_socket_t lfd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in sin{};
+  sin.sin_family = AF_INET;
+  sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(0, bind(lfd, reinterpret_cast<sockaddr*>(&sin), sizeof(sin)));
+  socklen_t len = sizeof(sin);
+  getsockname(lfd, reinterpret_cast<sockaddr*>(&sin), &len);
+  ASSERT_EQ(0, listen(lfd, 4));
+  sctx = tlstest::server_ctx();
+  cctx = tlstest::client_ctx();
+  client = bufferevent_openssl_socket_new(base, -1, SSL_new(cctx), BUFFEREVENT_SSL_CONNECTING,
+                                          BEV_OPT_CLOSE_ON_FREE);
+  rc.attach(client);
+  bufferevent_enable(client, EV_READ);
+  ASSERT_EQ(0, bufferevent_socket_connect_hostname(client, nullptr, AF_INET, "127.0.0.1",
+                                                   ntohs(sin.sin_port)));
+  bufferevent_write(client, "named", 5);
+  int afd = -1;
+  ASSERT_TRUE(run_until(base, [&] {
+    afd = accept4(lfd, nullptr, nullptr, SOCK_NONBLOCK);
+    return afd >= 0;
+  }));
+  server = bufferevent_openssl_socket_new(base, afd, SSL_new(sctx), BUFFEREVENT_SSL_ACCEPTING,
+                                          BEV_OPT_CLOSE_ON_FREE);
+  rs.attach(server);
+  bufferevent_enable(server, EV_READ);
+  ASSERT_TRUE(run_until(base, [&] { return rs.data == "named"; }));
+  EXPECT_EQ(BEV_EVENT_CONNECTED, rc.last_what);
+  close(lfd);
+}
+
 TEST_P(TlsSocket, RefusedConnectIsAnError) {
   evutil_socket_t lfd = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in sin{};
