@@ -17,7 +17,14 @@ libdir=$1
 bin=$(command -v sslsplit || true)
 [ -n "$bin" ] || { echo "SKIP: sslsplit is not installed"; exit 77; }
 command -v openssl >/dev/null || { echo "SKIP: openssl is not installed"; exit 77; }
-lib_exports_all "$libdir/libevent-2.1.so.7" "$bin" || { echo "SKIP"; exit 77; }
+# Its libevent imports come from three of our libraries.
+missing=$(comm -23 \
+  <(nm -D --undefined-only "$bin" | awk '{print $2}' | grep -v '@' |
+    grep -E '^(event|evbuffer|bufferevent|evutil|evconnlistener|evthread|evdns|ev_token_bucket)' |
+    sort -u) \
+  <(for l in libevent-2.1.so.7 libevent_openssl-2.1.so.7 libevent_pthreads-2.1.so.7; do
+      nm -D --defined-only "$libdir/$l" | awk '{print $3}'; done | sort -u))
+[ -z "$missing" ] || { echo "SKIP: our libraries do not export yet:" $missing; exit 77; }
 
 work=$(mktemp -d)
 pids=()
@@ -30,7 +37,7 @@ openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.crt -subj "/CN=
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout srv.key \
   -out srv.crt -subj /CN=localhost -days 1 2>/dev/null || { echo "FAIL: server cert"; exit 1; }
 
-openssl s_server -accept 127.0.0.1:0 -cert srv.crt -key srv.key -rev -naccept 1 </dev/null \
+openssl s_server -accept 127.0.0.1:0 -cert srv.crt -key srv.key -rev -naccept 2 </dev/null \
   >server.out 2>&1 &
 pids+=($!)
 bport=""
@@ -71,9 +78,24 @@ grep -qx 'hello through sslsplit' content.log && grep -qx 'tilpslss hguorht olle
 echo "ok: both plaintext directions in the content log"
 grep -q 'sproto:TLSv1.3.*dproto:TLSv1.3' conn.log || { echo "FAIL: connect log"; cat conn.log; exit 1; }
 echo "ok: connect log names TLS 1.3 on both legs"
-sleep 0.3
+# A client that closes TCP without close_notify: sslsplit allows dirty
+# shutdowns, so this is an EOF too, not an error (2.1.12 on OpenSSL 3
+# reports an error here).
+python3 - "$lport" >dirty.out 2>&1 <<'PY' || { echo "FAIL: dirty client"; cat dirty.out; exit 1; }
+import socket, ssl, sys
+ctx = ssl.create_default_context(cafile="ca.crt")
+ctx.check_hostname = False
+raw = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10)
+tls = ctx.wrap_socket(raw, server_hostname="localhost")
+tls.sendall(b"dirty close\n")
+print(tls.recv(100).decode().strip())
+tls.shutdown(socket.SHUT_RDWR)  # TCP only: SSLSocket.shutdown sends no close_notify
+tls.close()
+PY
+grep -qx 'esolc ytrid' dirty.out || { echo "FAIL: dirty client got no reply"; cat dirty.out; exit 1; }
+sleep 0.5
 if grep -q 'Error from' split.out; then
-  echo "FAIL: sslsplit reported a bufferevent error on a clean close"; cat split.out; exit 1
+  echo "FAIL: sslsplit reported a bufferevent error"; cat split.out; exit 1
 fi
-echo "ok: clean close reported without errors"
+echo "ok: clean and dirty closes ended without bufferevent errors"
 kill "$spid"
