@@ -20,6 +20,11 @@ struct Mode {
   bool filter;
 };
 
+// Named for test output (the default would print the struct's bytes).
+void PrintTo(const Mode& m, std::ostream* os) {
+  *os << m.backend << (m.filter ? "/filter" : "/socket");
+}
+
 std::vector<Mode> modes() {
   std::vector<Mode> out;
   for (const std::string& m : evtest::supported_methods()) {
@@ -156,7 +161,7 @@ TEST_P(TlsFeatures, ReadTimeoutReportsAndDisables) {
 TEST_P(TlsFeatures, DataKeepsTheReadTimeoutAway) {
   make_pair();
   ASSERT_TRUE(connected());
-  timeval tv = {0, 150000};
+  timeval tv = {0, 400000};
   bufferevent_set_timeouts(server, &tv, nullptr);
   for (int i = 0; i < 6; ++i) {
     bufferevent_write(client, "tick", 4);
