@@ -31,7 +31,8 @@ PROGRAMS = ("pipe_bench", "timer_bench", "active_bench", "buffer_bench", "buffer
 FULLY_MEASURED = ("pipe_oneshot_n100", "timer_churn", "active_batch", "buf_readln",
                   "buf_sockio_1024", "bev_pair", "bev_echo_c100", "buf_mem", "bev_mem")
 MEMORY = {"buf_mem": ("buf_mem_new", "buf_mem_add4k"),
-          "bev_mem": ("bev_mem_idle_socket", "bev_mem_idle_socket_allocs")}
+          "bev_mem": ("bev_mem_idle_socket", "bev_mem_idle_socket_allocs"),
+          "tls_mem": ("tls_mem_idle",)}
 failures = []
 passed = []
 
