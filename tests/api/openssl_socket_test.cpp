@@ -385,6 +385,8 @@ TEST_P(TlsSocket, RefusedConnectIsAnError) {
   ASSERT_TRUE(run_until(base, [&] { return rc.events == 1; }));
   EXPECT_TRUE(rc.last_what & BEV_EVENT_ERROR);
   EXPECT_FALSE(rc.all_what & BEV_EVENT_CONNECTED);
+  run_for(base, 50);
+  EXPECT_EQ(1, rc.events);  // reported once
 }
 
 TEST_P(TlsSocket, BadArgumentsAreRefused) {
