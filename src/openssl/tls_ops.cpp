@@ -181,6 +181,9 @@ bufferevent* tls_new(event_base* base, bufferevent* underlying, evutil_socket_t 
                      : nullptr;
   if (!evpriv_bev_init_common(t, base, &kTlsOps, options, shared)) return nullptr;
   bufferevent* bev = pub_of(t);
+  // The loop may run in another thread and fire our events as soon as
+  // they are added: set up under the lock.
+  evpriv_bev_lock(bev);
   t->ssl = ssl;
   t->underlying = underlying;
   t->old_state = static_cast<uint8_t>(state);
@@ -190,6 +193,7 @@ bufferevent* tls_new(event_base* base, bufferevent* underlying, evutil_socket_t 
     BIO* bio = bio_new_bufferevent(t);
     if (bio == nullptr) {
       t->ssl = nullptr;
+      evpriv_bev_unlock(bev);
       evpriv_bev_abort_init(t);
       return nullptr;
     }
@@ -202,6 +206,7 @@ bufferevent* tls_new(event_base* base, bufferevent* underlying, evutil_socket_t 
     socket_assign(t, fd);
   }
   start_state(t, state);
+  evpriv_bev_unlock(bev);
   return bev;
 }
 

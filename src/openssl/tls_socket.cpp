@@ -139,8 +139,12 @@ void socket_assign(TlsBev* t, evutil_socket_t fd) {
     event_del(&bev->ev_write);
   }
   t->read_armed = t->write_armed = false;
-  event_assign(&bev->ev_read, bev->ev_base, fd, EV_READ | EV_PERSIST, on_readable, t);
-  event_assign(&bev->ev_write, bev->ev_base, fd, EV_WRITE | EV_PERSIST, on_writable, t);
+  // EV_FINALIZE: event_del() from another thread (bufferevent_enable
+  // there, with our lock held) must not wait for a handler that is itself
+  // waiting for our lock; handlers check `dying`, teardown finalizes.
+  event_assign(&bev->ev_read, bev->ev_base, fd, EV_READ | EV_PERSIST | EV_FINALIZE, on_readable, t);
+  event_assign(&bev->ev_write, bev->ev_base, fd, EV_WRITE | EV_PERSIST | EV_FINALIZE, on_writable,
+               t);
   if (pri >= 0) {
     event_priority_set(&bev->ev_read, pri);
     event_priority_set(&bev->ev_write, pri);
