@@ -158,6 +158,20 @@ TEST_P(TlsFeatures, ReadTimeoutReportsAndDisables) {
   ASSERT_TRUE(run_until(base, [&] { return rs.data == "late"; }));
 }
 
+TEST_P(TlsFeatures, ReadTimeoutDuringTheHandshake) {
+  sctx = tlstest::server_ctx();
+  server = side(sp.release(0), sctx, BUFFEREVENT_SSL_ACCEPTING, 0);
+  rs.attach(server);
+  timeval tv = {0, 100000};
+  bufferevent_set_timeouts(server, &tv, nullptr);
+  bufferevent_enable(server, EV_READ | EV_WRITE);
+  // Nobody speaks: the server waits for a hello that never comes.
+  ASSERT_TRUE(run_until(base, [&] { return rs.events == 1; }));
+  EXPECT_EQ(BEV_EVENT_TIMEOUT | BEV_EVENT_READING, rs.last_what);
+  run_for(base, 250);
+  EXPECT_EQ(1, rs.events);
+}
+
 TEST_P(TlsFeatures, DataKeepsTheReadTimeoutAway) {
   make_pair();
   ASSERT_TRUE(connected());
