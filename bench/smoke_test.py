@@ -34,7 +34,8 @@ FULLY_MEASURED = ("pipe_oneshot_n100", "timer_churn", "active_batch", "buf_readl
 MEMORY = {"buf_mem": ("buf_mem_new", "buf_mem_add4k"),
           "bev_mem": ("bev_mem_idle_socket", "bev_mem_idle_socket_allocs"),
           "http_mem": ("http_mem_idle_conn",),
-          "dns_mem": ("dns_mem_pending_resolve", "dns_mem_pending_getaddrinfo")}
+          "dns_mem": ("dns_mem_pending_resolve", "dns_mem_pending_getaddrinfo"),
+          "tls_mem": ("tls_mem_idle",)}
 failures = []
 passed = []
 

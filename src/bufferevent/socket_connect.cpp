@@ -19,6 +19,12 @@ extern "C" {
 
 namespace {
 
+// Socket bufferevents and the types that behave like them (OpenSSL over a
+// socket).
+bool connectable(const bufferevent* bev) {
+  return ev::is_socket_bev(bev) || bev->be_ops->connectable;
+}
+
 // 1 connected at once, 0 in progress, 2 refused at once, -1 failed.
 int start_connect(evutil_socket_t fd, const sockaddr* sa, int socklen) {
   if (connect(fd, sa, static_cast<socklen_t>(socklen)) == 0) return 1;
@@ -57,7 +63,7 @@ int connect_locked(bufferevent* bev, const sockaddr* sa, int socklen) {
       return -1;
     }
   }
-  ev::socket_set_fd(bev, fd);
+  bev->be_ops->set_fd(bev, fd);
   if (r == 0) {
     // Writability tells us how the connect ended.
     if (ev::bev_add_event(&bev->ev_write, &bev->timeout_write) < 0) return -1;
@@ -97,7 +103,7 @@ extern "C" {
 
 int bufferevent_socket_connect(struct bufferevent* bev, const struct sockaddr* sa, int socklen) {
   BEV_CHECK(bev, -1);
-  if (!ev::is_socket_bev(bev)) {
+  if (!connectable(bev)) {
     evpriv_warnx("%s: not a socket bufferevent", __func__);
     return -1;
   }
@@ -126,7 +132,7 @@ int bufferevent_socket_connect_hostname(struct bufferevent* bev, struct evdns_ba
     evpriv_warnx("%s: port %d out of range", __func__, port);
     return -1;
   }
-  if (!ev::is_socket_bev(bev)) {
+  if (!connectable(bev)) {
     evpriv_warnx("%s: not a socket bufferevent", __func__);
     return -1;
   }
