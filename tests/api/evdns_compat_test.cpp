@@ -85,6 +85,13 @@ TEST_P(DnsTest, EmptyNameWithSearchListIsRefused) {
       base, [] { return false; }, 50);
   EXPECT_EQ(0, a.calls);
   EXPECT_TRUE(server->qnames.empty());
+  // With ndots 0 the name is asked as given first, and no search name
+  // follows (there is nothing to add the domain to).
+  evdns_base_search_ndots_set(dns, 0);
+  ASSERT_NE(nullptr, evdns_base_resolve_ipv4(dns, "", 0, record_answer, &a));
+  ASSERT_TRUE(run_until(base, [&] { return a.calls > 0; }));
+  EXPECT_EQ(DNS_ERR_NOTEXIST, a.result);
+  EXPECT_EQ(std::vector<std::string>{""}, server->qnames);
 }
 
 // A nameserver the socket cannot be connected to (here the broadcast
