@@ -29,10 +29,11 @@ struct Reply {
 };
 
 // Parses a reply to the query for (qname, qtype).  The question must repeat
-// qname (exactly when `exact_case`, as 0x20 randomisation requires,
-// otherwise ignoring case).  Addresses and PTR names are taken from records
-// owned by qname or by a name reached from it through CNAME records.
-// Returns false when the message is malformed or does not answer the query.
+// qname (exactly when `exact_case`, otherwise ignoring case; the resolver,
+// like 2.1.12, ignores case when it randomised it (0x20), since some servers
+// lowercase the question, and wants the exact name otherwise).  Addresses and PTR names are taken
+// from records owned by qname or by a name reached from it through CNAME records. Returns false
+// when the message is malformed or does not answer the query.
 bool parse_reply(const uint8_t* msg, std::size_t len, const char* qname, uint16_t qtype,
                  bool exact_case, Reply* out);
 

@@ -72,8 +72,8 @@ void probe_timer_fired(evutil_socket_t, short, void* arg) {
   auto* ns = static_cast<Nameserver*>(arg);
   evdns_base* base = ns->owner;
   ev::LockGuard guard(base->lock);
-  evdns_request* req = request_new(base, kTypeA, DNS_IPv4_A, "www.google.com", DNS_QUERY_NO_SEARCH,
-                                   probe_callback, ns);
+  evdns_request* req =
+      request_new(base, kTypeA, DNS_IPv4_A, "google.com", DNS_QUERY_NO_SEARCH, probe_callback, ns);
   if (req == nullptr) {
     evtimer_add(&ns->probe_timer, &base->probe_timeout);
     return;
@@ -128,13 +128,11 @@ int nameserver_add(evdns_base* base, const sockaddr* sa, socklen_t len) {
     return 2;
   }
   // Connected: the kernel keeps the route and drops datagrams from any
-  // other address (libevent compares the address after receiving).
-  if (connect(ns->fd, sa, len) < 0) {
-    dns_log(EVENT_LOG_WARN, "Couldn't connect to nameserver: %s", strerror(errno));
-    close(ns->fd);
-    ev::destroy(ns);
-    return 2;
-  }
+  // other address.  When it cannot connect (no route yet, a broadcast
+  // address) the socket stays unconnected, as 2.1.12's always is: sends name
+  // the address and replies are checked against it after receiving.
+  if (connect(ns->fd, sa, len) < 0)
+    dns_log(EVENT_LOG_DEBUG, "Couldn't connect to nameserver: %s", strerror(errno));
   evtimer_assign(&ns->probe_timer, base->ev_base, probe_timer_fired, ns);
   // Inserted right after the current head of the rotation, as libevent's
   // ring does, so indexes and the rotation order match its.
@@ -194,10 +192,11 @@ void nameserver_failed(Nameserver* ns, const char* why) {
   ns->failed_times = 1;
   evtimer_add(&ns->probe_timer, &base->probe_timeout);
   if (base->good_servers == 0) return;
-  // Move this server's requests to good ones.
+  // Move this server's requests that have not gone out yet to good ones
+  // (those already sent wait for their answer or timeout, as in 2.1.12).
   for (evdns_request* r = base->inflight_head; r != nullptr; r = r->next) {
     if (r->ns != ns || r->is_probe || r->tcp != nullptr) continue;
-    if (r->tx_count >= base->max_retransmits) continue;
+    if (r->tx_count != 0) continue;
     Nameserver* other = nameserver_pick(base);
     if (other == nullptr || other == ns) continue;
     --ns->inflight;

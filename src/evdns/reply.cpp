@@ -64,7 +64,8 @@ void handle(evdns_request* r, const uint8_t* msg, std::size_t len, bool via_tcp)
   evdns_base* base = r->base;
   Reply* reply = static_cast<Reply*>(mm_malloc(sizeof(Reply)));
   if (reply == nullptr) return;  // the timeout retries it
-  bool parsed = parse_reply(msg, len, r->qname, r->qtype, base->randomize_case != 0, reply);
+  // As 2.1.12: case ignored when randomised (servers may lowercase the echo).
+  bool parsed = parse_reply(msg, len, r->qname, r->qtype, base->randomize_case == 0, reply);
   uint16_t flags = reply->h.flags;
   if ((flags & kFlagTC) && !via_tcp && tcp_query_start(r)) {
     mm_free(reply);

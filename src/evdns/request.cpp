@@ -169,6 +169,13 @@ evdns_request* request_new(evdns_base* base, uint16_t qtype, char user_type, con
   r->arg = arg;
   r->state = ReqState::Done;
   r->no_search = (flags & DNS_QUERY_NO_SEARCH) || base->search.empty() || user_type == DNS_PTR;
+  if (!r->no_search && name[0] == '\0' && base->ndots > 0) {
+    // An empty name has nothing to append a search domain to: refused, as
+    // 2.1.12 refuses it (NULL, no callback).  With ndots 0 it is asked as
+    // given, and the search stops there.
+    mm_free(r);
+    return nullptr;
+  }
   evtimer_assign(&r->timeout_ev, base->ev_base, timeout_fired, r);
   evpriv_callback_init(&r->deferred, run_callback, r, event_get_priority(&r->timeout_ev));
   if (!r->no_search) {
@@ -339,7 +346,7 @@ void request_cancel(evdns_request* r) {
 
 bool search_try_next(evdns_request* r) {
   evdns_base* base = r->base;
-  if (r->no_search) return false;
+  if (r->no_search || r->origname[0] == '\0') return false;
   int n = static_cast<int>(base->search.size());
   bool raw_first = count_dots(r->origname) >= base->ndots;
   char joined[kNameBuf];

@@ -72,6 +72,8 @@ struct Server {
   std::map<std::string, int> hits;
   int tcp_requests = 0;
   bool silent = false;                      // drop everything
+  int fail_all = 0;                         // answer everything with this DNS_ERR_*
+  bool lowercase = false;                   // lowercase the question before answering
   std::vector<evdns_server_request*> held;  // "hold.test": answered later
 
   explicit Server(event_base* b, const char* ip = "127.0.0.1") : base(b) {
@@ -122,6 +124,13 @@ struct Server {
       self->held.push_back(req);
       return;
     }
+    if (self->fail_all != 0) {
+      evdns_server_request_respond(req, self->fail_all);
+      return;
+    }
+    if (self->lowercase)  // as some servers do; the reply echoes the question
+      for (char* c = req->questions[0]->name; *c != '\0'; ++c)
+        *c = static_cast<char>(std::tolower(static_cast<unsigned char>(*c)));
     self->answer(req, q, name);
   }
 
@@ -143,7 +152,7 @@ struct Server {
       err = DNS_ERR_NOTIMPL;
     } else if (name == "nodata.test") {
     } else if (q->type == EVDNS_TYPE_A &&
-               (name == "a.test" || name == "host.search" || name == "www.google.com")) {
+               (name == "a.test" || name == "host.search" || name == "google.com")) {
       uint32_t addrs[2] = {a1.s_addr, a2.s_addr};
       evdns_server_request_add_a_reply(req, q->name, 2, addrs, 300);
     } else if (q->type == EVDNS_TYPE_A && (name == "conn.test" || name == "skew.test")) {

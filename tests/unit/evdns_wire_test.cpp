@@ -268,7 +268,7 @@ TEST(EvdnsWire, ReplyFollowsCnameChainAndChecksQuestion) {
   EXPECT_EQ(0, std::memcmp(r.addrs, "\x01\x02\x03\x04", 4));
   EXPECT_EQ(20u, r.ttl);
   EXPECT_STREQ("b.example", r.cname);
-  // With 0x20 randomisation the case must match exactly.
+  // exact_case (the resolver asks it when not randomising case, as 2.1.12).
   EXPECT_FALSE(parse_reply(b.data(), b.size(), "A.example", kTypeA, true, &r));
   EXPECT_TRUE(parse_reply(b.data(), b.size(), "a.example", kTypeA, true, &r));
   // Another question, or another type, does not answer ours.
