@@ -36,6 +36,18 @@ int start_connect(evutil_socket_t fd, const sockaddr* sa, int socklen) {
 
 // Starts the connect with the lock held; see bufferevent_socket_connect.
 int connect_locked(bufferevent* bev, const sockaddr* sa, int socklen) {
+  // A TLS bufferevent over another one: the transport connects, and the
+  // TLS layer goes on talking through it (its handshake waits for it).
+  if (!ev::is_socket_bev(bev) && bev->be_ops->get_underlying != nullptr) {
+    if (bufferevent* u = bev->be_ops->get_underlying(bev); u != nullptr) {
+      if (!connectable(u)) {
+        evpriv_warnx("bufferevent_socket_connect: the underlying bufferevent has no socket");
+        return -1;
+      }
+      ev::BevHold hold(u);
+      return connect_locked(u, sa, socklen);
+    }
+  }
   ev::BevCore* c = ev::core_of(bev);
   evutil_socket_t fd = event_get_fd(&bev->ev_read);
   bool own_fd = false;

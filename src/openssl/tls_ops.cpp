@@ -104,10 +104,12 @@ evutil_socket_t tls_get_fd(bufferevent* bev) {
 }
 
 // A new transport: the connection starts again in the creation state.
+// Over a bufferevent, a descriptor goes to the underlying one; -1 leaves
+// it its own (as in libevent).
 int tls_set_fd(bufferevent* bev, evutil_socket_t fd) {
   TlsBev* t = tls_of(bev);
   if (t->underlying != nullptr) {
-    if (bufferevent_setfd(t->underlying, fd) < 0) return -1;
+    if (fd >= 0 && bufferevent_setfd(t->underlying, fd) < 0) return -1;
   } else {
     if (fd >= 0) {
       BIO* bio = BIO_new_socket(static_cast<int>(fd), BIO_NOCLOSE);

@@ -2,6 +2,10 @@
 // bufferevent), run once per backend: handshakes, data both ways,
 // shutdown through the underlying transport, ownership of the underlying
 // bufferevent and freeing inside callbacks.
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <string>
 
 #include "event_backend_param.hpp"
@@ -208,6 +212,62 @@ TEST_P(TlsFilter, WrongCertificateOverAFilterIsAnError) {
   ASSERT_TRUE(run_until(base, [&] { return rc.events >= 1; }));
   EXPECT_TRUE(rc.last_what & BEV_EVENT_ERROR);
   EXPECT_TRUE(tlstest::has_reason(tlstest::drain_errors(client), SSL_R_CERTIFICATE_VERIFY_FAILED));
+}
+
+// bufferevent_setfd(-1) restarts the connection but leaves the underlying
+// bufferevent its descriptor (libevent sets the underlying one's only for a
+// real descriptor).
+TEST_P(TlsFilter, SetfdMinusOneKeepsTheUnderlyingDescriptor) {
+  over_sockets();
+  ASSERT_TRUE(connected());
+  evutil_socket_t fd = bufferevent_getfd(client);
+  ASSERT_GE(fd, 0);
+  EXPECT_EQ(fd, bufferevent_getfd(uc));
+  EXPECT_EQ(0, bufferevent_setfd(client, -1));
+  EXPECT_EQ(fd, bufferevent_getfd(client));
+  EXPECT_EQ(fd, bufferevent_getfd(uc));
+}
+
+// bufferevent_socket_connect() on a TLS filter over a socket bufferevent
+// without a descriptor connects the underlying one; data written after the
+// handshake, in several rounds, goes through.
+TEST_P(TlsFilter, SocketConnectThroughTheFilter) {
+  evutil_socket_t lfd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in sin{};
+  sin.sin_family = AF_INET;
+  sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(0, bind(lfd, reinterpret_cast<sockaddr*>(&sin), sizeof(sin)));
+  socklen_t len = sizeof(sin);
+  getsockname(lfd, reinterpret_cast<sockaddr*>(&sin), &len);
+  ASSERT_EQ(0, listen(lfd, 4));
+  uc = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
+  client = bufferevent_openssl_filter_new(base, uc, SSL_new(cctx), BUFFEREVENT_SSL_CONNECTING,
+                                          BEV_OPT_CLOSE_ON_FREE);
+  ASSERT_NE(nullptr, client);
+  rc.attach(client);
+  ASSERT_EQ(0, bufferevent_socket_connect(client, reinterpret_cast<sockaddr*>(&sin), sizeof(sin)));
+  EXPECT_GE(bufferevent_getfd(uc), 0);
+  EXPECT_EQ(bufferevent_getfd(uc), bufferevent_getfd(client));
+  bufferevent_write(client, "ping", 4);
+  bufferevent_enable(client, EV_READ | EV_WRITE);
+  int afd = -1;
+  ASSERT_TRUE(run_until(base, [&] {
+    afd = accept4(lfd, nullptr, nullptr, SOCK_NONBLOCK);
+    return afd >= 0;
+  }));
+  server = bufferevent_openssl_socket_new(base, afd, SSL_new(sctx), BUFFEREVENT_SSL_ACCEPTING,
+                                          BEV_OPT_CLOSE_ON_FREE);
+  rs.attach(server);
+  bufferevent_enable(server, EV_READ | EV_WRITE);
+  ASSERT_TRUE(connected());
+  ASSERT_TRUE(run_until(base, [&] { return rs.data == "ping"; }));
+  rs.data.clear();
+  exchange(3000, 2000);
+  rs.data.clear();
+  rc.data.clear();
+  exchange(50000, 70000);
+  EXPECT_EQ(1, rc.events);  // the handshake's CONNECTED only
+  close(lfd);
 }
 
 EVTEST_INSTANTIATE_PER_BACKEND(TlsFilter);
