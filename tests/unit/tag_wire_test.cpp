@@ -28,16 +28,16 @@ Bytes enc_tag(std::uint32_t v) {
 
 // Decoders run on an exact-size heap copy so that any over-read is caught.
 int dec_int(const Bytes& in, unsigned digits, std::uint64_t* v) {
-  auto* copy = new std::uint8_t[in.size() + 1];
-  std::memcpy(copy, in.data(), in.size());
+  auto* copy = new std::uint8_t[in.size()];
+  if (!in.empty()) std::memcpy(copy, in.data(), in.size());
   int r = wire::decode_int(copy, in.size(), digits, v);
   delete[] copy;
   return r;
 }
 
 int dec_tag(const Bytes& in, std::uint32_t* v) {
-  auto* copy = new std::uint8_t[in.size() + 1];
-  std::memcpy(copy, in.data(), in.size());
+  auto* copy = new std::uint8_t[in.size()];
+  if (!in.empty()) std::memcpy(copy, in.data(), in.size());
   int r = wire::decode_tag(copy, in.size(), v);
   delete[] copy;
   return r;
