@@ -213,6 +213,10 @@ bool find_vhost(evhttp* http, evhttp** out, const char* hostname);
 // fuzz targets call it with one end of a socketpair).
 void server_accept(evhttp* http, evutil_socket_t fd, sockaddr* sa, int socklen);
 
+// encode.cpp: percent-decodes uri[0, length) into out (length + 1 bytes);
+// decode_plus: 1 always turns '+' into ' ', 0 only after a '?', -1 never.
+std::size_t decode_into(const char* uri, std::size_t length, char* out, int decode_plus);
+
 // uri.cpp
 evhttp_uri* uri_parse_authority(const char* source);
 
