@@ -65,24 +65,10 @@ bool apply_firstline(evhttp_request* req, const char* line, std::size_t len) {
 
 // A folded line continues the last header: its value gains " " + line.
 bool append_to_last(evkeyvalq* headers, const char* line, std::size_t len) {
-  evkeyval* last = TAILQ_LAST(headers, evkeyvalq);
-  if (last == nullptr) return false;
   std::size_t a = 0, b = len;
   while (a < b && is_lws(line[a])) ++a;
   while (b > a && is_lws(line[b - 1])) --b;
-  std::size_t old = std::strlen(last->value);
-  char* v = static_cast<char*>(ev::mm_malloc(old + 1 + (b - a) + 1));
-  if (v == nullptr) return false;
-  std::memcpy(v, last->value, old);
-  v[old] = ' ';
-  std::memcpy(v + old + 1, line + a, b - a);
-  v[old + 1 + (b - a)] = '\0';
-  // header_free frees a value that is not the entry's own block.
-  char* k0 = reinterpret_cast<char*>(last + 1);
-  char* v0 = k0 + std::strlen(k0) + 1;
-  if (last->value != v0) ev::mm_free(last->value);
-  last->value = v;
-  return true;
+  return header_append(headers, line + a, b - a);
 }
 
 // "key: value" (leading spaces and trailing whitespace of the value dropped).

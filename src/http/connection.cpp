@@ -19,6 +19,7 @@ enum class Step { kStop, kMore };
 
 bool add_field(void* ctx, Span name, Span value) {
   auto* req = static_cast<evhttp_request*>(ctx);
+  if (name.p == nullptr) return header_append(req->input_headers, value.p, value.n);
   return header_add(req->input_headers, name.p, name.n, value.p, value.n) == 0;
 }
 

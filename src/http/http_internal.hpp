@@ -72,6 +72,8 @@ bool ascii_strieq(const char* a, const char* b);
 bool ascii_strnieq(const char* a, std::size_t an, const char* b);
 int header_add(evkeyvalq* q, const char* key, std::size_t kn, const char* value, std::size_t vn);
 void header_free(evkeyval* kv);
+// Extends the last header's value with " " + s[0, n) (a folded line).
+bool header_append(evkeyvalq* q, const char* s, std::size_t n);
 
 }  // namespace ev::http
 

@@ -152,6 +152,7 @@ ParseError split_field(const char* p, std::size_t n, Span* name, Span* value) {
 // Walks the field lines of a head starting at `pos`.
 ParseError parse_fields(const char* p, std::size_t n, std::size_t pos, Head* h, FieldFn fn,
                         void* ctx) {
+  bool folding_ok = false;  // a previous field that may continue
   for (;;) {
     std::size_t len;
     ParseError err = ParseError::kOk;
@@ -160,6 +161,21 @@ ParseError parse_fields(const char* p, std::size_t n, std::size_t pos, Head* h, 
     if (used == 0) return ParseError::kNeedMore;
     if (len == 0) return ParseError::kOk;  // the empty line
     Span name, value;
+    if (is_ows(p[pos])) {
+      // Obsolete line folding continues the previous field; it is joined
+      // with one space (RFC 9112 section 5.2, as libevent does).  Framing
+      // fields never continue: their value is already interpreted.
+      if (!folding_ok) return ParseError::kObsFold;
+      std::size_t a = pos, b = pos + len;
+      for (std::size_t k = a; k < b; ++k)
+        if (!is_value_char(p[k]))
+          return p[k] == '\0' ? ParseError::kNul : ParseError::kBadHeaderValue;
+      while (a < b && is_ows(p[a])) ++a;
+      while (b > a && is_ows(p[b - 1])) --b;
+      if (fn != nullptr && !fn(ctx, Span{}, Span{p + a, b - a})) return ParseError::kBadHeaderValue;
+      pos += used;
+      continue;
+    }
     err = split_field(p + pos, len, &name, &value);
     if (err != ParseError::kOk) return err;
     if (name.ieq("Content-Length")) {
@@ -169,6 +185,7 @@ ParseError parse_fields(const char* p, std::size_t n, std::size_t pos, Head* h, 
       err = note_transfer_encoding(h, value);
       if (err != ParseError::kOk) return err;
     }
+    folding_ok = !name.ieq("Content-Length") && !name.ieq("Transfer-Encoding");
     ++h->nfields;
     if (fn != nullptr && !fn(ctx, name, value)) return ParseError::kBadHeaderValue;
     pos += used;

@@ -240,6 +240,25 @@ TEST_P(HttpServer, ChunkedRequestBodyAndDiscardedTrailers) {
   EXPECT_EQ("/c|abcde", body_of(r));
 }
 
+// Obsolete line folding: a continuation line extends the previous field,
+// joined by one space, as in libevent (regress http/multi_line_header).
+TEST_P(HttpServer, FoldedHeaderLinesAreJoined) {
+  evhttp_set_gencb(
+      http,
+      [](evhttp_request* req, void*) {
+        const evkeyvalq* in = evhttp_request_get_input_headers(req);
+        EXPECT_STREQ("libevent 2.1", evhttp_find_header(in, "X-Multi-Extra-WS"));
+        EXPECT_STREQ("aaaaaaaa a END", evhttp_find_header(in, "X-Multi"));
+        EXPECT_STREQ("last", evhttp_find_header(in, "X-Last"));
+        evhttp_send_reply(req, 200, "OK", nullptr);
+      },
+      nullptr);
+  std::string r = request(
+      "GET / HTTP/1.1\r\nHost: h\r\nX-Multi-Extra-WS:  libevent  \r\n\t\t\t2.1 \r\n"
+      "X-Multi:  aaaaaaaa\r\n a\r\n\tEND\r\nX-Last: last\r\n\r\n");
+  EXPECT_EQ(200, status_of(r));
+}
+
 // Deferred reply from a timer, with the on-complete and close callbacks.
 struct Deferred {
   evhttp_request* req = nullptr;
@@ -370,7 +389,8 @@ TEST_P(HttpServer, MalformedRequestsAreRejectedAndClosed) {
       "GET /\r\n\r\n",
       "GET / HTTP/11\r\n\r\n",
       "GET\t/ HTTP/1.1\r\n\r\n",
-      "GET / HTTP/1.1\r\nX: a\r\n folded\r\n\r\n",
+      "GET / HTTP/1.1\r\n folded\r\nX: a\r\n\r\n",
+      "POST / HTTP/1.1\r\nContent-Length: 1\r\n 0\r\n\r\nx",
       "POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
       "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nBad Trailer: 1\r\n\r\n",
       "GET / HTTP/2.0\r\n\r\n",
