@@ -307,7 +307,9 @@ ParseError parse_request_head(const char* p, std::size_t n, Head* h, FieldFn fn,
   std::size_t used = find_line(p, n, &len, &err);
   if (err != ParseError::kOk) return err;
   if (used == 0) return ParseError::kNeedMore;
-  // method SP request-target SP HTTP-version
+  // method SP request-target SP HTTP-version, then any spaces (libevent
+  // strips trailing spaces; regress http/basic_trailing_space).
+  while (len > 0 && p[len - 1] == ' ') --len;
   std::size_t i = 0;
   while (i < len && kTchar.v[static_cast<unsigned char>(p[i])]) ++i;
   if (i == 0 || i >= len || p[i] != ' ') return ParseError::kBadRequestLine;

@@ -384,7 +384,6 @@ TEST_P(HttpServer, MalformedRequestsAreRejectedAndClosed) {
       "POST / HTTP/1.1\r\nContent-Length: -1\r\n\r\n",
       "POST / HTTP/1.1\r\nContent-Length: +1\r\n\r\nx",
       "GET  / HTTP/1.1\r\n\r\n",
-      "GET / HTTP/1.1 \r\n\r\n",
       "GET / HTTP/1.1 x\r\n\r\n",
       "GET /\r\n\r\n",
       "GET / HTTP/11\r\n\r\n",
@@ -407,6 +406,8 @@ TEST_P(HttpServer, MalformedRequestsAreRejectedAndClosed) {
 TEST_P(HttpServer, LeadingEmptyLinesAndBareLfAreAccepted) {
   evhttp_set_gencb(http, reply_text, nullptr);
   EXPECT_EQ(200, status_of(request("\r\nGET / HTTP/1.1\nHost: x\n\n")));
+  // Trailing spaces after the version, as libevent (regress http/basic_trailing_space).
+  EXPECT_EQ(200, status_of(request("GET / HTTP/1.1  \r\nHost: x\r\n\r\n")));
 }
 
 TEST_P(HttpServer, AcceptSocketAndListenerAccessors) {
