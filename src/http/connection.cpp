@@ -4,6 +4,7 @@
 // completion callback, and freeing safely from inside user callbacks.
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstring>
 
 #include "core/log.hpp"
@@ -37,6 +38,7 @@ void write_cb(bufferevent*, void* arg) {
 }
 
 void event_cb(bufferevent*, short what, void* arg) {
+  const int err = errno;  // the bufferevent's socket error
   auto* c = static_cast<evhttp_connection*>(arg);
   conn_enter(c);
   if ((what & BEV_EVENT_WRITING) && (what & (BEV_EVENT_ERROR | BEV_EVENT_EOF)) &&
@@ -53,8 +55,10 @@ void event_cb(bufferevent*, short what, void* arg) {
   } else if (c->state == State::kConnecting) {
     if (what & BEV_EVENT_CONNECTED)
       client_connected(c);
+    else if ((what & BEV_EVENT_TIMEOUT) || err == ECONNREFUSED)
+      client_connect_failed(c);  // retried, then every request fails
     else
-      client_connect_failed(c);
+      client_fail(c, EVREQ_HTTP_BUFFER_ERROR);  // unrecoverable (libevent)
   } else if ((what & BEV_EVENT_EOF) && c->state == State::kReadingBody && c->body == Body::kClose) {
     // A close-delimited body ends with the connection.
     conn_process(c);

@@ -345,6 +345,25 @@ TEST_P(HttpClient, RetriesWithBackoffThenFails) {
   close(fd);
 }
 
+// A connect error other than a refusal or a timeout (here ENETUNREACH: Linux
+// TCP never connects to a multicast address, no packet is sent) is not
+// retried: the request fails with EVREQ_HTTP_BUFFER_ERROR and its callback
+// gets NULL, as in libevent (regress http/connection_fail).
+TEST_P(HttpClient, UnreachableAddressFailsWithoutRetry) {
+  evcon = evhttp_connection_base_new(base, nullptr, "239.10.20.30", 80);
+  evhttp_connection_set_retries(evcon, 3);
+  timeval tv{0, 100000};
+  evhttp_connection_set_initial_retry_tv(evcon, &tv);
+  auto t0 = evtest::now_tv();
+  evhttp_make_request(evcon, new_req(&r), EVHTTP_REQ_GET, "/");
+  run(base);
+  EXPECT_LT(evtest::elapsed_ms(t0, evtest::now_tv()), 90);
+  EXPECT_EQ(1, r.calls);
+  EXPECT_TRUE(r.null_req);
+  ASSERT_EQ(1u, r.errors.size());
+  EXPECT_EQ(EVREQ_HTTP_BUFFER_ERROR, r.errors[0]);
+}
+
 TEST_P(HttpClient, RetryReachesAServerThatComesUp) {
   int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
   sockaddr_in sin{};
