@@ -173,9 +173,21 @@ Step read_head(evhttp_connection* c, evhttp_request* req) {
       return Step::kStop;
     }
     if (h.status >= 100 && h.status < 200 && h.status != 101) {
-      // An interim response: wait for the final one.
+      // An interim response: wait for the final one.  100 Continue lets a
+      // body held back for "Expect: 100-continue" go.
       evhttp_clear_headers(req->input_headers);
+      if (h.status == 100 && c->await_continue) {
+        c->await_continue = false;
+        evbuffer_add_buffer(bufferevent_get_output(c->bev), req->output_buffer);
+        bufferevent_enable(c->bev, EV_WRITE);
+      }
       return Step::kMore;
+    }
+    if (c->await_continue) {
+      // A final answer instead: the body is never sent, and the connection
+      // (whose request framing announced it) is not reused.
+      c->await_continue = false;
+      c->body_unsent = true;
     }
     bool no_body =
         req->type == EVHTTP_REQ_HEAD || h.status == 204 || h.status == 304 || h.status < 200;
@@ -356,6 +368,16 @@ Step read_body(evhttp_connection* c, evhttp_request* req) {
       std::size_t n = static_cast<std::uint64_t>(req->ntoread) < avail
                           ? static_cast<std::size_t>(req->ntoread)
                           : avail;
+      if (c->lingering) {
+        // A body over the limit is read and dropped; the 413 follows it.
+        evbuffer_drain(in, n);
+        req->ntoread -= static_cast<ev_int64_t>(n);
+        if (req->ntoread == 0) {
+          c->lingering = false;
+          conn_fail(c, EVREQ_HTTP_DATA_TOO_LONG);
+        }
+        return Step::kStop;
+      }
       if (n > 0) {
         if (!body_add(c, req, n)) return Step::kStop;
         req->ntoread -= static_cast<ev_int64_t>(n);

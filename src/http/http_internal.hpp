@@ -101,6 +101,9 @@ struct evhttp_connection {
   bool free_pending;      // freed while busy: finish when the outermost call returns
   bool has_timeout;
   bool retry_armed;
+  bool await_continue;  // client: the body waits for the server's 100 Continue
+  bool body_unsent;     // client: a final answer came before the body was sent
+  bool lingering;       // server: discarding a body over the limit before the 413
   int busy;
 
   std::uint64_t max_headers;

@@ -178,6 +178,13 @@ bool server_head_done(evhttp_connection* c, evhttp_request* req) {
       host != nullptr && c->server != nullptr && !find_vhost(c->server, nullptr, host))
     req->flags |= EVHTTP_PROXY_REQUEST;
   if (c->body == Body::kLength && static_cast<std::uint64_t>(req->ntoread) > c->max_body) {
+    // EVHTTP_SERVER_LINGERING_CLOSE: read the body to its end before the 413,
+    // unless the client waits for 100 Continue and so sends nothing.
+    const char* expect = evhttp_find_header(req->input_headers, "Expect");
+    if ((c->flags & EVHTTP_CON_LINGERING_CLOSE) && expect == nullptr) {
+      c->lingering = true;
+      return true;
+    }
     conn_fail(c, EVREQ_HTTP_DATA_TOO_LONG);
     return false;
   }

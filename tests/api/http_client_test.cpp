@@ -73,6 +73,7 @@ struct Scripted {
   bool never_answer = false;
   int connections = 0;
   int port = 0;
+  std::string received;  // every byte the peer read
   std::vector<bufferevent*> bevs;
   ~Scripted() {
     for (bufferevent* b : bevs) bufferevent_free(b);
@@ -102,7 +103,9 @@ struct Scripted {
     evbuffer* in = bufferevent_get_input(b);
     evbuffer_ptr p = evbuffer_search(in, "\r\n\r\n", 4, nullptr);
     if (p.pos < 0 || s->never_answer) return;
-    evbuffer_drain(in, evbuffer_get_length(in));
+    std::size_t n = evbuffer_get_length(in);
+    s->received.append(reinterpret_cast<const char*>(evbuffer_pullup(in, -1)), n);
+    evbuffer_drain(in, n);
     bufferevent_write(b, s->response.data(), s->response.size());
   }
   static void on_write(bufferevent* b, void* arg) {
@@ -167,6 +170,39 @@ TEST_P(HttpClient, EveryMethodAgainstOurServer) {
   EXPECT_NE(nullptr, evhttp_connection_get_addr(evcon));
   EXPECT_EQ(base, evhttp_connection_get_base(evcon));
   EXPECT_NE(nullptr, evhttp_connection_get_bufferevent(evcon));
+}
+
+// "Expect: 100-continue": the client sends the head only and the body after
+// the server's 100 Continue; a final answer instead means the body is never
+// sent (libevent; regress http/data_length_constraints).
+TEST_P(HttpClient, ExpectContinueWaitsForTheInterimResponse) {
+  Scripted s;
+  s.response = "HTTP/1.1 413 Payload Too Large\r\nContent-Length: 0\r\n\r\n";
+  s.start(base);
+  connect(s.port);
+  evhttp_request* req = new_req(&r);
+  evhttp_add_header(evhttp_request_get_output_headers(req), "Expect", "100-continue");
+  evbuffer_add_printf(evhttp_request_get_output_buffer(req), "BODYBODY");
+  ASSERT_EQ(0, evhttp_make_request(evcon, req, EVHTTP_REQ_POST, "/"));
+  run(base);
+  EXPECT_EQ(413, r.code);
+  EXPECT_NE(std::string::npos, s.received.find("Expect: 100-continue\r\n"));
+  EXPECT_EQ(std::string::npos, s.received.find("BODYBODY"));
+  evhttp_connection_free(evcon);
+  evcon = nullptr;
+
+  // Against our server: 100 Continue, then the body, then the answer.
+  evhttp_set_gencb(http, method_echo, nullptr);
+  connect(port);
+  r = Result{};
+  r.base = base;
+  req = new_req(&r);
+  evhttp_add_header(evhttp_request_get_output_headers(req), "Expect", "100-continue");
+  evbuffer_add_printf(evhttp_request_get_output_buffer(req), "BODYBODY");
+  ASSERT_EQ(0, evhttp_make_request(evcon, req, EVHTTP_REQ_POST, "/"));
+  run(base);
+  EXPECT_EQ(200, r.code);
+  EXPECT_EQ("2:BODYBODY", r.body);
 }
 
 TEST_P(HttpClient, KeepAliveReusesOneConnectionAndQueuesInOrder) {

@@ -119,6 +119,27 @@ TEST_P(HttpServer, HeaderAndBodyLimits) {
   EXPECT_EQ("/|0123456789", body_of(r));
 }
 
+// EVHTTP_SERVER_LINGERING_CLOSE: a body over the limit is read to its end
+// and discarded before the 413 and the close, so the client is not reset
+// while it is still sending (libevent; regress http/lingering_close).
+TEST_P(HttpServer, LingeringCloseReadsTheBodyBeforeAnswering413) {
+  evhttp_set_gencb(http, echo_cb, nullptr);
+  ASSERT_EQ(0, evhttp_set_flags(http, EVHTTP_SERVER_LINGERING_CLOSE));
+  evhttp_set_max_body_size(http, 10);
+  int fd = httptest::connect_to(port);
+  ASSERT_GE(fd, 0);
+  httptest::send_all(fd, "POST / HTTP/1.1\r\nContent-Length: 20\r\n\r\n0123456789");
+  bool closed = false;
+  std::string r = httptest::pump(base, fd, nullptr, &closed, 200);
+  EXPECT_EQ("", r);
+  EXPECT_FALSE(closed);
+  httptest::send_all(fd, "0123456789");
+  r = httptest::pump(base, fd, nullptr, &closed);
+  EXPECT_EQ(413, status_of(r));
+  EXPECT_TRUE(closed);
+  close(fd);
+}
+
 TEST_P(HttpServer, KeepAliveRules) {
   evhttp_set_gencb(http, reply_text, nullptr);
   int fd = httptest::connect_to(port);
