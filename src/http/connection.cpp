@@ -114,7 +114,24 @@ Step read_head(evhttp_connection* c, evhttp_request* req) {
   }
   // A head over the limit is a bad head (400), as in the reference.
   if (end == 0) {
-    if (len > c->max_headers) conn_fail(c, EVREQ_HTTP_INVALID_HEADER);
+    if (len > c->max_headers) {
+      conn_fail(c, EVREQ_HTTP_INVALID_HEADER);
+      return Step::kStop;
+    }
+    // The first line is judged as soon as it is complete (libevent parses
+    // the head line by line): a bad one is answered without waiting.
+    const void* nl = p != nullptr ? std::memchr(p, '\n', n) : nullptr;
+    if (nl != nullptr) {
+      std::size_t l = static_cast<std::size_t>(static_cast<const char*>(nl) - p) + 1;
+      Head first;
+      ParseError e = (c->flags & kConIncoming)
+                         ? parse_request_head(p, l, &first, nullptr, nullptr)
+                         : parse_response_head(p, l, &first, nullptr, nullptr);
+      if (e != ParseError::kOk && e != ParseError::kNeedMore) {
+        evpriv_debugx("%s: %s", __func__, parse_error_name(e));
+        conn_fail(c, EVREQ_HTTP_INVALID_HEADER);
+      }
+    }
     return Step::kStop;
   }
   if (end > c->max_headers) {

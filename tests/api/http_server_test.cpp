@@ -140,6 +140,20 @@ TEST_P(HttpServer, LingeringCloseReadsTheBodyBeforeAnswering413) {
   close(fd);
 }
 
+// A malformed request line is answered as soon as it arrives, without
+// waiting for the rest of the head (libevent; regress http/failure).
+TEST_P(HttpServer, BadRequestLineIsAnsweredBeforeTheHeadEnds) {
+  evhttp_set_gencb(http, echo_cb, nullptr);
+  int fd = httptest::connect_to(port);
+  ASSERT_GE(fd, 0);
+  httptest::send_all(fd, "illegal request\r\n");
+  bool closed = false;
+  std::string r = httptest::pump(base, fd, nullptr, &closed, 1000);
+  EXPECT_EQ(400, status_of(r));
+  EXPECT_TRUE(closed);
+  close(fd);
+}
+
 TEST_P(HttpServer, KeepAliveRules) {
   evhttp_set_gencb(http, reply_text, nullptr);
   int fd = httptest::connect_to(port);
