@@ -232,10 +232,12 @@ void server_fail(evhttp_connection* c, evhttp_request_error error) {
         bufferevent_enable(c->bev, EV_READ);
         return;
       }
-      if (c->state == State::kWriting && error == EVREQ_HTTP_EOF) {
+      if (c->state == State::kWriting && error == EVREQ_HTTP_EOF && req->userdone) {
+        // The whole reply is queued: finish writing it, then close.
         c->peer_eof = true;
         return;
       }
+      // A stream the user is still sending: the connection ends (libevent).
       break;
     case EVREQ_HTTP_BUFFER_ERROR:
       break;
@@ -254,7 +256,7 @@ void server_fail(evhttp_connection* c, evhttp_request_error error) {
       }
       break;
   }
-  if (c->state == State::kHandling && !req->userdone) {
+  if ((c->state == State::kHandling || c->state == State::kWriting) && !req->userdone) {
     // The user still holds the request: it lives on without a connection.
     TAILQ_REMOVE(&c->requests, req, next);
     req->evcon = nullptr;

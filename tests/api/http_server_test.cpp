@@ -154,6 +154,49 @@ TEST_P(HttpServer, BadRequestLineIsAnsweredBeforeTheHeadEnds) {
   close(fd);
 }
 
+// A client that leaves in the middle of a streamed reply: the connection
+// closes (close callback), the request, which the user still holds, is
+// detached from it and left to the user (libevent; regress
+// http/terminate_chunked, terminate_chunked_oneshot).
+struct Stream {
+  evhttp_request* req = nullptr;
+  int closed = 0;
+};
+
+TEST_P(HttpServer, ClientLeavingAStreamDetachesTheRequest) {
+  Stream st;
+  evhttp_set_gencb(
+      http,
+      [](evhttp_request* req, void* arg) {
+        auto* s = static_cast<Stream*>(arg);
+        s->req = req;
+        evhttp_connection_set_closecb(
+            evhttp_request_get_connection(req),
+            [](evhttp_connection*, void* a) { static_cast<Stream*>(a)->closed++; }, s);
+        evhttp_send_reply_start(req, 200, "OK");
+        evbuffer* b = evbuffer_new();
+        evbuffer_add_printf(b, "first");
+        evhttp_send_reply_chunk(req, b);
+        evbuffer_free(b);
+      },
+      &st);
+  int fd = httptest::connect_to(port);
+  ASSERT_GE(fd, 0);
+  httptest::send_all(fd, "GET / HTTP/1.1\r\nHost: h\r\n\r\n");
+  std::string r = httptest::pump(
+      base, fd, [](const std::string& s) { return s.find("first") != std::string::npos; });
+  ASSERT_NE(std::string::npos, r.find("first"));
+  close(fd);
+  for (int i = 0; i < 200 && st.closed == 0; ++i) {
+    event_base_loop(base, EVLOOP_NONBLOCK);
+    usleep(1000);
+  }
+  EXPECT_EQ(1, st.closed);
+  ASSERT_NE(nullptr, st.req);
+  EXPECT_EQ(nullptr, evhttp_request_get_connection(st.req));
+  evhttp_request_free(st.req);
+}
+
 TEST_P(HttpServer, KeepAliveRules) {
   evhttp_set_gencb(http, reply_text, nullptr);
   int fd = httptest::connect_to(port);
