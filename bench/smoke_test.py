@@ -26,14 +26,16 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 COMPARE = os.path.join(HERE, "compare")
 PROGRAMS = ("pipe_bench", "timer_bench", "active_bench", "buffer_bench", "bufferevent_bench",
-            "http_bench")
+            "http_bench", "dns_bench")
 # Measured with every tool: one benchmark or more of each program and of each
 # kind (a forked load generator, memory).  The rest get CPU numbers only.
 FULLY_MEASURED = ("pipe_oneshot_n100", "timer_churn", "active_batch", "buf_readln",
                   "buf_sockio_1024", "bev_pair", "bev_echo_c100", "buf_mem", "bev_mem")
 MEMORY = {"buf_mem": ("buf_mem_new", "buf_mem_add4k"),
           "bev_mem": ("bev_mem_idle_socket", "bev_mem_idle_socket_allocs"),
-          "http_mem": ("http_mem_idle_conn",)}
+          "http_mem": ("http_mem_idle_conn",),
+          "dns_mem": ("dns_mem_pending_resolve", "dns_mem_pending_getaddrinfo"),
+          "tls_mem": ("tls_mem_idle",)}
 failures = []
 passed = []
 
@@ -57,7 +59,7 @@ def missing_exports(bin_dir, libdir):
     wanted = set()
     for program in PROGRAMS:
         wanted |= {s for s in dynamic_symbols(os.path.join(bin_dir, program), False)
-                   if s.startswith(("event", "evutil"))}
+                   if s.startswith(("event", "evutil", "evdns"))}
     return wanted - dynamic_symbols(library, True)
 
 

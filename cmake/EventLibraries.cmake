@@ -76,6 +76,12 @@ function(event_add_library target)
       -Wl,-z,relro -Wl,-z,now -Wl,--version-script=${CMAKE_SOURCE_DIR}/cmake/exports.map)
   set_property(TARGET ${target} APPEND PROPERTY LINK_DEPENDS ${CMAKE_SOURCE_DIR}/cmake/exports.map)
   target_link_libraries(${target} PRIVATE ${L_LINK})
+  if(event_core IN_LIST L_LINK)
+    # This library calls our core's evpriv_* internals, so it must load our
+    # libevent_core, never another one the loader or linker finds first
+    # (Debian's has the same SONAME): look beside this file first.
+    set_target_properties(${target} PROPERTIES BUILD_RPATH "$ORIGIN" INSTALL_RPATH "$ORIGIN")
+  endif()
   target_include_directories(${target} INTERFACE
       $<BUILD_INTERFACE:${CMAKE_SOURCE_DIR}/include>
       $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)

@@ -58,6 +58,11 @@ struct bufferevent_ops {
   // The input buffer changed while its watch is on (a read high watermark
   // is set), after the watermark suspension was updated.  May be null.
   void (*input_changed)(bufferevent* bev);
+  // ev_read/ev_write watch the descriptor given to set_fd, and the write
+  // handler finishes a connect while `connecting` is set, so
+  // bufferevent_socket_connect() may be used (the socket type sets none of
+  // this: it is recognised by its table; the OpenSSL socket type sets it).
+  bool connectable;
 };
 
 namespace ev {

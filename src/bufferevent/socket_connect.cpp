@@ -15,8 +15,15 @@ extern "C" {
 
 #include "bufferevent/api_util.hpp"
 #include "bufferevent/socket.hpp"
+#include "util/evdns_hook.hpp"
 
 namespace {
+
+// Socket bufferevents and the types that behave like them (OpenSSL over a
+// socket).
+bool connectable(const bufferevent* bev) {
+  return ev::is_socket_bev(bev) || bev->be_ops->connectable;
+}
 
 // 1 connected at once, 0 in progress, 2 refused at once, -1 failed.
 int start_connect(evutil_socket_t fd, const sockaddr* sa, int socklen) {
@@ -56,7 +63,7 @@ int connect_locked(bufferevent* bev, const sockaddr* sa, int socklen) {
       return -1;
     }
   }
-  ev::socket_set_fd(bev, fd);
+  bev->be_ops->set_fd(bev, fd);
   if (r == 0) {
     // Writability tells us how the connect ended.
     if (ev::bev_add_event(&bev->ev_write, &bev->timeout_write) < 0) return -1;
@@ -72,13 +79,31 @@ int connect_locked(bufferevent* bev, const sockaddr* sa, int socklen) {
   return 0;
 }
 
+// The asynchronous lookup's answer: connect to the first address, or
+// report the EVUTIL_EAI_* error.  Drops the reference taken for the lookup.
+void hostname_resolved(int err, evutil_addrinfo* ai, void* arg) {
+  auto* bev = static_cast<bufferevent*>(arg);
+  {
+    ev::BevHold hold(bev);
+    if (err != 0 || ai == nullptr) {
+      if (ev::BevExtra* x = ev::bev_extra(ev::core_of(bev)); x != nullptr)
+        x->dns_error = err != 0 ? err : EVUTIL_EAI_FAIL;
+      ev::bev_run_eventcb(bev, BEV_EVENT_ERROR, 0);
+    } else if (connect_locked(bev, ai->ai_addr, static_cast<int>(ai->ai_addrlen)) < 0) {
+      ev::bev_run_eventcb(bev, BEV_EVENT_ERROR, 0);
+    }
+  }
+  if (ai != nullptr) evutil_freeaddrinfo(ai);
+  bufferevent_decref(bev);
+}
+
 }  // namespace
 
 extern "C" {
 
 int bufferevent_socket_connect(struct bufferevent* bev, const struct sockaddr* sa, int socklen) {
   BEV_CHECK(bev, -1);
-  if (!ev::is_socket_bev(bev)) {
+  if (!connectable(bev)) {
     evpriv_warnx("%s: not a socket bufferevent", __func__);
     return -1;
   }
@@ -90,14 +115,13 @@ int bufferevent_socket_connect(struct bufferevent* bev, const struct sockaddr* s
   return connect_locked(bev, sa, socklen);
 }
 
-// Resolves with the blocking resolver (evutil_getaddrinfo) and connects to
-// the first address.  The evdns_base argument is accepted but not used for
-// the lookup yet: resolution always goes through the system resolver.
-// A failed lookup returns 0 and reports BEV_EVENT_ERROR through the event
-// callback, with the EVUTIL_EAI_* code in bufferevent_socket_get_dns_error.
+// Resolves and connects to the first address: through evdns_getaddrinfo
+// (installed by libevent_extra, see util/evdns_hook.hpp) when an evdns_base
+// is given, otherwise with the blocking evutil_getaddrinfo.  A failed lookup returns 0 and reports
+// BEV_EVENT_ERROR through the event callback, with the EVUTIL_EAI_* code in
+// bufferevent_socket_get_dns_error.
 int bufferevent_socket_connect_hostname(struct bufferevent* bev, struct evdns_base* evdns_base,
                                         int family, const char* hostname, int port) {
-  (void)evdns_base;
   BEV_CHECK(bev, -1);
   BEV_CHECK(hostname, -1);
   if (family != AF_INET && family != AF_INET6 && family != AF_UNSPEC) {
@@ -108,7 +132,7 @@ int bufferevent_socket_connect_hostname(struct bufferevent* bev, struct evdns_ba
     evpriv_warnx("%s: port %d out of range", __func__, port);
     return -1;
   }
-  if (!ev::is_socket_bev(bev)) {
+  if (!connectable(bev)) {
     evpriv_warnx("%s: not a socket bufferevent", __func__);
     return -1;
   }
@@ -118,6 +142,17 @@ int bufferevent_socket_connect_hostname(struct bufferevent* bev, struct evdns_ba
   hints.ai_family = family;
   hints.ai_socktype = SOCK_STREAM;
   hints.ai_protocol = IPPROTO_TCP;
+  evpriv_dns_gai_fn async = evdns_base != nullptr ? evpriv_get_dns_getaddrinfo() : nullptr;
+  if (async != nullptr) {
+    {
+      ev::BevHold hold(bev);
+      ev::BevCore* c = ev::core_of(bev);
+      if (c->extra != nullptr) c->extra->dns_error = 0;
+    }
+    bufferevent_incref(bev);  // dropped by hostname_resolved
+    async(evdns_base, hostname, portbuf, &hints, hostname_resolved, bev);
+    return 0;
+  }
   ev::BevHold hold(bev);
   ev::BevCore* c = ev::core_of(bev);
   if (c->extra != nullptr) c->extra->dns_error = 0;

@@ -1,0 +1,272 @@
+/* evdns: the resolver and the server port, both on loopback.
+ *
+ * -m gai (default): N concurrent evdns_getaddrinfo lookups (IPv4, distinct
+ *   names) against a server port of this process on 127.0.0.1 that answers
+ *   every A question with one address.  A round starts them all and runs the
+ *   loop until every callback has run.  Events = N lookups (the CPU is the
+ *   resolver's and the server's).
+ * -m server: a server port answering a flood: a plain socket (no libevent,
+ *   the same cost on both sides) sends N queries in batches of 64 and reads
+ *   the answers while the loop runs.  Events = N answered queries.
+ * -m mem: heap bytes per pending request: 1000 evdns_base_resolve_ipv4 and
+ *   1000 evdns_getaddrinfo (both families) requests to a nameserver that never
+ *   answers, counted with event_set_mem_functions.
+ *
+ * Usage: dns_bench [-m gai|server|mem] [-n lookups] [-r rounds] [-u warmup] [-x] */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <event2/dns.h>
+#include <event2/dns_struct.h>
+#include <event2/event.h>
+#include <event2/util.h>
+
+#include "bench_common.h"
+#include "bench_heap.h"
+
+struct dns_bench {
+  struct event_base* base;
+  struct evdns_base* dns;
+  struct evdns_server_port* port;
+  int server_fd, client_fd, port_number;
+  long n;
+  long done;
+  char (*names)[32];
+  unsigned char (*queries)[64];
+  size_t* query_len;
+};
+
+static struct dns_bench bench;
+
+static void answer(struct evdns_server_request* req, void* arg) {
+  (void)arg;
+  if (req->nquestions == 1 && req->questions[0]->type == EVDNS_TYPE_A) {
+    ev_uint32_t addr = htonl(0xc0000201);
+    evdns_server_request_add_a_reply(req, req->questions[0]->name, 1, &addr, 60);
+  }
+  evdns_server_request_respond(req, 0);
+}
+
+static int udp_socket(int port) {
+  int fd = socket(AF_INET, SOCK_DGRAM, 0);
+  struct sockaddr_in sin;
+  memset(&sin, 0, sizeof(sin));
+  sin.sin_family = AF_INET;
+  sin.sin_port = htons((unsigned short)port);
+  sin.sin_addr.s_addr = htonl(0x7f000001);
+  if (fd < 0 || bind(fd, (struct sockaddr*)&sin, sizeof(sin)) < 0) bench_die("bind failed");
+  int big = 4 << 20;
+  setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof(big));
+  setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &big, sizeof(big));
+  evutil_make_socket_nonblocking(fd);
+  return fd;
+}
+
+static int port_of(int fd) {
+  struct sockaddr_in sin;
+  socklen_t len = sizeof(sin);
+  getsockname(fd, (struct sockaddr*)&sin, &len);
+  return ntohs(sin.sin_port);
+}
+
+static void setup_server(void) {
+  bench.server_fd = udp_socket(0);
+  bench.port_number = port_of(bench.server_fd);
+  bench.port = evdns_add_server_port_with_base(bench.base, bench.server_fd, 0, answer, NULL);
+  if (!bench.port) bench_die("evdns_add_server_port_with_base failed");
+}
+
+static struct evdns_base* new_resolver(int port) {
+  char addr[64];
+  struct evdns_base* dns = evdns_base_new(bench.base, 0);
+  if (!dns) bench_die("evdns_base_new failed");
+  snprintf(addr, sizeof(addr), "127.0.0.1:%d", port);
+  if (evdns_base_nameserver_ip_add(dns, addr) != 0) bench_die("nameserver_ip_add failed");
+  evdns_base_set_option(dns, "max-inflight:", "256");
+  evdns_base_set_option(dns, "timeout:", "30");
+  return dns;
+}
+
+static void on_gai(int result, struct evutil_addrinfo* res, void* arg) {
+  (void)arg;
+  if (result != 0 || !res) bench_die("a lookup failed");
+  evutil_freeaddrinfo(res);
+  bench.done++;
+}
+
+BENCH_TIMED void bench_timed_dns_gai(void) {
+  struct evutil_addrinfo hints;
+  memset(&hints, 0, sizeof(hints));
+  hints.ai_family = AF_INET;
+  hints.ai_socktype = SOCK_STREAM;
+  bench.done = 0;
+  for (long i = 0; i < bench.n; i++)
+    evdns_getaddrinfo(bench.dns, bench.names[i], "80", &hints, on_gai, NULL);
+  while (bench.done < bench.n)
+    if (event_base_loop(bench.base, EVLOOP_ONCE) < 0) bench_die("event_base_loop failed");
+}
+
+static void build_queries(void) {
+  bench.queries = calloc((size_t)bench.n, sizeof *bench.queries);
+  bench.query_len = calloc((size_t)bench.n, sizeof *bench.query_len);
+  if (!bench.queries || !bench.query_len) bench_die("out of memory");
+  for (long i = 0; i < bench.n; i++) {
+    unsigned char* q = bench.queries[i];
+    size_t len = 12;
+    q[0] = (unsigned char)(i >> 8);
+    q[1] = (unsigned char)i;
+    q[2] = 1; /* RD */
+    q[5] = 1;
+    int l = snprintf((char*)q + len + 1, 40, "host%ld", i);
+    q[len] = (unsigned char)l;
+    len += 1 + (size_t)l;
+    memcpy(q + len, "\5bench\0\0\1\0\1", 11);
+    len += 11;
+    bench.query_len[i] = len;
+  }
+}
+
+/* The client's side: plain sockets, batched (sendmmsg/recvmmsg), so that
+ * its share of the CPU is small and the same on both sides. */
+static long drain_answers(void) {
+  static unsigned char bufs[64][512];
+  struct mmsghdr msgs[64];
+  struct iovec iov[64];
+  long got = 0;
+  for (;;) {
+    for (int i = 0; i < 64; i++) {
+      iov[i].iov_base = bufs[i];
+      iov[i].iov_len = sizeof(bufs[i]);
+      memset(&msgs[i], 0, sizeof(msgs[i]));
+      msgs[i].msg_hdr.msg_iov = &iov[i];
+      msgs[i].msg_hdr.msg_iovlen = 1;
+    }
+    int n = recvmmsg(bench.client_fd, msgs, 64, MSG_DONTWAIT, NULL);
+    if (n <= 0) return got;
+    got += n;
+    if (n < 64) return got;
+  }
+}
+
+BENCH_TIMED void bench_timed_dns_server(void) {
+  long sent = 0, answered = 0;
+  struct sockaddr_in to;
+  struct mmsghdr msgs[64];
+  struct iovec iov[64];
+  memset(&to, 0, sizeof(to));
+  to.sin_family = AF_INET;
+  to.sin_port = htons((unsigned short)bench.port_number);
+  to.sin_addr.s_addr = htonl(0x7f000001);
+  while (answered < bench.n) {
+    int batch = 0;
+    while (sent + batch < bench.n && sent + batch - answered < 64) {
+      iov[batch].iov_base = bench.queries[sent + batch];
+      iov[batch].iov_len = bench.query_len[sent + batch];
+      memset(&msgs[batch], 0, sizeof(msgs[batch]));
+      msgs[batch].msg_hdr.msg_name = &to;
+      msgs[batch].msg_hdr.msg_namelen = sizeof(to);
+      msgs[batch].msg_hdr.msg_iov = &iov[batch];
+      msgs[batch].msg_hdr.msg_iovlen = 1;
+      batch++;
+    }
+    if (batch > 0) {
+      int n = sendmmsg(bench.client_fd, msgs, (unsigned)batch, 0);
+      if (n < 0) bench_die("sendmmsg failed");
+      sent += n;
+    }
+    if (event_base_loop(bench.base, EVLOOP_ONCE) < 0) bench_die("event_base_loop failed");
+    answered += drain_answers();
+  }
+}
+
+static void ignore(int result, char type, int count, int ttl, void* addrs, void* arg) {
+  (void)result, (void)type, (void)count, (void)ttl, (void)addrs, (void)arg;
+}
+
+static void ignore_gai(int result, struct evutil_addrinfo* res, void* arg) {
+  (void)result, (void)arg;
+  if (res) evutil_freeaddrinfo(res);
+}
+
+static void measure_memory(void) {
+  enum { kRequests = 1000 };
+  int silent = udp_socket(0); /* never read: nothing answers */
+  bench.dns = new_resolver(port_of(silent));
+  evdns_base_set_option(bench.dns, "max-inflight:", "65000"); /* all in flight */
+  long long before = bench_heap_live_bytes();
+  for (int i = 0; i < kRequests; i++) {
+    char name[32];
+    snprintf(name, sizeof(name), "host%d.bench", i);
+    if (!evdns_base_resolve_ipv4(bench.dns, name, 0, ignore, NULL)) bench_die("resolve failed");
+  }
+  long long after_resolve = bench_heap_live_bytes();
+  struct evutil_addrinfo hints;
+  memset(&hints, 0, sizeof(hints));
+  hints.ai_family = AF_UNSPEC;
+  for (int i = 0; i < kRequests; i++) {
+    char name[32];
+    snprintf(name, sizeof(name), "gai%d.bench", i);
+    if (!evdns_getaddrinfo(bench.dns, name, "80", &hints, ignore_gai, NULL))
+      bench_die("getaddrinfo answered at once");
+  }
+  long long after_gai = bench_heap_live_bytes();
+  bench_print_metric("dns_mem_pending_resolve", (double)(after_resolve - before) / kRequests,
+                     "bytes");
+  bench_print_metric("dns_mem_pending_getaddrinfo", (double)(after_gai - after_resolve) / kRequests,
+                     "bytes");
+  evdns_base_free(bench.dns, 0);
+  close(silent);
+}
+
+int main(int argc, char** argv) {
+  struct bench_args args = {"gai", 5, 1, 0};
+  bench.n = -1;
+  int opt;
+  while ((opt = getopt(argc, argv, BENCH_SHARED_OPTIONS "n:")) != -1) {
+    if (bench_shared_option(&args, opt, optarg)) continue;
+    switch (opt) {
+      case 'n':
+        bench.n = bench_parse_count("-n", optarg);
+        break;
+      default:
+        bench_die("usage: dns_bench [-m gai|server|mem] [-n lookups] [-r n] [-u n] [-x]");
+    }
+  }
+  if (bench.n < 0) bench.n = 2000;
+  if (bench.n < 1) bench_die("-n must be at least 1");
+  int mem = strcmp(args.mode, "mem") == 0;
+  if (mem) bench_heap_count();
+  bench_check_loaded_library();
+  bench.base = bench_new_base();
+  if (mem) {
+    measure_memory();
+    event_base_free(bench.base);
+    return 0;
+  }
+  setup_server();
+  if (strcmp(args.mode, "gai") == 0) {
+    bench.dns = new_resolver(bench.port_number);
+    bench.names = calloc((size_t)bench.n, sizeof *bench.names);
+    if (!bench.names) bench_die("out of memory");
+    for (long i = 0; i < bench.n; i++) snprintf(bench.names[i], 32, "host%ld.bench", i);
+    bench_run_rounds("dns_gai", bench_timed_dns_gai, args.warmup, args.rounds, bench.n);
+  } else if (strcmp(args.mode, "server") == 0) {
+    bench.client_fd = udp_socket(0);
+    build_queries();
+    bench_run_rounds("dns_server", bench_timed_dns_server, args.warmup, args.rounds, bench.n);
+  } else {
+    bench_die("-m must be gai, server or mem");
+  }
+  if (!args.skip_teardown) {
+    if (bench.dns) evdns_base_free(bench.dns, 0);
+    evdns_close_server_port(bench.port);
+    event_base_free(bench.base);
+  }
+  return 0;
+}

@@ -1,0 +1,112 @@
+// The TLS handshake, renegotiation (TLS 1.2 and older) and the start of a
+// connection in a given state.
+//
+// While handshaking the transport is watched for what OpenSSL asked for,
+// whatever the enabled directions (a handshake cannot be half done); the
+// user hears BEV_EVENT_CONNECTED once it is complete, then queued output
+// goes out and input already received is decrypted.
+//
+// Renegotiation stays in the open state: SSL_read and SSL_write carry the
+// rest of the exchange (and the data interleaved with it), and
+// BEV_EVENT_CONNECTED is reported again when OpenSSL says the
+// renegotiation is over.  A renegotiation the peer starts is handled
+// inside SSL_read and reported to nobody, as in libevent.
+#include <openssl/err.h>
+
+#include "core/log.hpp"
+#include "openssl/tls.hpp"
+
+namespace ev::tls {
+
+void start_state(TlsBev* t, int state) {
+  t->state = static_cast<uint8_t>(state);
+  t->closed = false;
+  t->rbow = t->wbow = t->write_blocked = false;
+  t->retry_len = 0;
+  t->reneg_pending = false;
+  if (state == BUFFEREVENT_SSL_CONNECTING) {
+    SSL_set_connect_state(t->ssl);
+    t->hs_want_read = false;  // the client speaks first
+  } else if (state == BUFFEREVENT_SSL_ACCEPTING) {
+    SSL_set_accept_state(t->ssl);
+    t->hs_want_read = true;  // the server waits for the client's hello
+  }
+  sync_transport(t);
+  // Over a bufferevent, bytes may be waiting already: look from the loop.
+  if (t->underlying != nullptr && state != BUFFEREVENT_SSL_OPEN) evpriv_bev_request_write(t);
+}
+
+void do_handshake(TlsBev* t) {
+  if (t->closed || t->state == BUFFEREVENT_SSL_OPEN) return;
+  ERR_clear_error();
+  int r = SSL_do_handshake(t->ssl);
+  if (r == 1) {
+    t->state = BUFFEREVENT_SSL_OPEN;
+    t->hs_want_read = false;
+    sync_transport(t);
+    evpriv_bev_run_eventcb(pub_of(t), BEV_EVENT_CONNECTED, 0);
+    // What came with the last handshake flight, and what was queued.
+    consider_reading(t);
+    consider_writing(t);
+    return;
+  }
+  int err = SSL_get_error(t->ssl, r);
+  switch (err) {
+    case SSL_ERROR_WANT_READ:
+      t->hs_want_read = true;
+      break;
+    case SSL_ERROR_WANT_WRITE:
+      t->hs_want_read = false;
+      break;
+    default:
+      conn_closed(t, BEV_EVENT_READING, err, r);
+      return;
+  }
+  sync_transport(t);
+}
+
+void check_renegotiation(TlsBev* t) {
+  if (!t->reneg_pending || SSL_renegotiate_pending(t->ssl)) return;
+  t->reneg_pending = false;
+  sync_transport(t);
+  evpriv_bev_run_eventcb(pub_of(t), BEV_EVENT_CONNECTED, 0);
+}
+
+int renegotiate(TlsBev* t) {
+  if (t->closed) {
+    evpriv_warnx("bufferevent_ssl_renegotiate: the connection is closed");
+    return -1;
+  }
+  if (t->state != BUFFEREVENT_SSL_OPEN) {
+    evpriv_warnx("bufferevent_ssl_renegotiate: the handshake is not finished");
+    return -1;
+  }
+  if (SSL_version(t->ssl) >= TLS1_3_VERSION) {
+    evpriv_warnx("bufferevent_ssl_renegotiate: TLS 1.3 has no renegotiation");
+    put_error(t, ERR_PACK(ERR_LIB_SSL, 0, SSL_R_WRONG_SSL_VERSION));
+    return -1;
+  }
+  ERR_clear_error();
+  if (SSL_renegotiate(t->ssl) != 1) {
+    collect_errors(t);
+    evpriv_warnx("bufferevent_ssl_renegotiate: OpenSSL refused to renegotiate");
+    return -1;
+  }
+  t->reneg_pending = true;
+  int r = SSL_do_handshake(t->ssl);
+  if (r != 1) {
+    int err = SSL_get_error(t->ssl, r);
+    if (err == SSL_ERROR_WANT_WRITE) {
+      t->rbow = true;  // a read pass flushes the handshake once writable
+    } else if (err != SSL_ERROR_WANT_READ) {
+      t->reneg_pending = false;
+      conn_closed(t, BEV_EVENT_READING, err, r);
+      return -1;
+    }
+  }
+  sync_transport(t);
+  check_renegotiation(t);
+  return 0;
+}
+
+}  // namespace ev::tls

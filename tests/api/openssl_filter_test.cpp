@@ -1,0 +1,215 @@
+// OpenSSL bufferevents over other bufferevents (socket, pair, another TLS
+// bufferevent), run once per backend: handshakes, data both ways,
+// shutdown through the underlying transport, ownership of the underlying
+// bufferevent and freeing inside callbacks.
+#include <string>
+
+#include "event_backend_param.hpp"
+#include "openssl_test_util.hpp"
+
+using bevtest::Recorder;
+using bevtest::run_for;
+using bevtest::run_until;
+using bevtest::SockPair;
+using tlstest::CtxOptions;
+
+namespace {
+
+class TlsFilter : public evtest::PerBackend {
+ protected:
+  void SetUp() override {
+    evtest::PerBackend::SetUp();
+    sctx = tlstest::server_ctx();
+    cctx = tlstest::client_ctx();
+  }
+  void TearDown() override {
+    if (server != nullptr) bufferevent_free(server);
+    if (client != nullptr) bufferevent_free(client);
+    server = client = nullptr;
+    SSL_CTX_free(sctx);
+    SSL_CTX_free(cctx);
+    evtest::PerBackend::TearDown();
+  }
+  // TLS filters over the two given bufferevents, owning them.
+  void wrap(bufferevent* us, bufferevent* uc, int options = BEV_OPT_CLOSE_ON_FREE) {
+    server =
+        bufferevent_openssl_filter_new(base, us, SSL_new(sctx), BUFFEREVENT_SSL_ACCEPTING, options);
+    client = bufferevent_openssl_filter_new(base, uc, SSL_new(cctx), BUFFEREVENT_SSL_CONNECTING,
+                                            options);
+    ASSERT_NE(nullptr, server);
+    ASSERT_NE(nullptr, client);
+    rs.attach(server);
+    rc.attach(client);
+    bufferevent_enable(server, EV_READ | EV_WRITE);
+    bufferevent_enable(client, EV_READ | EV_WRITE);
+  }
+  void over_sockets(int options = BEV_OPT_CLOSE_ON_FREE) {
+    us = bufferevent_socket_new(base, sp.release(0), BEV_OPT_CLOSE_ON_FREE);
+    uc = bufferevent_socket_new(base, sp.release(1), BEV_OPT_CLOSE_ON_FREE);
+    wrap(us, uc, options);
+  }
+  bool connected() {
+    return run_until(base, [&] {
+      return (rs.all_what & BEV_EVENT_CONNECTED) && (rc.all_what & BEV_EVENT_CONNECTED);
+    });
+  }
+  void exchange(size_t up_size, size_t down_size) {
+    const std::string up = tlstest::pattern(up_size, 3);
+    const std::string down = tlstest::pattern(down_size, 4);
+    bufferevent_write(client, up.data(), up.size());
+    bufferevent_write(server, down.data(), down.size());
+    ASSERT_TRUE(run_until(
+        base, [&] { return rs.data.size() >= up.size() && rc.data.size() >= down.size(); }, 20000));
+    EXPECT_TRUE(rs.data == up);
+    EXPECT_TRUE(rc.data == down);
+  }
+
+  SockPair sp;
+  SSL_CTX* sctx = nullptr;
+  SSL_CTX* cctx = nullptr;
+  bufferevent* us = nullptr;
+  bufferevent* uc = nullptr;
+  bufferevent* server = nullptr;
+  bufferevent* client = nullptr;
+  Recorder rs, rc;
+};
+
+TEST_P(TlsFilter, OverSocketBuffereventsHandshakeAndMegabytes) {
+  over_sockets();
+  ASSERT_TRUE(connected());
+  EXPECT_EQ(us, bufferevent_get_underlying(server));
+  EXPECT_EQ(bufferevent_getfd(uc), bufferevent_getfd(client));
+  exchange(2 << 20, 1 << 20);
+}
+
+TEST_P(TlsFilter, OverAPair) {
+  bufferevent* pair[2];
+  ASSERT_EQ(0, bufferevent_pair_new(base, BEV_OPT_CLOSE_ON_FREE, pair));
+  wrap(pair[0], pair[1]);
+  ASSERT_TRUE(connected());
+  exchange(300000, 70000);
+}
+
+TEST_P(TlsFilter, TlsInsideTls) {
+  SSL_CTX* outer_s = tlstest::server_ctx();
+  SSL_CTX* outer_c = tlstest::client_ctx();
+  bufferevent* os = bufferevent_openssl_socket_new(
+      base, sp.release(0), SSL_new(outer_s), BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
+  bufferevent* oc = bufferevent_openssl_socket_new(
+      base, sp.release(1), SSL_new(outer_c), BUFFEREVENT_SSL_CONNECTING, BEV_OPT_CLOSE_ON_FREE);
+  wrap(os, oc);
+  ASSERT_TRUE(connected());
+  exchange(200000, 100000);
+  SSL_CTX_free(outer_s);
+  SSL_CTX_free(outer_c);
+}
+
+TEST_P(TlsFilter, FilterClientAgainstSocketServer) {
+  SSL_CTX* ctx = tlstest::server_ctx();
+  server = bufferevent_openssl_socket_new(base, sp.release(0), SSL_new(ctx),
+                                          BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
+  uc = bufferevent_socket_new(base, sp.release(1), BEV_OPT_CLOSE_ON_FREE);
+  client = bufferevent_openssl_filter_new(base, uc, SSL_new(cctx), BUFFEREVENT_SSL_CONNECTING,
+                                          BEV_OPT_CLOSE_ON_FREE);
+  rs.attach(server);
+  rc.attach(client);
+  bufferevent_enable(server, EV_READ | EV_WRITE);
+  bufferevent_enable(client, EV_READ | EV_WRITE);
+  ASSERT_TRUE(connected());
+  exchange(100000, 100000);
+  SSL_CTX_free(ctx);
+}
+
+TEST_P(TlsFilter, CloseNotifyThroughTheUnderlyingIsEof) {
+  over_sockets();
+  ASSERT_TRUE(connected());
+  bufferevent_write(client, "end", 3);
+  bufferevent_flush(client, EV_WRITE, BEV_FINISHED);
+  ASSERT_TRUE(run_until(base, [&] { return rs.events == 2; }));
+  EXPECT_EQ("end", rs.data);
+  EXPECT_EQ(BEV_EVENT_EOF | BEV_EVENT_READING, rs.last_what);
+}
+
+TEST_P(TlsFilter, UnderlyingEofWithoutCloseNotifyIsAnErrorUnlessAllowed) {
+  for (int allow : {0, 1}) {
+    SCOPED_TRACE(allow);
+    SockPair pair;
+    if (server != nullptr) bufferevent_free(server);
+    if (client != nullptr) bufferevent_free(client);
+    rs = Recorder();
+    rc = Recorder();
+    sp.fd[0] = pair.release(0);
+    sp.fd[1] = pair.release(1);
+    over_sockets();
+    bufferevent_openssl_set_allow_dirty_shutdown(server, allow);
+    ASSERT_TRUE(connected());
+    bufferevent_free(client);  // closes the socket, no close_notify
+    client = nullptr;
+    ASSERT_TRUE(run_until(base, [&] { return rs.events == 2; }));
+    if (allow) {
+      EXPECT_EQ(BEV_EVENT_EOF | BEV_EVENT_READING, rs.last_what);
+    } else {
+      EXPECT_EQ(BEV_EVENT_ERROR | BEV_EVENT_READING, rs.last_what);
+      EXPECT_TRUE(
+          tlstest::has_reason(tlstest::drain_errors(server), SSL_R_UNEXPECTED_EOF_WHILE_READING));
+    }
+  }
+}
+
+TEST_P(TlsFilter, CloseOnFreeFreesTheUnderlyingBufferevent) {
+  over_sockets();
+  ASSERT_TRUE(connected());
+  int fd = bufferevent_getfd(us);
+  bufferevent_free(server);
+  server = nullptr;
+  EXPECT_FALSE(bevtest::fd_is_open(fd));
+}
+
+TEST_P(TlsFilter, WithoutCloseOnFreeTheUnderlyingStaysUsable) {
+  over_sockets(0);
+  ASSERT_TRUE(connected());
+  SSL* ssl = bufferevent_openssl_get_ssl(server);
+  bufferevent_free(server);
+  server = nullptr;
+  SSL_free(ssl);
+  bufferevent_data_cb rcb;
+  bufferevent_getcb(us, &rcb, nullptr, nullptr, nullptr);
+  EXPECT_EQ(nullptr, rcb);
+  Recorder raw;
+  raw.attach(us);
+  bufferevent_enable(us, EV_READ);
+  bufferevent_write(client, "ciphertext", 10);
+  ASSERT_TRUE(run_until(base, [&] { return raw.data.size() > 10; }));
+  bufferevent_free(us);
+  SSL* cssl = bufferevent_openssl_get_ssl(client);
+  bufferevent_free(client);
+  client = nullptr;
+  SSL_free(cssl);
+  bufferevent_free(uc);
+}
+
+TEST_P(TlsFilter, FreeInsideCallbacks) {
+  over_sockets();
+  ASSERT_TRUE(connected());
+  rs.free_on_read = true;
+  rc.free_on_event = true;
+  bufferevent_write(client, "x", 1);
+  ASSERT_TRUE(run_until(base, [&] { return rs.reads == 1; }));
+  server = nullptr;
+  ASSERT_TRUE(run_until(base, [&] { return rc.events == 2; }));
+  client = nullptr;
+  EXPECT_TRUE(rc.last_what & (BEV_EVENT_EOF | BEV_EVENT_ERROR));
+}
+
+TEST_P(TlsFilter, WrongCertificateOverAFilterIsAnError) {
+  SSL_CTX_free(cctx);
+  cctx = tlstest::client_ctx({.verify_peer = true, .use_other_ca = true});
+  over_sockets();
+  ASSERT_TRUE(run_until(base, [&] { return rc.events >= 1; }));
+  EXPECT_TRUE(rc.last_what & BEV_EVENT_ERROR);
+  EXPECT_TRUE(tlstest::has_reason(tlstest::drain_errors(client), SSL_R_CERTIFICATE_VERIFY_FAILED));
+}
+
+EVTEST_INSTANTIATE_PER_BACKEND(TlsFilter);
+
+}  // namespace

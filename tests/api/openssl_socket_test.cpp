@@ -1,0 +1,405 @@
+// OpenSSL bufferevents over sockets, run once per backend: handshakes in
+// both roles and TLS versions, data both ways up to megabytes, shutdown
+// (close_notify, dirty, allowed dirty), errors and the error queue,
+// ownership (BEV_OPT_CLOSE_ON_FREE), freeing inside callbacks, connecting
+// with fd -1, and the accessors.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <string>
+#include <vector>
+
+#include "event_backend_param.hpp"
+#include "openssl_test_util.hpp"
+
+using bevtest::Recorder;
+using bevtest::run_for;
+using bevtest::run_until;
+using bevtest::SockPair;
+using tlstest::CtxOptions;
+
+namespace {
+
+class TlsSocket : public evtest::PerBackend {
+ protected:
+  void TearDown() override {
+    if (server != nullptr) bufferevent_free(server);
+    if (client != nullptr) bufferevent_free(client);
+    server = client = nullptr;
+    if (sctx != nullptr) SSL_CTX_free(sctx);
+    if (cctx != nullptr) SSL_CTX_free(cctx);
+    evtest::PerBackend::TearDown();
+  }
+  // A server on sp.fd[0] and a client on sp.fd[1], both owning their SSL
+  // and socket; `rs`/`rc` record their callbacks.
+  void make_pair(const CtxOptions& so = {}, const CtxOptions& co = {}, int options = 0) {
+    sctx = tlstest::server_ctx(so);
+    cctx = tlstest::client_ctx(co);
+    server =
+        bufferevent_openssl_socket_new(base, sp.release(0), SSL_new(sctx),
+                                       BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE | options);
+    client =
+        bufferevent_openssl_socket_new(base, sp.release(1), SSL_new(cctx),
+                                       BUFFEREVENT_SSL_CONNECTING, BEV_OPT_CLOSE_ON_FREE | options);
+    ASSERT_NE(nullptr, server);
+    ASSERT_NE(nullptr, client);
+    rs.attach(server);
+    rc.attach(client);
+    bufferevent_enable(server, EV_READ | EV_WRITE);
+    bufferevent_enable(client, EV_READ | EV_WRITE);
+  }
+  bool connected() {
+    return run_until(base, [&] {
+      return (rs.all_what & BEV_EVENT_CONNECTED) && (rc.all_what & BEV_EVENT_CONNECTED);
+    });
+  }
+
+  SockPair sp;
+  SSL_CTX* sctx = nullptr;
+  SSL_CTX* cctx = nullptr;
+  bufferevent* server = nullptr;
+  bufferevent* client = nullptr;
+  Recorder rs, rc;
+};
+
+TEST_P(TlsSocket, HandshakeThenDataBothWaysTls13) {
+  make_pair({.version = TLS1_3_VERSION}, {.version = TLS1_3_VERSION});
+  ASSERT_TRUE(connected());
+  EXPECT_EQ(BEV_EVENT_CONNECTED, rs.last_what);
+  EXPECT_EQ(BEV_EVENT_CONNECTED, rc.last_what);
+  EXPECT_EQ(TLS1_3_VERSION, SSL_version(bufferevent_openssl_get_ssl(client)));
+  bufferevent_write(client, "hello", 5);
+  ASSERT_TRUE(run_until(base, [&] { return rs.data == "hello"; }));
+  bufferevent_write(server, "world", 5);
+  ASSERT_TRUE(run_until(base, [&] { return rc.data == "world"; }));
+  EXPECT_EQ(1, rs.events);
+  EXPECT_EQ(1, rc.events);
+}
+
+TEST_P(TlsSocket, HandshakeThenDataBothWaysTls12) {
+  make_pair({.version = TLS1_2_VERSION}, {.version = TLS1_2_VERSION});
+  ASSERT_TRUE(connected());
+  EXPECT_EQ(TLS1_2_VERSION, SSL_version(bufferevent_openssl_get_ssl(server)));
+  bufferevent_write(server, "first", 5);
+  ASSERT_TRUE(run_until(base, [&] { return rc.data == "first"; }));
+  bufferevent_write(client, "second", 6);
+  ASSERT_TRUE(run_until(base, [&] { return rs.data == "second"; }));
+}
+
+TEST_P(TlsSocket, OutputQueuedBeforeTheHandshakeGoesAfterIt) {
+  make_pair();
+  bufferevent_write(client, "early", 5);
+  ASSERT_TRUE(run_until(base, [&] { return rs.data == "early"; }));
+  EXPECT_TRUE(rc.all_what & BEV_EVENT_CONNECTED);
+}
+
+TEST_P(TlsSocket, MegabytesBothWays) {
+  make_pair();
+  ASSERT_TRUE(connected());
+  const std::string up = tlstest::pattern(3 << 20, 1);
+  const std::string down = tlstest::pattern(2 << 20, 2);
+  bufferevent_write(client, up.data(), up.size());
+  bufferevent_write(server, down.data(), down.size());
+  ASSERT_TRUE(run_until(
+      base, [&] { return rs.data.size() >= up.size() && rc.data.size() >= down.size(); }, 20000));
+  EXPECT_TRUE(rs.data == up);
+  EXPECT_TRUE(rc.data == down);
+  EXPECT_EQ(0u, evbuffer_get_length(bufferevent_get_output(client)));
+  EXPECT_GE(rc.writes, 1);
+}
+
+TEST_P(TlsSocket, ManySmallWritesArriveInOrder) {
+  make_pair();
+  ASSERT_TRUE(connected());
+  std::string expect;
+  for (int i = 0; i < 2000; ++i) {
+    std::string m = std::to_string(i) + ",";
+    expect += m;
+    bufferevent_write(client, m.data(), m.size());
+    if (i % 100 == 0) run_for(base, 1);
+  }
+  ASSERT_TRUE(run_until(base, [&] { return rs.data.size() >= expect.size(); }));
+  EXPECT_EQ(expect, rs.data);
+}
+
+TEST_P(TlsSocket, CloseNotifyIsEof) {
+  make_pair();
+  ASSERT_TRUE(connected());
+  bufferevent_write(server, "bye", 3);
+  // Flushing the writing side as finished sends close_notify.
+  bufferevent_flush(server, EV_WRITE, BEV_FINISHED);
+  ASSERT_TRUE(run_until(base, [&] { return rc.events == 2; }));
+  EXPECT_EQ("bye", rc.data);
+  EXPECT_EQ(BEV_EVENT_EOF | BEV_EVENT_READING, rc.last_what);
+  EXPECT_EQ(0u, bufferevent_get_openssl_error(client));
+}
+
+TEST_P(TlsSocket, SslShutdownByHandIsEof) {
+  make_pair({.version = TLS1_2_VERSION}, {.version = TLS1_2_VERSION});
+  ASSERT_TRUE(connected());
+  SSL_shutdown(bufferevent_openssl_get_ssl(client));
+  ASSERT_TRUE(run_until(base, [&] { return rs.events == 2; }));
+  EXPECT_EQ(BEV_EVENT_EOF | BEV_EVENT_READING, rs.last_what);
+}
+
+TEST_P(TlsSocket, TcpCloseWithoutCloseNotifyIsAnError) {
+  for (int version : {TLS1_2_VERSION, TLS1_3_VERSION}) {
+    SCOPED_TRACE(version);
+    SockPair pair;
+    sp.close_end(0);
+    sp.close_end(1);
+    sp.fd[0] = pair.release(0);
+    sp.fd[1] = pair.release(1);
+    rs = Recorder();
+    rc = Recorder();
+    if (server != nullptr) bufferevent_free(server);
+    if (client != nullptr) bufferevent_free(client);
+    if (sctx != nullptr) SSL_CTX_free(sctx);
+    if (cctx != nullptr) SSL_CTX_free(cctx);
+    make_pair({.version = version}, {.version = version});
+    ASSERT_TRUE(connected());
+    EXPECT_EQ(0, bufferevent_openssl_get_allow_dirty_shutdown(client));
+    bufferevent_free(server);  // no close_notify is sent
+    server = nullptr;
+    ASSERT_TRUE(run_until(base, [&] { return rc.events == 2; }));
+    EXPECT_EQ(BEV_EVENT_ERROR | BEV_EVENT_READING, rc.last_what);
+    auto errs = tlstest::drain_errors(client);
+    EXPECT_TRUE(tlstest::has_reason(errs, SSL_R_UNEXPECTED_EOF_WHILE_READING));
+  }
+}
+
+TEST_P(TlsSocket, TcpCloseIsEofWhenDirtyShutdownIsAllowed) {
+  make_pair();
+  bufferevent_openssl_set_allow_dirty_shutdown(client, 1);
+  EXPECT_EQ(1, bufferevent_openssl_get_allow_dirty_shutdown(client));
+  ASSERT_TRUE(connected());
+  bufferevent_write(server, "last", 4);
+  ASSERT_TRUE(run_until(base, [&] { return rc.data == "last"; }));
+  bufferevent_free(server);
+  server = nullptr;
+  ASSERT_TRUE(run_until(base, [&] { return rc.events == 2; }));
+  EXPECT_EQ(BEV_EVENT_EOF | BEV_EVENT_READING, rc.last_what);
+  EXPECT_EQ(0u, bufferevent_get_openssl_error(client));
+  bufferevent_openssl_set_allow_dirty_shutdown(client, 0);
+  EXPECT_EQ(0, bufferevent_openssl_get_allow_dirty_shutdown(client));
+}
+
+TEST_P(TlsSocket, UntrustedServerCertificateFailsTheHandshakeWithItsReason) {
+  make_pair({}, {.verify_peer = true, .use_other_ca = true});
+  ASSERT_TRUE(run_until(base, [&] { return rc.events >= 1 && rs.events >= 1; }));
+  EXPECT_TRUE(rc.last_what & BEV_EVENT_ERROR);
+  EXPECT_FALSE(rc.all_what & BEV_EVENT_CONNECTED);
+  auto errs = tlstest::drain_errors(client);
+  ASSERT_FALSE(errs.empty());
+  EXPECT_TRUE(tlstest::has_reason(errs, SSL_R_CERTIFICATE_VERIFY_FAILED));
+  EXPECT_TRUE(rs.last_what & BEV_EVENT_ERROR);
+  EXPECT_FALSE(tlstest::drain_errors(server).empty());
+}
+
+TEST_P(TlsSocket, TrustedServerAndClientCertificates) {
+  make_pair({.verify_peer = true}, {.verify_peer = true, .client_cert = true});
+  ASSERT_TRUE(connected());
+  X509* peer = SSL_get1_peer_certificate(bufferevent_openssl_get_ssl(server));
+  ASSERT_NE(nullptr, peer);
+  X509_free(peer);
+  EXPECT_EQ(X509_V_OK, SSL_get_verify_result(bufferevent_openssl_get_ssl(client)));
+}
+
+TEST_P(TlsSocket, MissingClientCertificateIsAnErrorOnBothSides) {
+  make_pair({.version = TLS1_2_VERSION, .verify_peer = true}, {.version = TLS1_2_VERSION});
+  ASSERT_TRUE(run_until(base, [&] { return rs.events >= 1 && rc.events >= 1; }));
+  EXPECT_TRUE(rs.last_what & BEV_EVENT_ERROR);
+  EXPECT_TRUE(rc.last_what & BEV_EVENT_ERROR);
+  EXPECT_FALSE(tlstest::drain_errors(server).empty());
+}
+
+TEST_P(TlsSocket, GarbageFromThePeerIsAProtocolError) {
+  sctx = tlstest::server_ctx();
+  server = bufferevent_openssl_socket_new(base, sp.release(0), SSL_new(sctx),
+                                          BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
+  rs.attach(server);
+  sp.send(std::string(100, 'x'));
+  ASSERT_TRUE(run_until(base, [&] { return rs.events == 1; }));
+  EXPECT_EQ(BEV_EVENT_ERROR | BEV_EVENT_READING, rs.last_what);
+  auto errs = tlstest::drain_errors(server);
+  ASSERT_FALSE(errs.empty());
+  EXPECT_EQ(ERR_LIB_SSL, ERR_GET_LIB(errs[0]));
+  EXPECT_EQ(0u, bufferevent_get_openssl_error(server));
+}
+
+TEST_P(TlsSocket, CloseOnFreeClosesTheSocketAndFreesTheSsl) {
+  sctx = tlstest::server_ctx();
+  SSL* ssl = SSL_new(sctx);
+  SSL_up_ref(ssl);
+  int fd = sp.release(0);
+  bufferevent* b = bufferevent_openssl_socket_new(base, fd, ssl, BUFFEREVENT_SSL_ACCEPTING,
+                                                  BEV_OPT_CLOSE_ON_FREE);
+  ASSERT_NE(nullptr, b);
+  EXPECT_EQ(fd, bufferevent_getfd(b));
+  bufferevent_free(b);
+  EXPECT_FALSE(bevtest::fd_is_open(fd));
+  // Our reference is the last one now; freeing it must not be a double free.
+  SSL_free(ssl);
+}
+
+TEST_P(TlsSocket, WithoutCloseOnFreeSocketAndSslStayTheCallers) {
+  sctx = tlstest::server_ctx();
+  SSL* ssl = SSL_new(sctx);
+  bufferevent* b =
+      bufferevent_openssl_socket_new(base, sp.fd[0], ssl, BUFFEREVENT_SSL_ACCEPTING, 0);
+  ASSERT_NE(nullptr, b);
+  EXPECT_EQ(ssl, bufferevent_openssl_get_ssl(b));
+  bufferevent_free(b);
+  EXPECT_TRUE(bevtest::fd_is_open(sp.fd[0]));
+  EXPECT_EQ(sp.fd[0], SSL_get_fd(ssl));
+  SSL_free(ssl);
+}
+
+TEST_P(TlsSocket, TakesTheDescriptorFromTheSsl) {
+  sctx = tlstest::server_ctx();
+  SSL* ssl = SSL_new(sctx);
+  SSL_set_fd(ssl, sp.fd[0]);
+  bufferevent* b = bufferevent_openssl_socket_new(base, -1, ssl, BUFFEREVENT_SSL_ACCEPTING, 0);
+  ASSERT_NE(nullptr, b);
+  EXPECT_EQ(sp.fd[0], bufferevent_getfd(b));
+  bufferevent_free(b);
+  // A different descriptor than the SSL's is refused.
+  b = bufferevent_openssl_socket_new(base, sp.fd[1], ssl, BUFFEREVENT_SSL_ACCEPTING, 0);
+  EXPECT_EQ(nullptr, b);
+  SSL_free(ssl);
+}
+
+TEST_P(TlsSocket, AccessorsOnOtherBufferevents) {
+  bufferevent* plain = bufferevent_socket_new(base, -1, 0);
+  EXPECT_EQ(nullptr, bufferevent_openssl_get_ssl(plain));
+  EXPECT_EQ(0u, bufferevent_get_openssl_error(plain));
+  EXPECT_EQ(-1, bufferevent_openssl_get_allow_dirty_shutdown(plain));
+  bufferevent_openssl_set_allow_dirty_shutdown(plain, 1);
+  EXPECT_EQ(-1, bufferevent_ssl_renegotiate(plain));
+  bufferevent_free(plain);
+  make_pair();
+  EXPECT_EQ(nullptr, bufferevent_get_underlying(client));
+  EXPECT_NE(nullptr, bufferevent_openssl_get_ssl(client));
+}
+
+TEST_P(TlsSocket, FreeInsideTheConnectedCallback) {
+  make_pair();
+  rc.free_on_event = true;
+  ASSERT_TRUE(run_until(base, [&] { return rc.events == 1; }));
+  client = nullptr;
+  EXPECT_EQ(BEV_EVENT_CONNECTED, rc.last_what);
+  ASSERT_TRUE(run_until(base, [&] { return rs.events == 2; }));
+  EXPECT_TRUE(rs.last_what & (BEV_EVENT_ERROR | BEV_EVENT_EOF));
+}
+
+TEST_P(TlsSocket, FreeInsideTheReadCallback) {
+  make_pair();
+  ASSERT_TRUE(connected());
+  rs.free_on_read = true;
+  bufferevent_write(client, "x", 1);
+  ASSERT_TRUE(run_until(base, [&] { return rs.reads == 1; }));
+  server = nullptr;
+  run_for(base, 20);
+  EXPECT_EQ(1, rs.reads);
+}
+
+TEST_P(TlsSocket, ConnectWithoutDescriptorThenSocketConnect) {
+  evutil_socket_t lfd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in sin{};
+  sin.sin_family = AF_INET;
+  sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(0, bind(lfd, reinterpret_cast<sockaddr*>(&sin), sizeof(sin)));
+  socklen_t len = sizeof(sin);
+  getsockname(lfd, reinterpret_cast<sockaddr*>(&sin), &len);
+  ASSERT_EQ(0, listen(lfd, 4));
+  sctx = tlstest::server_ctx();
+  cctx = tlstest::client_ctx();
+  client = bufferevent_openssl_socket_new(base, -1, SSL_new(cctx), BUFFEREVENT_SSL_CONNECTING,
+                                          BEV_OPT_CLOSE_ON_FREE);
+  ASSERT_NE(nullptr, client);
+  rc.attach(client);
+  bufferevent_enable(client, EV_READ);
+  ASSERT_EQ(0, bufferevent_socket_connect(client, reinterpret_cast<sockaddr*>(&sin), sizeof(sin)));
+  bufferevent_write(client, "ping", 4);
+  int afd = -1;
+  ASSERT_TRUE(run_until(base, [&] {
+    afd = accept4(lfd, nullptr, nullptr, SOCK_NONBLOCK);
+    return afd >= 0;
+  }));
+  server = bufferevent_openssl_socket_new(base, afd, SSL_new(sctx), BUFFEREVENT_SSL_ACCEPTING,
+                                          BEV_OPT_CLOSE_ON_FREE);
+  rs.attach(server);
+  bufferevent_enable(server, EV_READ);
+  ASSERT_TRUE(connected());
+  ASSERT_TRUE(run_until(base, [&] { return rs.data == "ping"; }));
+  EXPECT_EQ(1, rc.events);  // the handshake's CONNECTED only, no TCP one
+  close(lfd);
+}
+
+TEST_P(TlsSocket, ConnectHostnameWithANumericHost) {
+  evutil_socket_t lfd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in sin{};
+  sin.sin_family = AF_INET;
+  sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(0, bind(lfd, reinterpret_cast<sockaddr*>(&sin), sizeof(sin)));
+  socklen_t len = sizeof(sin);
+  getsockname(lfd, reinterpret_cast<sockaddr*>(&sin), &len);
+  ASSERT_EQ(0, listen(lfd, 4));
+  sctx = tlstest::server_ctx();
+  cctx = tlstest::client_ctx();
+  client = bufferevent_openssl_socket_new(base, -1, SSL_new(cctx), BUFFEREVENT_SSL_CONNECTING,
+                                          BEV_OPT_CLOSE_ON_FREE);
+  rc.attach(client);
+  bufferevent_enable(client, EV_READ);
+  ASSERT_EQ(0, bufferevent_socket_connect_hostname(client, nullptr, AF_INET, "127.0.0.1",
+                                                   ntohs(sin.sin_port)));
+  bufferevent_write(client, "named", 5);
+  int afd = -1;
+  ASSERT_TRUE(run_until(base, [&] {
+    afd = accept4(lfd, nullptr, nullptr, SOCK_NONBLOCK);
+    return afd >= 0;
+  }));
+  server = bufferevent_openssl_socket_new(base, afd, SSL_new(sctx), BUFFEREVENT_SSL_ACCEPTING,
+                                          BEV_OPT_CLOSE_ON_FREE);
+  rs.attach(server);
+  bufferevent_enable(server, EV_READ);
+  ASSERT_TRUE(run_until(base, [&] { return rs.data == "named"; }));
+  EXPECT_EQ(BEV_EVENT_CONNECTED, rc.last_what);
+  close(lfd);
+}
+
+TEST_P(TlsSocket, RefusedConnectIsAnError) {
+  evutil_socket_t lfd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in sin{};
+  sin.sin_family = AF_INET;
+  sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(0, bind(lfd, reinterpret_cast<sockaddr*>(&sin), sizeof(sin)));
+  socklen_t len = sizeof(sin);
+  getsockname(lfd, reinterpret_cast<sockaddr*>(&sin), &len);
+  close(lfd);  // nobody listens there now
+  cctx = tlstest::client_ctx();
+  client = bufferevent_openssl_socket_new(base, -1, SSL_new(cctx), BUFFEREVENT_SSL_CONNECTING,
+                                          BEV_OPT_CLOSE_ON_FREE);
+  rc.attach(client);
+  ASSERT_EQ(0, bufferevent_socket_connect(client, reinterpret_cast<sockaddr*>(&sin), sizeof(sin)));
+  ASSERT_TRUE(run_until(base, [&] { return rc.events == 1; }));
+  EXPECT_TRUE(rc.last_what & BEV_EVENT_ERROR);
+  EXPECT_FALSE(rc.all_what & BEV_EVENT_CONNECTED);
+  run_for(base, 50);
+  EXPECT_EQ(1, rc.events);  // reported once
+}
+
+TEST_P(TlsSocket, BadArgumentsAreRefused) {
+  sctx = tlstest::server_ctx();
+  EXPECT_EQ(nullptr,
+            bufferevent_openssl_socket_new(base, sp.fd[0], nullptr, BUFFEREVENT_SSL_ACCEPTING, 0));
+  SSL* ssl = SSL_new(sctx);
+  EXPECT_EQ(nullptr, bufferevent_openssl_socket_new(base, sp.fd[0], ssl,
+                                                    static_cast<bufferevent_ssl_state>(7), 0));
+  EXPECT_EQ(nullptr, bufferevent_openssl_filter_new(base, nullptr, ssl, BUFFEREVENT_SSL_OPEN, 0));
+  SSL_free(ssl);
+}
+
+EVTEST_INSTANTIATE_PER_BACKEND(TlsSocket);
+
+}  // namespace
