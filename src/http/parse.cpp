@@ -314,11 +314,19 @@ ParseError parse_request_head(const char* p, std::size_t n, Head* h, FieldFn fn,
   while (i < len && kTchar.v[static_cast<unsigned char>(p[i])]) ++i;
   if (i == 0 || i >= len || p[i] != ' ') return ParseError::kBadRequestLine;
   h->method = Span{p, i};
+  // The version follows the last space: a target may hold spaces inside,
+  // as libevent accepts ("nonconformant" URIs; regress
+  // http/simple_nonconformant), but neither begins nor ends with one.
   std::size_t t = ++i;
-  while (i < len && is_graph(p[i])) ++i;
-  if (i == t || i >= len || p[i] != ' ') return ParseError::kBadRequestLine;
-  h->target = Span{p + t, i - t};
-  ++i;
+  std::size_t v = len;
+  while (v > t && p[v - 1] != ' ') --v;
+  if (v <= t + 1) return ParseError::kBadRequestLine;
+  std::size_t e = v - 1;  // the space before the version
+  if (!is_graph(p[t]) || !is_graph(p[e - 1])) return ParseError::kBadRequestLine;
+  for (std::size_t k = t; k < e; ++k)
+    if (!is_graph(p[k]) && p[k] != ' ') return ParseError::kBadRequestLine;
+  h->target = Span{p + t, e - t};
+  i = v;
   err = parse_version(p + i, len - i, &h->major, &h->minor);
   if (err != ParseError::kOk) return err;
   return parse_fields(p, n, used, h, fn, ctx);

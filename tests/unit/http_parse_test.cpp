@@ -62,6 +62,11 @@ TEST(HttpParse, RequestHead) {
   ASSERT_EQ(ParseError::kOk, req(text, &h, &f));
   EXPECT_TRUE(h.method.eq("GET"));
   EXPECT_TRUE(h.target.eq("/a?b"));
+  // A target with spaces inside (libevent's nonconformant URIs).
+  const std::string spaced = "GET /test nonconformant HTTP/1.1\r\n\r\n";
+  ASSERT_EQ(ParseError::kOk, req(spaced, &h));
+  EXPECT_TRUE(h.target.eq("/test nonconformant"));
+  EXPECT_EQ(ParseError::kBadRequestLine, req("GET /a \x01b HTTP/1.1\r\n\r\n"));
   EXPECT_EQ(1, h.major);
   EXPECT_EQ(1, h.minor);
   ASSERT_EQ(2u, f.v.size());
