@@ -55,10 +55,11 @@ void event_cb(bufferevent*, short what, void* arg) {
   } else if (c->state == State::kConnecting) {
     if (what & BEV_EVENT_CONNECTED)
       client_connected(c);
-    else if ((what & BEV_EVENT_TIMEOUT) || err == ECONNREFUSED)
+    else if ((what & BEV_EVENT_TIMEOUT) ||
+             (err == ECONNREFUSED && bufferevent_socket_get_dns_error(c->bev) == 0))
       client_connect_failed(c);  // retried, then every request fails
     else
-      client_fail(c, EVREQ_HTTP_BUFFER_ERROR);  // unrecoverable (libevent)
+      client_fail(c, EVREQ_HTTP_BUFFER_ERROR);  // unrecoverable, name lookups too (libevent)
   } else if ((what & BEV_EVENT_EOF) && c->state == State::kReadingBody && c->body == Body::kClose) {
     // A close-delimited body ends with the connection.
     conn_process(c);

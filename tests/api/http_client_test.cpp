@@ -2,6 +2,7 @@
 // scripted peer, the chunk/header/error callbacks with each error, retries
 // with back-off, cancellation, keep-alive reuse, and a Debian HTTP server.
 #include <event2/bufferevent.h>
+#include <event2/dns.h>
 #include <event2/listener.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -398,6 +399,36 @@ TEST_P(HttpClient, UnreachableAddressFailsWithoutRetry) {
   EXPECT_TRUE(r.null_req);
   ASSERT_EQ(1u, r.errors.size());
   EXPECT_EQ(EVREQ_HTTP_BUFFER_ERROR, r.errors[0]);
+}
+
+// A failed name lookup is unrecoverable too: the callback gets NULL, even
+// when the nameserver's port refused the query (ECONNREFUSED left in errno)
+// (libevent; regress http/cancel_by_host_no_ns).
+TEST_P(HttpClient, FailedNameLookupFailsTheRequest) {
+  int fd = socket(AF_INET, SOCK_DGRAM, 0);  // a UDP port with nobody reading
+  sockaddr_in sin{};
+  sin.sin_family = AF_INET;
+  sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(0, bind(fd, reinterpret_cast<sockaddr*>(&sin), sizeof(sin)));
+  socklen_t len = sizeof(sin);
+  getsockname(fd, reinterpret_cast<sockaddr*>(&sin), &len);
+  close(fd);
+  evdns_base* dns = evdns_base_new(base, 0);
+  ASSERT_NE(nullptr, dns);
+  std::string ns = "127.0.0.1:" + std::to_string(ntohs(sin.sin_port));
+  ASSERT_EQ(0, evdns_base_nameserver_ip_add(dns, ns.c_str()));
+  evdns_base_set_option(dns, "timeout:", "0.3");
+  evdns_base_set_option(dns, "attempts:", "1");
+  evcon = evhttp_connection_base_new(base, dns, "host.invalid", 80);
+  evhttp_make_request(evcon, new_req(&r), EVHTTP_REQ_GET, "/");
+  run(base);
+  EXPECT_EQ(1, r.calls);
+  EXPECT_TRUE(r.null_req);
+  ASSERT_EQ(1u, r.errors.size());
+  EXPECT_EQ(EVREQ_HTTP_BUFFER_ERROR, r.errors[0]);
+  evhttp_connection_free(evcon);
+  evcon = nullptr;
+  evdns_base_free(dns, 0);
 }
 
 TEST_P(HttpClient, RetryReachesAServerThatComesUp) {
