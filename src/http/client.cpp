@@ -43,7 +43,12 @@ void write_request_head(evhttp_connection* c, evhttp_request* req) {
     evbuffer_add_printf(out, "%s: %s\r\n", kv->key, kv->value);
   }
   evbuffer_add(out, "\r\n", 2);
-  if (body > 0) evbuffer_add_buffer(out, req->output_buffer);
+  // "Expect: 100-continue" (HTTP/1.1): the body waits for the interim answer.
+  const char* expect = evhttp_find_header(req->output_headers, "Expect");
+  c->await_continue = body > 0 && expect != nullptr && ascii_strieq(expect, "100-continue") &&
+                      (req->major > 1 || (req->major == 1 && req->minor >= 1));
+  c->body_unsent = false;
+  if (body > 0 && !c->await_continue) evbuffer_add_buffer(out, req->output_buffer);
 }
 
 void request_written(evhttp_connection* c, void*) {
@@ -205,13 +210,14 @@ void client_head_done(evhttp_connection* c, evhttp_request* req, bool* stop) {
 void client_response_done(evhttp_connection* c) {
   evhttp_request* req = TAILQ_FIRST(&c->requests);
   if (req == nullptr) return;
-  bool need_close = is_close(req->flags, req->input_headers) ||
+  bool need_close = c->body_unsent || is_close(req->flags, req->input_headers) ||
                     is_close(req->flags, req->output_headers) || c->body == Body::kClose ||
                     (req->major == 1 && req->minor == 0 && !is_keepalive(req->input_headers));
   TAILQ_REMOVE(&c->requests, req, next);
   req->evcon = nullptr;
   c->state = State::kIdle;
   c->body = Body::kNone;
+  c->body_unsent = false;
   if (need_close) client_reset(c);
   bool free_conn = false;
   if (TAILQ_FIRST(&c->requests) != nullptr) {

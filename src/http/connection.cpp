@@ -4,6 +4,7 @@
 // completion callback, and freeing safely from inside user callbacks.
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstring>
 
 #include "core/log.hpp"
@@ -19,6 +20,7 @@ enum class Step { kStop, kMore };
 
 bool add_field(void* ctx, Span name, Span value) {
   auto* req = static_cast<evhttp_request*>(ctx);
+  if (name.p == nullptr) return header_append(req->input_headers, value.p, value.n);
   return header_add(req->input_headers, name.p, name.n, value.p, value.n) == 0;
 }
 
@@ -36,6 +38,7 @@ void write_cb(bufferevent*, void* arg) {
 }
 
 void event_cb(bufferevent*, short what, void* arg) {
+  const int err = errno;  // the bufferevent's socket error
   auto* c = static_cast<evhttp_connection*>(arg);
   conn_enter(c);
   if ((what & BEV_EVENT_WRITING) && (what & (BEV_EVENT_ERROR | BEV_EVENT_EOF)) &&
@@ -52,8 +55,11 @@ void event_cb(bufferevent*, short what, void* arg) {
   } else if (c->state == State::kConnecting) {
     if (what & BEV_EVENT_CONNECTED)
       client_connected(c);
+    else if ((what & BEV_EVENT_TIMEOUT) ||
+             (err == ECONNREFUSED && bufferevent_socket_get_dns_error(c->bev) == 0))
+      client_connect_failed(c);  // retried, then every request fails
     else
-      client_connect_failed(c);
+      client_fail(c, EVREQ_HTTP_BUFFER_ERROR);  // unrecoverable, name lookups too (libevent)
   } else if ((what & BEV_EVENT_EOF) && c->state == State::kReadingBody && c->body == Body::kClose) {
     // A close-delimited body ends with the connection.
     conn_process(c);
@@ -109,7 +115,24 @@ Step read_head(evhttp_connection* c, evhttp_request* req) {
   }
   // A head over the limit is a bad head (400), as in the reference.
   if (end == 0) {
-    if (len > c->max_headers) conn_fail(c, EVREQ_HTTP_INVALID_HEADER);
+    if (len > c->max_headers) {
+      conn_fail(c, EVREQ_HTTP_INVALID_HEADER);
+      return Step::kStop;
+    }
+    // The first line is judged as soon as it is complete (libevent parses
+    // the head line by line): a bad one is answered without waiting.
+    const void* nl = p != nullptr ? std::memchr(p, '\n', n) : nullptr;
+    if (nl != nullptr) {
+      std::size_t l = static_cast<std::size_t>(static_cast<const char*>(nl) - p) + 1;
+      Head first;
+      ParseError e = (c->flags & kConIncoming)
+                         ? parse_request_head(p, l, &first, nullptr, nullptr)
+                         : parse_response_head(p, l, &first, nullptr, nullptr);
+      if (e != ParseError::kOk && e != ParseError::kNeedMore) {
+        evpriv_debugx("%s: %s", __func__, parse_error_name(e));
+        conn_fail(c, EVREQ_HTTP_INVALID_HEADER);
+      }
+    }
     return Step::kStop;
   }
   if (end > c->max_headers) {
@@ -168,9 +191,21 @@ Step read_head(evhttp_connection* c, evhttp_request* req) {
       return Step::kStop;
     }
     if (h.status >= 100 && h.status < 200 && h.status != 101) {
-      // An interim response: wait for the final one.
+      // An interim response: wait for the final one.  100 Continue lets a
+      // body held back for "Expect: 100-continue" go.
       evhttp_clear_headers(req->input_headers);
+      if (h.status == 100 && c->await_continue) {
+        c->await_continue = false;
+        evbuffer_add_buffer(bufferevent_get_output(c->bev), req->output_buffer);
+        bufferevent_enable(c->bev, EV_WRITE);
+      }
       return Step::kMore;
+    }
+    if (c->await_continue) {
+      // A final answer instead: the body is never sent, and the connection
+      // (whose request framing announced it) is not reused.
+      c->await_continue = false;
+      c->body_unsent = true;
     }
     bool no_body =
         req->type == EVHTTP_REQ_HEAD || h.status == 204 || h.status == 304 || h.status < 200;
@@ -351,6 +386,16 @@ Step read_body(evhttp_connection* c, evhttp_request* req) {
       std::size_t n = static_cast<std::uint64_t>(req->ntoread) < avail
                           ? static_cast<std::size_t>(req->ntoread)
                           : avail;
+      if (c->lingering) {
+        // A body over the limit is read and dropped; the 413 follows it.
+        evbuffer_drain(in, n);
+        req->ntoread -= static_cast<ev_int64_t>(n);
+        if (req->ntoread == 0) {
+          c->lingering = false;
+          conn_fail(c, EVREQ_HTTP_DATA_TOO_LONG);
+        }
+        return Step::kStop;
+      }
       if (n > 0) {
         if (!body_add(c, req, n)) return Step::kStop;
         req->ntoread -= static_cast<ev_int64_t>(n);

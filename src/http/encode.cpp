@@ -11,6 +11,19 @@ bool is_unreserved(char c) {
   return ev::is_alnum(c) || c == '-' || c == '.' || c == '_' || c == '~';
 }
 
+char* decode_dup(const char* uri, int decode_plus, std::size_t* size_out) {
+  std::size_t n = std::strlen(uri);
+  char* out = static_cast<char*>(ev::mm_malloc(n + 1));
+  if (out == nullptr) return nullptr;
+  std::size_t len = ev::http::decode_into(uri, n, out, decode_plus);
+  if (size_out != nullptr) *size_out = len;
+  return out;
+}
+
+}  // namespace
+
+namespace ev::http {
+
 // decode_plus: 1 always turns '+' into ' ', 0 only after a '?', -1 never.
 std::size_t decode_into(const char* uri, std::size_t length, char* out, int decode_plus) {
   std::size_t j = 0;
@@ -32,16 +45,7 @@ std::size_t decode_into(const char* uri, std::size_t length, char* out, int deco
   return j;
 }
 
-char* decode_dup(const char* uri, int decode_plus, std::size_t* size_out) {
-  std::size_t n = std::strlen(uri);
-  char* out = static_cast<char*>(ev::mm_malloc(n + 1));
-  if (out == nullptr) return nullptr;
-  std::size_t len = decode_into(uri, n, out, decode_plus);
-  if (size_out != nullptr) *size_out = len;
-  return out;
-}
-
-}  // namespace
+}  // namespace ev::http
 
 extern "C" {
 
@@ -167,7 +171,7 @@ int parse_query_impl(const char* str, evkeyvalq* headers, bool whole_uri) {
         ret = -1;
         break;
       }
-      std::size_t dn = decode_into(v, vn, decoded, 1);
+      std::size_t dn = ev::http::decode_into(v, vn, decoded, 1);
       int r = ev::http::header_add(headers, p, kn, decoded, dn);
       ev::mm_free(decoded);
       if (r < 0) {

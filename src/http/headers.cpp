@@ -61,6 +61,24 @@ void header_free(evkeyval* kv) {
   mm_free(kv);
 }
 
+bool header_append(evkeyvalq* q, const char* s, std::size_t n) {
+  evkeyval* last = TAILQ_LAST(q, evkeyvalq);
+  if (last == nullptr) return false;
+  std::size_t old = std::strlen(last->value);
+  char* v = static_cast<char*>(mm_malloc(old + 1 + n + 1));
+  if (v == nullptr) return false;
+  std::memcpy(v, last->value, old);
+  v[old] = ' ';
+  std::memcpy(v + old + 1, s, n);
+  v[old + 1 + n] = '\0';
+  // The entry's own block holds the first value; a replaced one is separate.
+  char* k0 = reinterpret_cast<char*>(last + 1);
+  char* v0 = k0 + std::strlen(k0) + 1;
+  if (last->value != v0) mm_free(last->value);
+  last->value = v;
+  return true;
+}
+
 }  // namespace ev::http
 
 using namespace ev::http;

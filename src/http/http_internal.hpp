@@ -72,6 +72,8 @@ bool ascii_strieq(const char* a, const char* b);
 bool ascii_strnieq(const char* a, std::size_t an, const char* b);
 int header_add(evkeyvalq* q, const char* key, std::size_t kn, const char* value, std::size_t vn);
 void header_free(evkeyval* kv);
+// Extends the last header's value with " " + s[0, n) (a folded line).
+bool header_append(evkeyvalq* q, const char* s, std::size_t n);
 
 }  // namespace ev::http
 
@@ -99,6 +101,9 @@ struct evhttp_connection {
   bool free_pending;      // freed while busy: finish when the outermost call returns
   bool has_timeout;
   bool retry_armed;
+  bool await_continue;  // client: the body waits for the server's 100 Continue
+  bool body_unsent;     // client: a final answer came before the body was sent
+  bool lingering;       // server: discarding a body over the limit before the 413
   int busy;
 
   std::uint64_t max_headers;
@@ -212,6 +217,10 @@ bool find_vhost(evhttp* http, evhttp** out, const char* hostname);
 // A connected socket becomes a server connection (the listener's callback;
 // fuzz targets call it with one end of a socketpair).
 void server_accept(evhttp* http, evutil_socket_t fd, sockaddr* sa, int socklen);
+
+// encode.cpp: percent-decodes uri[0, length) into out (length + 1 bytes);
+// decode_plus: 1 always turns '+' into ' ', 0 only after a '?', -1 never.
+std::size_t decode_into(const char* uri, std::size_t length, char* out, int decode_plus);
 
 // uri.cpp
 evhttp_uri* uri_parse_authority(const char* source);

@@ -152,6 +152,7 @@ ParseError split_field(const char* p, std::size_t n, Span* name, Span* value) {
 // Walks the field lines of a head starting at `pos`.
 ParseError parse_fields(const char* p, std::size_t n, std::size_t pos, Head* h, FieldFn fn,
                         void* ctx) {
+  bool folding_ok = false;  // a previous field that may continue
   for (;;) {
     std::size_t len;
     ParseError err = ParseError::kOk;
@@ -160,6 +161,21 @@ ParseError parse_fields(const char* p, std::size_t n, std::size_t pos, Head* h, 
     if (used == 0) return ParseError::kNeedMore;
     if (len == 0) return ParseError::kOk;  // the empty line
     Span name, value;
+    if (is_ows(p[pos])) {
+      // Obsolete line folding continues the previous field; it is joined
+      // with one space (RFC 9112 section 5.2, as libevent does).  Framing
+      // fields never continue: their value is already interpreted.
+      if (!folding_ok) return ParseError::kObsFold;
+      std::size_t a = pos, b = pos + len;
+      for (std::size_t k = a; k < b; ++k)
+        if (!is_value_char(p[k]))
+          return p[k] == '\0' ? ParseError::kNul : ParseError::kBadHeaderValue;
+      while (a < b && is_ows(p[a])) ++a;
+      while (b > a && is_ows(p[b - 1])) --b;
+      if (fn != nullptr && !fn(ctx, Span{}, Span{p + a, b - a})) return ParseError::kBadHeaderValue;
+      pos += used;
+      continue;
+    }
     err = split_field(p + pos, len, &name, &value);
     if (err != ParseError::kOk) return err;
     if (name.ieq("Content-Length")) {
@@ -169,6 +185,7 @@ ParseError parse_fields(const char* p, std::size_t n, std::size_t pos, Head* h, 
       err = note_transfer_encoding(h, value);
       if (err != ParseError::kOk) return err;
     }
+    folding_ok = !name.ieq("Content-Length") && !name.ieq("Transfer-Encoding");
     ++h->nfields;
     if (fn != nullptr && !fn(ctx, name, value)) return ParseError::kBadHeaderValue;
     pos += used;
@@ -290,16 +307,26 @@ ParseError parse_request_head(const char* p, std::size_t n, Head* h, FieldFn fn,
   std::size_t used = find_line(p, n, &len, &err);
   if (err != ParseError::kOk) return err;
   if (used == 0) return ParseError::kNeedMore;
-  // method SP request-target SP HTTP-version
+  // method SP request-target SP HTTP-version, then any spaces (libevent
+  // strips trailing spaces; regress http/basic_trailing_space).
+  while (len > 0 && p[len - 1] == ' ') --len;
   std::size_t i = 0;
   while (i < len && kTchar.v[static_cast<unsigned char>(p[i])]) ++i;
   if (i == 0 || i >= len || p[i] != ' ') return ParseError::kBadRequestLine;
   h->method = Span{p, i};
+  // The version follows the last space: a target may hold spaces inside,
+  // as libevent accepts ("nonconformant" URIs; regress
+  // http/simple_nonconformant), but neither begins nor ends with one.
   std::size_t t = ++i;
-  while (i < len && is_graph(p[i])) ++i;
-  if (i == t || i >= len || p[i] != ' ') return ParseError::kBadRequestLine;
-  h->target = Span{p + t, i - t};
-  ++i;
+  std::size_t v = len;
+  while (v > t && p[v - 1] != ' ') --v;
+  if (v <= t + 1) return ParseError::kBadRequestLine;
+  std::size_t e = v - 1;  // the space before the version
+  if (!is_graph(p[t]) || !is_graph(p[e - 1])) return ParseError::kBadRequestLine;
+  for (std::size_t k = t; k < e; ++k)
+    if (!is_graph(p[k]) && p[k] != ' ') return ParseError::kBadRequestLine;
+  h->target = Span{p + t, e - t};
+  i = v;
   err = parse_version(p + i, len - i, &h->major, &h->minor);
   if (err != ParseError::kOk) return err;
   return parse_fields(p, n, used, h, fn, ctx);

@@ -21,7 +21,7 @@ enum class ParseError : int {
   kBadHeaderValue,       // a control byte in a field value
   kBareCR,               // CR not followed by LF
   kNul,                  // NUL anywhere in the head
-  kObsFold,              // a continuation line (obsolete line folding)
+  kObsFold,              // a continuation of no field or of a framing field
   kBadContentLength,     // Content-Length that is not 1*DIGIT, or too large
   kConflictingLength,    // several Content-Length values that differ
   kBadTransferEncoding,  // final coding other than chunked, or chunked twice
@@ -42,7 +42,11 @@ struct Span {
 };
 
 // Called for each header field; returning false stops the parse
-// (parse_head then returns kBadHeaderValue).
+// (parse_head then returns kBadHeaderValue).  A continuation line (obsolete
+// line folding) comes with an empty name (name.p == nullptr) and its trimmed
+// text: it extends the previous field's value, joined by one space.  Only
+// the first field line, Content-Length and Transfer-Encoding cannot be
+// continued (kObsFold).
 using FieldFn = bool (*)(void* ctx, Span name, Span value);
 
 struct Head {

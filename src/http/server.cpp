@@ -178,6 +178,13 @@ bool server_head_done(evhttp_connection* c, evhttp_request* req) {
       host != nullptr && c->server != nullptr && !find_vhost(c->server, nullptr, host))
     req->flags |= EVHTTP_PROXY_REQUEST;
   if (c->body == Body::kLength && static_cast<std::uint64_t>(req->ntoread) > c->max_body) {
+    // EVHTTP_SERVER_LINGERING_CLOSE: read the body to its end before the 413,
+    // unless the client waits for 100 Continue and so sends nothing.
+    const char* expect = evhttp_find_header(req->input_headers, "Expect");
+    if ((c->flags & EVHTTP_CON_LINGERING_CLOSE) && expect == nullptr) {
+      c->lingering = true;
+      return true;
+    }
     conn_fail(c, EVREQ_HTTP_DATA_TOO_LONG);
     return false;
   }
@@ -225,10 +232,12 @@ void server_fail(evhttp_connection* c, evhttp_request_error error) {
         bufferevent_enable(c->bev, EV_READ);
         return;
       }
-      if (c->state == State::kWriting && error == EVREQ_HTTP_EOF) {
+      if (c->state == State::kWriting && error == EVREQ_HTTP_EOF && req->userdone) {
+        // The whole reply is queued: finish writing it, then close.
         c->peer_eof = true;
         return;
       }
+      // A stream the user is still sending: the connection ends (libevent).
       break;
     case EVREQ_HTTP_BUFFER_ERROR:
       break;
@@ -247,7 +256,7 @@ void server_fail(evhttp_connection* c, evhttp_request_error error) {
       }
       break;
   }
-  if (c->state == State::kHandling && !req->userdone) {
+  if ((c->state == State::kHandling || c->state == State::kWriting) && !req->userdone) {
     // The user still holds the request: it lives on without a connection.
     TAILQ_REMOVE(&c->requests, req, next);
     req->evcon = nullptr;

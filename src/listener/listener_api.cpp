@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <sys/socket.h>
 
+#include "core/base.hpp"
 #include "core/log.hpp"
 #include "listener/listener.hpp"
 
@@ -48,6 +49,10 @@ evutil_socket_t open_bound_socket(unsigned flags, const sockaddr* sa, int sockle
   return -1;
 }
 
+// A NULL base is the current base event_init() made, as event_assign
+// treats it (libevent's listener assigns its event with the caller's base).
+event_base* base_or_current(event_base* base) { return base != nullptr ? base : g_current_base; }
+
 }  // namespace
 }  // namespace ev
 
@@ -55,6 +60,7 @@ extern "C" {
 
 struct evconnlistener* evconnlistener_new(struct event_base* base, evconnlistener_cb cb, void* ptr,
                                           unsigned flags, int backlog, evutil_socket_t fd) {
+  base = ev::base_or_current(base);
   if (base == nullptr || fd < 0) {
     evpriv_warnx("%s: %s", "evconnlistener_new", base == nullptr ? "no event base" : "bad socket");
     return nullptr;
@@ -72,6 +78,7 @@ struct evconnlistener* evconnlistener_new(struct event_base* base, evconnlistene
 struct evconnlistener* evconnlistener_new_bind(struct event_base* base, evconnlistener_cb cb,
                                                void* ptr, unsigned flags, int backlog,
                                                const struct sockaddr* sa, int socklen) {
+  base = ev::base_or_current(base);
   if (base == nullptr || sa == nullptr || socklen <= 0) {
     evpriv_warnx("%s: %s", "evconnlistener_new_bind",
                  base == nullptr ? "no event base" : "no address to bind");

@@ -2,6 +2,7 @@
 // scripted peer, the chunk/header/error callbacks with each error, retries
 // with back-off, cancellation, keep-alive reuse, and a Debian HTTP server.
 #include <event2/bufferevent.h>
+#include <event2/dns.h>
 #include <event2/listener.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -73,6 +74,7 @@ struct Scripted {
   bool never_answer = false;
   int connections = 0;
   int port = 0;
+  std::string received;  // every byte the peer read
   std::vector<bufferevent*> bevs;
   ~Scripted() {
     for (bufferevent* b : bevs) bufferevent_free(b);
@@ -102,7 +104,9 @@ struct Scripted {
     evbuffer* in = bufferevent_get_input(b);
     evbuffer_ptr p = evbuffer_search(in, "\r\n\r\n", 4, nullptr);
     if (p.pos < 0 || s->never_answer) return;
-    evbuffer_drain(in, evbuffer_get_length(in));
+    std::size_t n = evbuffer_get_length(in);
+    s->received.append(reinterpret_cast<const char*>(evbuffer_pullup(in, -1)), n);
+    evbuffer_drain(in, n);
     bufferevent_write(b, s->response.data(), s->response.size());
   }
   static void on_write(bufferevent* b, void* arg) {
@@ -167,6 +171,39 @@ TEST_P(HttpClient, EveryMethodAgainstOurServer) {
   EXPECT_NE(nullptr, evhttp_connection_get_addr(evcon));
   EXPECT_EQ(base, evhttp_connection_get_base(evcon));
   EXPECT_NE(nullptr, evhttp_connection_get_bufferevent(evcon));
+}
+
+// "Expect: 100-continue": the client sends the head only and the body after
+// the server's 100 Continue; a final answer instead means the body is never
+// sent (libevent; regress http/data_length_constraints).
+TEST_P(HttpClient, ExpectContinueWaitsForTheInterimResponse) {
+  Scripted s;
+  s.response = "HTTP/1.1 413 Payload Too Large\r\nContent-Length: 0\r\n\r\n";
+  s.start(base);
+  connect(s.port);
+  evhttp_request* req = new_req(&r);
+  evhttp_add_header(evhttp_request_get_output_headers(req), "Expect", "100-continue");
+  evbuffer_add_printf(evhttp_request_get_output_buffer(req), "BODYBODY");
+  ASSERT_EQ(0, evhttp_make_request(evcon, req, EVHTTP_REQ_POST, "/"));
+  run(base);
+  EXPECT_EQ(413, r.code);
+  EXPECT_NE(std::string::npos, s.received.find("Expect: 100-continue\r\n"));
+  EXPECT_EQ(std::string::npos, s.received.find("BODYBODY"));
+  evhttp_connection_free(evcon);
+  evcon = nullptr;
+
+  // Against our server: 100 Continue, then the body, then the answer.
+  evhttp_set_gencb(http, method_echo, nullptr);
+  connect(port);
+  r = Result{};
+  r.base = base;
+  req = new_req(&r);
+  evhttp_add_header(evhttp_request_get_output_headers(req), "Expect", "100-continue");
+  evbuffer_add_printf(evhttp_request_get_output_buffer(req), "BODYBODY");
+  ASSERT_EQ(0, evhttp_make_request(evcon, req, EVHTTP_REQ_POST, "/"));
+  run(base);
+  EXPECT_EQ(200, r.code);
+  EXPECT_EQ("2:BODYBODY", r.body);
 }
 
 TEST_P(HttpClient, KeepAliveReusesOneConnectionAndQueuesInOrder) {
@@ -343,6 +380,55 @@ TEST_P(HttpClient, RetriesWithBackoffThenFails) {
   EXPECT_GE(ms, 280);  // 100 + 200
   EXPECT_LT(ms, 2000);
   close(fd);
+}
+
+// A connect error other than a refusal or a timeout (here ENETUNREACH: Linux
+// TCP never connects to a multicast address, no packet is sent) is not
+// retried: the request fails with EVREQ_HTTP_BUFFER_ERROR and its callback
+// gets NULL, as in libevent (regress http/connection_fail).
+TEST_P(HttpClient, UnreachableAddressFailsWithoutRetry) {
+  evcon = evhttp_connection_base_new(base, nullptr, "239.10.20.30", 80);
+  evhttp_connection_set_retries(evcon, 3);
+  timeval tv{0, 100000};
+  evhttp_connection_set_initial_retry_tv(evcon, &tv);
+  auto t0 = evtest::now_tv();
+  evhttp_make_request(evcon, new_req(&r), EVHTTP_REQ_GET, "/");
+  run(base);
+  EXPECT_LT(evtest::elapsed_ms(t0, evtest::now_tv()), 90);
+  EXPECT_EQ(1, r.calls);
+  EXPECT_TRUE(r.null_req);
+  ASSERT_EQ(1u, r.errors.size());
+  EXPECT_EQ(EVREQ_HTTP_BUFFER_ERROR, r.errors[0]);
+}
+
+// A failed name lookup is unrecoverable too: the callback gets NULL, even
+// when the nameserver's port refused the query (ECONNREFUSED left in errno)
+// (libevent; regress http/cancel_by_host_no_ns).
+TEST_P(HttpClient, FailedNameLookupFailsTheRequest) {
+  int fd = socket(AF_INET, SOCK_DGRAM, 0);  // a UDP port with nobody reading
+  sockaddr_in sin{};
+  sin.sin_family = AF_INET;
+  sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(0, bind(fd, reinterpret_cast<sockaddr*>(&sin), sizeof(sin)));
+  socklen_t len = sizeof(sin);
+  getsockname(fd, reinterpret_cast<sockaddr*>(&sin), &len);
+  close(fd);
+  evdns_base* dns = evdns_base_new(base, 0);
+  ASSERT_NE(nullptr, dns);
+  std::string ns = "127.0.0.1:" + std::to_string(ntohs(sin.sin_port));
+  ASSERT_EQ(0, evdns_base_nameserver_ip_add(dns, ns.c_str()));
+  evdns_base_set_option(dns, "timeout:", "0.3");
+  evdns_base_set_option(dns, "attempts:", "1");
+  evcon = evhttp_connection_base_new(base, dns, "host.invalid", 80);
+  evhttp_make_request(evcon, new_req(&r), EVHTTP_REQ_GET, "/");
+  run(base);
+  EXPECT_EQ(1, r.calls);
+  EXPECT_TRUE(r.null_req);
+  ASSERT_EQ(1u, r.errors.size());
+  EXPECT_EQ(EVREQ_HTTP_BUFFER_ERROR, r.errors[0]);
+  evhttp_connection_free(evcon);
+  evcon = nullptr;
+  evdns_base_free(dns, 0);
 }
 
 TEST_P(HttpClient, RetryReachesAServerThatComesUp) {

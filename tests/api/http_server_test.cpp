@@ -119,6 +119,84 @@ TEST_P(HttpServer, HeaderAndBodyLimits) {
   EXPECT_EQ("/|0123456789", body_of(r));
 }
 
+// EVHTTP_SERVER_LINGERING_CLOSE: a body over the limit is read to its end
+// and discarded before the 413 and the close, so the client is not reset
+// while it is still sending (libevent; regress http/lingering_close).
+TEST_P(HttpServer, LingeringCloseReadsTheBodyBeforeAnswering413) {
+  evhttp_set_gencb(http, echo_cb, nullptr);
+  ASSERT_EQ(0, evhttp_set_flags(http, EVHTTP_SERVER_LINGERING_CLOSE));
+  evhttp_set_max_body_size(http, 10);
+  int fd = httptest::connect_to(port);
+  ASSERT_GE(fd, 0);
+  httptest::send_all(fd, "POST / HTTP/1.1\r\nContent-Length: 20\r\n\r\n0123456789");
+  bool closed = false;
+  std::string r = httptest::pump(base, fd, nullptr, &closed, 200);
+  EXPECT_EQ("", r);
+  EXPECT_FALSE(closed);
+  httptest::send_all(fd, "0123456789");
+  r = httptest::pump(base, fd, nullptr, &closed);
+  EXPECT_EQ(413, status_of(r));
+  EXPECT_TRUE(closed);
+  close(fd);
+}
+
+// A malformed request line is answered as soon as it arrives, without
+// waiting for the rest of the head (libevent; regress http/failure).
+TEST_P(HttpServer, BadRequestLineIsAnsweredBeforeTheHeadEnds) {
+  evhttp_set_gencb(http, echo_cb, nullptr);
+  int fd = httptest::connect_to(port);
+  ASSERT_GE(fd, 0);
+  httptest::send_all(fd, "illegal request\r\n");
+  bool closed = false;
+  std::string r = httptest::pump(base, fd, nullptr, &closed, 1000);
+  EXPECT_EQ(400, status_of(r));
+  EXPECT_TRUE(closed);
+  close(fd);
+}
+
+// A client that leaves in the middle of a streamed reply: the connection
+// closes (close callback), the request, which the user still holds, is
+// detached from it and left to the user (libevent; regress
+// http/terminate_chunked, terminate_chunked_oneshot).
+struct Stream {
+  evhttp_request* req = nullptr;
+  int closed = 0;
+};
+
+TEST_P(HttpServer, ClientLeavingAStreamDetachesTheRequest) {
+  Stream st;
+  evhttp_set_gencb(
+      http,
+      [](evhttp_request* req, void* arg) {
+        auto* s = static_cast<Stream*>(arg);
+        s->req = req;
+        evhttp_connection_set_closecb(
+            evhttp_request_get_connection(req),
+            [](evhttp_connection*, void* a) { static_cast<Stream*>(a)->closed++; }, s);
+        evhttp_send_reply_start(req, 200, "OK");
+        evbuffer* b = evbuffer_new();
+        evbuffer_add_printf(b, "first");
+        evhttp_send_reply_chunk(req, b);
+        evbuffer_free(b);
+      },
+      &st);
+  int fd = httptest::connect_to(port);
+  ASSERT_GE(fd, 0);
+  httptest::send_all(fd, "GET / HTTP/1.1\r\nHost: h\r\n\r\n");
+  std::string r = httptest::pump(
+      base, fd, [](const std::string& s) { return s.find("first") != std::string::npos; });
+  ASSERT_NE(std::string::npos, r.find("first"));
+  close(fd);
+  for (int i = 0; i < 200 && st.closed == 0; ++i) {
+    event_base_loop(base, EVLOOP_NONBLOCK);
+    usleep(1000);
+  }
+  EXPECT_EQ(1, st.closed);
+  ASSERT_NE(nullptr, st.req);
+  EXPECT_EQ(nullptr, evhttp_request_get_connection(st.req));
+  evhttp_request_free(st.req);
+}
+
 TEST_P(HttpServer, KeepAliveRules) {
   evhttp_set_gencb(http, reply_text, nullptr);
   int fd = httptest::connect_to(port);
@@ -238,6 +316,25 @@ TEST_P(HttpServer, ChunkedRequestBodyAndDiscardedTrailers) {
       "POST /c HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3;ext=1\r\nabc\r\n2\r\nde\r\n0\r\n"
       "X-Trailer: 1\r\n\r\n");
   EXPECT_EQ("/c|abcde", body_of(r));
+}
+
+// Obsolete line folding: a continuation line extends the previous field,
+// joined by one space, as in libevent (regress http/multi_line_header).
+TEST_P(HttpServer, FoldedHeaderLinesAreJoined) {
+  evhttp_set_gencb(
+      http,
+      [](evhttp_request* req, void*) {
+        const evkeyvalq* in = evhttp_request_get_input_headers(req);
+        EXPECT_STREQ("libevent 2.1", evhttp_find_header(in, "X-Multi-Extra-WS"));
+        EXPECT_STREQ("aaaaaaaa a END", evhttp_find_header(in, "X-Multi"));
+        EXPECT_STREQ("last", evhttp_find_header(in, "X-Last"));
+        evhttp_send_reply(req, 200, "OK", nullptr);
+      },
+      nullptr);
+  std::string r = request(
+      "GET / HTTP/1.1\r\nHost: h\r\nX-Multi-Extra-WS:  libevent  \r\n\t\t\t2.1 \r\n"
+      "X-Multi:  aaaaaaaa\r\n a\r\n\tEND\r\nX-Last: last\r\n\r\n");
+  EXPECT_EQ(200, status_of(r));
 }
 
 // Deferred reply from a timer, with the on-complete and close callbacks.
@@ -365,12 +462,12 @@ TEST_P(HttpServer, MalformedRequestsAreRejectedAndClosed) {
       "POST / HTTP/1.1\r\nContent-Length: -1\r\n\r\n",
       "POST / HTTP/1.1\r\nContent-Length: +1\r\n\r\nx",
       "GET  / HTTP/1.1\r\n\r\n",
-      "GET / HTTP/1.1 \r\n\r\n",
       "GET / HTTP/1.1 x\r\n\r\n",
       "GET /\r\n\r\n",
       "GET / HTTP/11\r\n\r\n",
       "GET\t/ HTTP/1.1\r\n\r\n",
-      "GET / HTTP/1.1\r\nX: a\r\n folded\r\n\r\n",
+      "GET / HTTP/1.1\r\n folded\r\nX: a\r\n\r\n",
+      "POST / HTTP/1.1\r\nContent-Length: 1\r\n 0\r\n\r\nx",
       "POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
       "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nBad Trailer: 1\r\n\r\n",
       "GET / HTTP/2.0\r\n\r\n",
@@ -387,6 +484,8 @@ TEST_P(HttpServer, MalformedRequestsAreRejectedAndClosed) {
 TEST_P(HttpServer, LeadingEmptyLinesAndBareLfAreAccepted) {
   evhttp_set_gencb(http, reply_text, nullptr);
   EXPECT_EQ(200, status_of(request("\r\nGET / HTTP/1.1\nHost: x\n\n")));
+  // Trailing spaces after the version, as libevent (regress http/basic_trailing_space).
+  EXPECT_EQ(200, status_of(request("GET / HTTP/1.1  \r\nHost: x\r\n\r\n")));
 }
 
 TEST_P(HttpServer, AcceptSocketAndListenerAccessors) {

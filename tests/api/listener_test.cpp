@@ -1,6 +1,7 @@
 // evconnlistener: creation, accessors, the LEV_OPT_* options, enabling,
 // callbacks and how many connections one wake-up accepts.
 #include <event2/event.h>
+#include <event2/event_compat.h>
 #include <event2/listener.h>
 #include <event2/util.h>
 #include <gtest/gtest.h>
@@ -428,6 +429,29 @@ TEST_P(ListenerTest, BadArgumentsGetAnErrorNotACrash) {
   const int udp = socket(AF_INET, SOCK_DGRAM, 0);
   EXPECT_EQ(nullptr, evconnlistener_new(base, nullptr, nullptr, 0, -1, udp));
   close(udp);
+}
+
+// A NULL base means the current base event_init() made (event_assign's rule),
+// as in libevent: evhttp_new(NULL) servers bind through it.
+TEST(ListenerCurrentBase, NullBaseUsesTheBaseOfEventInit) {
+  event_base* current = event_init();
+  ASSERT_NE(nullptr, current);
+  Accepted acc;
+  evconnlistener* lev = listen_loopback(nullptr, &acc, LEV_OPT_CLOSE_ON_FREE);
+  ASSERT_NE(nullptr, lev);
+  EXPECT_EQ(current, evconnlistener_get_base(lev));
+  accept_one(current, lev, acc);
+  EXPECT_EQ(1u, acc.count());
+  const sockaddr_in sin = loopback4();
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_EQ(0, bind(fd, as_sa(sin), sizeof(sin)));
+  evconnlistener* lev2 =
+      evconnlistener_new(nullptr, Accepted::cb, &acc, LEV_OPT_CLOSE_ON_FREE, 8, fd);
+  ASSERT_NE(nullptr, lev2);
+  EXPECT_EQ(current, evconnlistener_get_base(lev2));
+  evconnlistener_free(lev2);
+  evconnlistener_free(lev);
+  event_base_free(current);
 }
 
 EVTEST_INSTANTIATE_PER_BACKEND(ListenerTest);

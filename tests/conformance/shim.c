@@ -297,6 +297,34 @@ SHIM_EXPORT int event_callback_activate_(struct event_base* base, struct event_c
   return event_deferred_cb_schedule_(base, cb);
 }
 
+/* ---- evhttp internals: our http module's evpriv_http_* equivalents ---- */
+struct evhttp_request;
+struct evhttp_connection;
+struct evbuffer;
+#define SHIM_FORWARD(type, name, params, ourname, args) \
+  SHIM_EXPORT type name params {                        \
+    type(*f) params = (type(*) params)ours(ourname);    \
+    if (!f) shim_unsupported(#name);                    \
+    return f args;                                      \
+  }
+/* enum message_read_status and the transfer-encoding status are ints. */
+SHIM_FORWARD(int, evhttp_parse_firstline_, (struct evhttp_request * req, struct evbuffer* buf),
+             "evpriv_http_parse_firstline", (req, buf))
+SHIM_FORWARD(int, evhttp_parse_headers_, (struct evhttp_request * req, struct evbuffer* buf),
+             "evpriv_http_parse_headers", (req, buf))
+SHIM_FORWARD(int, evhttp_str_is_chunked_, (const char* value, const char* eos),
+             "evpriv_http_str_is_chunked", (value, eos))
+SHIM_FORWARD(int, evhttp_check_transfer_encoding_, (const char* value),
+             "evpriv_http_check_transfer_encoding", (value))
+SHIM_FORWARD(int, evhttp_decode_uri_internal, (const char* uri, size_t length, char* ret, int plus),
+             "evpriv_http_decode_uri", (uri, length, ret, plus))
+SHIM_EXPORT void evhttp_connection_fail_(struct evhttp_connection* evcon, int error) {
+  void (*f)(struct evhttp_connection*, int) =
+      (void (*)(struct evhttp_connection*, int))ours("evpriv_http_connection_fail");
+  if (!f) shim_unsupported("evhttp_connection_fail_");
+  f(evcon, error);
+}
+
 /* ---- libevent's private data structures: no equivalent ---- */
 SHIM_EXPORT void event_base_assert_ok_(struct event_base* base) {
   /* libevent's self-check of its own heap and queues.  Our library checks
