@@ -5,13 +5,14 @@
 // is reachable: adds of every kind (zero lengths, references, views, file
 // segments, printf, iovecs), reserve/commit (empty and invalid commits),
 // expand, the moves between buffers, drain/remove/copyout, peek, pullup,
-// search, readln with every end-of-line style, freezing, socket IO, flags
-// and callbacks.  After each step the touched buffers must equal their
-// models (length, bytes through evbuffer_peek, chain invariants) and their
-// callbacks must have seen consistent sizes; at the end every reference's
-// cleanup must have run exactly once.
+// search, readln with every end-of-line style, freezing, socket IO, flags,
+// callbacks (enabled, disabled, deferred to a base) and the buffer lock.  After each step the
+// touched buffers must equal their models (length, bytes through evbuffer_peek, chain invariants)
+// and their callbacks must have seen consistent sizes; at the end every reference's cleanup must
+// have run exactly once.
 #include <event2/buffer.h>
 #include <event2/buffer_compat.h>
+#include <event2/event.h>
 #include <event2/thread.h>
 
 #include <fcntl.h>
@@ -54,6 +55,11 @@ void ref_cleanup(const void* data, size_t, void*) {
 int g_file_fd = -1;
 std::string g_file;
 int g_sock[2] = {-1, -1};
+// Runs the deferred callbacks of buffers with evbuffer_defer_callbacks().
+event_base* g_base = nullptr;
+// File segments whose cleanup callback has not run yet.
+int g_segs_live = 0;
+void seg_cleanup(const evbuffer_file_segment*, int, void*) { --g_segs_live; }
 // EVBUFFER_FUZZ_TRACE=1 prints each step (to read a reproducer).
 bool g_trace = false;
 
@@ -123,8 +129,11 @@ struct Buf {
   bool exotic = false;
   evbuffer_cb_entry* cb = nullptr;
   CbTrace trace;
+  bool cb_enabled = true;  // EVBUFFER_CB_ENABLED
+  bool deferred = false;   // callbacks run from g_base's loop
 
   void watch() {
+    cb_enabled = true;
     trace = CbTrace{};
     trace.last = m.size();
     cb = evbuffer_add_cb(b, trace_cb, &trace);
@@ -143,7 +152,8 @@ struct Buf {
 MODEL_CODE void verify(Buf& x) {
   CHECK(evbuffer_get_length(x.b) == x.m.size());
   CHECK(x.b->check_invariants());
-  if (x.cb != nullptr) CHECK(x.trace.ok && x.trace.last == x.m.size());
+  if (x.deferred) event_base_loop(g_base, EVLOOP_NONBLOCK);
+  if (x.cb != nullptr && x.cb_enabled) CHECK(x.trace.ok && x.trace.last == x.m.size());
   evbuffer_iovec v[64];
   int need = evbuffer_peek(x.b, -1, nullptr, nullptr, 0);
   int n = evbuffer_peek(x.b, -1, nullptr, v, 64);
@@ -567,6 +577,8 @@ void op_file(Buf& x, Reader& r) {
         evbuffer_file_segment_new(fd, static_cast<ev_off_t>(off), static_cast<ev_off_t>(len),
                                   kFlags[(how >> 2) % 4] | EVBUF_FS_CLOSE_ON_FREE);
     CHECK(seg != nullptr);
+    ++g_segs_live;
+    evbuffer_file_segment_add_cleanup_cb(seg, seg_cleanup, nullptr);
     size_t from = r.size() % (len + 1);
     ev_off_t n = r.coin() ? -1 : static_cast<ev_off_t>(r.size() % (len - from + 1));
     ok = evbuffer_add_file_segment(x.b, seg, static_cast<ev_off_t>(from), n) == 0;
@@ -626,7 +638,8 @@ void drain_socket(int fd) {
 void op_socket(Buf& x, Reader& r) {
   if (r.coin()) {  // write to the socket, read back what went
     ev_ssize_t n = r.coin() ? -1 : static_cast<ev_ssize_t>(r.size());
-    int w = evbuffer_write_atmost(x.b, g_sock[0], n);
+    int w = n < 0 && r.coin() ? evbuffer_write(x.b, g_sock[0])
+                              : evbuffer_write_atmost(x.b, g_sock[0], n);
     if (!outcome(w >= 0, x.frozen_start || x.m.empty())) return;
     size_t want = n < 0 ? x.m.size() : std::min<size_t>(n, x.m.size());
     CHECK(static_cast<size_t>(w) <= want);
@@ -655,7 +668,24 @@ void op_socket(Buf& x, Reader& r) {
 }
 
 void op_flags_and_callbacks(Buf& x, Reader& r) {
-  switch (r.byte() % 3) {
+  switch (r.byte() % 5) {
+    case 3:  // disable or enable the callback
+      if (x.cb == nullptr) break;
+      if (x.cb_enabled) {
+        CHECK(evbuffer_cb_clear_flags(x.b, x.cb, EVBUFFER_CB_ENABLED) == 0);
+      } else {
+        // Pending deferred runs skip it; then it starts from here.
+        if (x.deferred) event_base_loop(g_base, EVLOOP_NONBLOCK);
+        CHECK(evbuffer_cb_set_flags(x.b, x.cb, EVBUFFER_CB_ENABLED) == 0);
+        x.trace.last = x.m.size();
+      }
+      x.cb_enabled = !x.cb_enabled;
+      break;
+    case 4:  // an operation under the buffer's own (recursive) lock
+      evbuffer_lock(x.b);
+      op_add(x, r);
+      evbuffer_unlock(x.b);
+      break;
     case 0:
       if (x.cb != nullptr) {
         x.unwatch();
@@ -704,6 +734,8 @@ void op_misc(Buf& x, Reader& r) {
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
   evthread_use_pthreads();
   g_trace = std::getenv("EVBUFFER_FUZZ_TRACE") != nullptr;
+  g_base = event_base_new();
+  if (g_base == nullptr) abort();
   g_file.resize(kFileBytes);
   const char kAlpha[] = "abc\r\n\0xyz";
   for (size_t i = 0; i < kFileBytes; ++i) g_file[i] = kAlpha[(i * 7 + i / 13) % 9];
@@ -728,6 +760,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     CHECK(bufs[i].b != nullptr);
     if (opts & (1u << i)) bufs[i].watch();
     if (opts & (8u << i)) CHECK(evbuffer_enable_locking(bufs[i].b, nullptr) == 0);
+    if (i < 2 && (opts & (64u << i))) {
+      CHECK(evbuffer_defer_callbacks(bufs[i].b, g_base) == 0);
+      bufs[i].deferred = true;
+    }
   }
   for (int step = 0; step < kMaxSteps && !r.done(); ++step) {
     uint8_t op = r.byte();
@@ -808,7 +844,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     verify(y);
   }
   for (Buf& b : bufs) evbuffer_free(b.b);
+  event_base_loop(g_base, EVLOOP_NONBLOCK);  // deferred runs of freed buffers
   CHECK(g_refs_live == 0);
+  CHECK(g_segs_live == 0);
   drain_socket(g_sock[0]);
   drain_socket(g_sock[1]);
   return 0;
