@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -77,6 +78,12 @@ struct TcpPair {
 };
 
 class FaultIo : public evtest::PerBackend {};
+
+// CPU-time bounds are for native runs; valgrind is some 50 times slower.
+double cpu_scale() {
+  const char* pre = std::getenv("LD_PRELOAD");
+  return pre != nullptr && std::strstr(pre, "vgpreload") != nullptr ? 50.0 : 1.0;
+}
 
 // Producer that refills the output only from the write callback, when the
 // output is below the write low watermark: the standard flow control.
@@ -295,7 +302,7 @@ TEST_P(FaultIo, ClosingAnFdWhileItsEventIsAdded) {
                 (ru1.ru_utime.tv_usec - ru0.ru_utime.tv_usec) +
                 (ru1.ru_stime.tv_sec - ru0.ru_stime.tv_sec) * 1000000L +
                 (ru1.ru_stime.tv_usec - ru0.ru_stime.tv_usec);
-  EXPECT_LT(cpu_us, 80000) << "the loop spun on a closed descriptor";
+  EXPECT_LT(cpu_us, 80000 * cpu_scale()) << "the loop spun on a closed descriptor";
   EXPECT_EQ(0, event_del(ea));
   event_free(ea);
 
@@ -319,7 +326,9 @@ TEST_P(FaultIo, ClosingAnFdWhileItsEventIsAdded) {
 // Out of descriptors on accept: the listener's error callback hears EMFILE
 // while an established connection keeps being echoed, the loop does not
 // spin, and the waiting connection is accepted once descriptors return.
-TEST_P(FaultIo, EmfileOnAcceptWhileConnectionsAreServed) {
+// (Named for scripts/run-valgrind's skip list: valgrind keeps descriptors of
+// its own, so a lowered RLIMIT_NOFILE would measure it instead of us.)
+TEST_P(FaultIo, RunningOutOfDescriptorsOnAcceptWhileConnectionsAreServed) {
   struct State {
     event_base* base;
     int errors = 0, accepted = 0;
@@ -385,7 +394,7 @@ TEST_P(FaultIo, EmfileOnAcceptWhileConnectionsAreServed) {
                    1e6;
   EXPECT_EQ(st.accepted, 1);
   EXPECT_GE(st.errors, 1) << "EMFILE was not reported";
-  EXPECT_LT(cpu, 0.25) << "the loop spun while out of descriptors";
+  EXPECT_LT(cpu, 0.25 * cpu_scale()) << "the loop spun while out of descriptors";
   for (int fd : fillers) close(fd);
   setrlimit(RLIMIT_NOFILE, &saved);
   EXPECT_TRUE(run_until(
