@@ -109,7 +109,10 @@ int evbuffer_add(struct evbuffer* buf, const void* data, size_t datlen) {
     // Once the bytes fit in a block, datlen is below SIZE_MAX / 4 and
     // total_len is at most SIZE_MAX / 2, so the sum cannot wrap.
     size_t new_total = buf->total_len + datlen;
-    if (c != nullptr && c->space() >= datlen && new_total <= SIZE_MAX / 2) {
+    // datlen - 1 < space: the bytes fit and there is at least one.  A
+    // 0-byte add must not mark an empty block (left by expand, an empty
+    // commit or a drain) as holding data; the general path ignores it.
+    if (c != nullptr && datlen - 1 < c->space() && new_total <= SIZE_MAX / 2) {
       unsigned char* dst = c->tail();
       c->off += datlen;
       buf->total_len = new_total;

@@ -79,7 +79,12 @@ namespace ev {
 int buffer_read(evbuffer* buf, int fd, size_t howmuch) {
   if (howmuch == 0) return 0;
   if (howmuch > INT_MAX) howmuch = INT_MAX;
-  if (!buf->expand_fast(howmuch, kReadIovecs)) return -1;
+  if (!buf->expand_fast(howmuch, kReadIovecs)) {
+    // Say why: the memory functions need not set errno, and a stale EAGAIN
+    // would make callers retry a read that can never succeed (a busy loop).
+    errno = ENOMEM;
+    return -1;
+  }
   iovec vec[kReadIovecs];
   int n_vec = buf->setup_space_vecs(howmuch, vec, kReadIovecs, true);
   ssize_t n;

@@ -2,6 +2,12 @@
 // applied both to evbuffers and to plain byte strings, and after every step
 // the two must agree (contents, length, search results, callback counts),
 // and the chain list must satisfy its invariants.
+//
+// The generator deliberately reaches the odd states: buffers with and
+// without callbacks (a plain buffer takes the inline fast paths), zero
+// lengths for every operation, expands and reservations that leave empty
+// blocks behind, empty commits, references, views, file segments, and
+// every move between buffers.
 #include <event2/buffer.h>
 #include <event2/buffer_compat.h>
 #include <gtest/gtest.h>
@@ -12,6 +18,9 @@
 #include <random>
 #include <string>
 #include <vector>
+
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "evbuffer/buffer.hpp"
 
@@ -41,15 +50,35 @@ void ref_cleanup(const void* data, size_t, void*) {
   std::free(const_cast<void*>(data));
 }
 
-// One evbuffer and the byte string it must equal.
+// A file of random bytes that file-segment operations take slices of.
+struct SegmentFile {
+  int fd = -1;
+  std::string bytes;
+  explicit SegmentFile(const std::string& content) : bytes(content) {
+    fd = memfd_create("evbuffer-model", 0);
+    if (fd >= 0 && write(fd, bytes.data(), bytes.size()) != static_cast<ssize_t>(bytes.size())) {
+      close(fd);
+      fd = -1;
+    }
+  }
+  ~SegmentFile() {
+    if (fd >= 0) close(fd);
+  }
+};
+
+// One evbuffer and the byte string it must equal.  A watched side has a
+// callback (the general paths); an unwatched one takes the fast paths.
 struct Side {
   evbuffer* buf = evbuffer_new();
   std::string model;
   CbTrace trace;
   size_t expect_added = 0;
   size_t expect_deleted = 0;
+  bool watched;
 
-  Side() { evbuffer_add_cb(buf, trace_cb, &trace); }
+  explicit Side(bool watch) : watched(watch) {
+    if (watched) evbuffer_add_cb(buf, trace_cb, &trace);
+  }
   ~Side() { evbuffer_free(buf); }
 
   std::string contents() const {
@@ -66,7 +95,7 @@ struct Side {
 
 class Model {
  public:
-  explicit Model(unsigned seed) : rng_(seed) {}
+  explicit Model(unsigned seed) : rng_(seed), file_(some_bytes_static(65536)) {}
 
   size_t pick(size_t lo, size_t hi) { return std::uniform_int_distribution<size_t>(lo, hi)(rng_); }
 
@@ -91,16 +120,22 @@ class Model {
     }
   }
 
-  std::string some_bytes(size_t n) {
-    // Slices of a random pool over a small alphabet (with CR, LF and NUL),
-    // so that searches and line endings hit; far cheaper than per-byte rng.
-    static const std::string pool = [] {
+  // Slices of a random pool over a small alphabet (with CR, LF and NUL),
+  // so that searches and line endings hit; far cheaper than per-byte rng.
+  static const std::string& pool() {
+    static const std::string p = [] {
       static const char kAlpha[] = "ab\r\n\0xyz";
       std::mt19937 g(12345);
-      std::string p(1 << 16, 'a');
-      for (auto& c : p) c = kAlpha[g() % 8];
-      return p;
+      std::string q(1 << 16, 'a');
+      for (auto& c : q) c = kAlpha[g() % 8];
+      return q;
     }();
+    return p;
+  }
+  static std::string some_bytes_static(size_t n) { return pool().substr(1000, n); }
+
+  std::string some_bytes(size_t n) {
+    const std::string& pool = Model::pool();
     std::string s;
     while (s.size() < n) {
       size_t k = std::min(n - s.size(), pick(1, 4096));
@@ -110,10 +145,14 @@ class Model {
   }
 
   void step(Side& a, Side& b);
+  // The operations that leave odd chain states behind (zero lengths, empty
+  // blocks, file segments, every move): ops 25 and up.
+  void odd_step(int op, Side& a, Side& b);
   bool check(Side& s, std::string* why, bool full);
 
  private:
   std::mt19937 rng_;
+  SegmentFile file_;
 };
 
 ev_ssize_t model_eol(const std::string& m, size_t from, evbuffer_eol_style style, size_t* len) {
@@ -166,7 +205,8 @@ ev_ssize_t model_eol(const std::string& m, size_t from, evbuffer_eol_style style
   } while (0)
 
 void Model::step(Side& a, Side& b) {
-  const int op = static_cast<int>(pick(0, 24));
+  const int op = static_cast<int>(pick(0, 40));
+  if (op >= 25) return odd_step(op, a, b);
   std::string& m = a.model;
   switch (op) {
     case 0:
@@ -424,10 +464,218 @@ void Model::step(Side& a, Side& b) {
   }
 }
 
+void Model::odd_step(int op, Side& a, Side& b) {
+  std::string& m = a.model;
+  switch (op) {
+    case 25: {  // zero-byte add, with and without a data pointer
+      static const char kNothing[1] = {'!'};
+      MODEL_EXPECT(evbuffer_add(a.buf, pick(0, 1) ? kNothing : nullptr, 0) == 0);
+      break;
+    }
+    case 26: {  // expand alone: leaves an empty block behind the data
+      MODEL_EXPECT(evbuffer_expand(a.buf, some_size()) == 0);
+      break;
+    }
+    case 27: {  // reserve, commit nothing (no extents or zero-length ones)
+      evbuffer_iovec v[2];
+      int nv = static_cast<int>(pick(1, 2));
+      int got = evbuffer_reserve_space(a.buf, static_cast<ev_ssize_t>(some_size()), v, nv);
+      MODEL_EXPECT(got >= 1 && got <= nv);
+      if (pick(0, 1)) {
+        MODEL_EXPECT(evbuffer_commit_space(a.buf, v, 0) == 0);
+      } else {
+        for (int i = 0; i < got; ++i) v[i].iov_len = 0;
+        MODEL_EXPECT(evbuffer_commit_space(a.buf, v, got) == 0);
+      }
+      break;
+    }
+    case 28: {  // zero-length forms of the other operations
+      switch (pick(0, 7)) {
+        case 0:
+          MODEL_EXPECT(evbuffer_prepend(a.buf, "", 0) == 0);
+          break;
+        case 1:
+          MODEL_EXPECT(evbuffer_drain(a.buf, 0) == 0);
+          break;
+        case 2:
+          MODEL_EXPECT(evbuffer_remove_buffer(a.buf, b.buf, 0) == 0);
+          break;
+        case 3: {
+          evbuffer_iovec v{nullptr, 0};
+          MODEL_EXPECT(evbuffer_add_iovec(a.buf, &v, 1) == 0);
+          break;
+        }
+        case 4:
+          MODEL_EXPECT(evbuffer_add_reference(a.buf, "", 0, nullptr, nullptr) == 0);
+          break;
+        case 5:
+          MODEL_EXPECT(evbuffer_add_printf(a.buf, "%s", "") == 0);
+          break;
+        case 6:
+          MODEL_EXPECT(evbuffer_expand(a.buf, 0) == 0);
+          break;
+        default: {
+          char c;
+          MODEL_EXPECT(evbuffer_remove(a.buf, &c, 0) == 0);
+          break;
+        }
+      }
+      break;
+    }
+    case 29:
+    case 30: {  // a file segment (each way of creating one)
+      if (file_.fd < 0) break;
+      size_t off = pick(0, file_.bytes.size());
+      size_t len = std::min(file_.bytes.size() - off, some_size());
+      int fd = dup(file_.fd);
+      MODEL_EXPECT(fd >= 0);
+      if (pick(0, 2) == 0) {
+        MODEL_EXPECT(evbuffer_add_file(a.buf, fd, static_cast<ev_off_t>(off),
+                                       static_cast<ev_off_t>(len)) == 0);
+      } else {
+        static const unsigned kFlags[] = {0, EVBUF_FS_DISABLE_MMAP, EVBUF_FS_DISABLE_SENDFILE,
+                                          EVBUF_FS_DISABLE_MMAP | EVBUF_FS_DISABLE_LOCKING};
+        evbuffer_file_segment* seg =
+            evbuffer_file_segment_new(fd, static_cast<ev_off_t>(off), static_cast<ev_off_t>(len),
+                                      kFlags[pick(0, 3)] | EVBUF_FS_CLOSE_ON_FREE);
+        MODEL_EXPECT(seg != nullptr);
+        // A slice of the segment, or all of it (-1).
+        size_t from = pick(0, len);
+        ev_off_t n = pick(0, 1) ? -1 : static_cast<ev_off_t>(pick(0, len - from));
+        MODEL_EXPECT(evbuffer_add_file_segment(a.buf, seg, static_cast<ev_off_t>(from), n) == 0);
+        evbuffer_file_segment_free(seg);  // the buffer holds its own reference
+        off += from;
+        len = n < 0 ? len - from : static_cast<size_t>(n);
+      }
+      m.append(file_.bytes, off, len);
+      a.added(len);
+      break;
+    }
+    case 31: {  // remove_buffer of exactly everything, or all but a little
+      size_t n = m.size() > 0 && pick(0, 1) ? m.size() - pick(1, std::min<size_t>(m.size(), 20))
+                                            : m.size();
+      MODEL_EXPECT(evbuffer_remove_buffer(a.buf, b.buf, n) == static_cast<int>(n));
+      b.model += m.substr(0, n);
+      m.erase(0, n);
+      if (n > 0) {
+        a.deleted(n);
+        b.added(n);
+      }
+      break;
+    }
+    case 32: {  // prepend_buffer a -> b, add_buffer into an empty-block buffer
+      if (pick(0, 1)) {
+        MODEL_EXPECT(evbuffer_prepend_buffer(b.buf, a.buf) == 0);
+        b.added(m.size());
+        a.deleted(m.size());
+        b.model.insert(0, m);
+      } else {
+        MODEL_EXPECT(evbuffer_add_buffer(b.buf, a.buf) == 0);
+        b.added(m.size());
+        a.deleted(m.size());
+        b.model += m;
+      }
+      m.clear();
+      break;
+    }
+    case 33: {  // drain everything (a plain buffer keeps a spare block)
+      MODEL_EXPECT(evbuffer_drain(a.buf, m.size()) == 0);
+      a.deleted(m.size());
+      m.clear();
+      break;
+    }
+    case 34: {  // a reference behind whatever the end holds, then a view of it
+      size_t n = pick(1, 300);
+      std::string s = some_bytes(n);
+      void* mem = std::malloc(n);
+      std::memcpy(mem, s.data(), n);
+      ++g_refs_live;
+      MODEL_EXPECT(evbuffer_add_reference(a.buf, mem, n, ref_cleanup, nullptr) == 0);
+      m += s;
+      a.added(n);
+      int r = evbuffer_add_buffer_reference(b.buf, a.buf);
+      if (r == 0) {
+        b.model += m;
+        b.added(m.size());
+      }
+      break;
+    }
+    case 35: {  // freeze an end, check it refuses, thaw
+      bool at_front = pick(0, 1);
+      MODEL_EXPECT(evbuffer_freeze(a.buf, at_front) == 0);
+      if (at_front) {
+        MODEL_EXPECT(m.empty() || evbuffer_drain(a.buf, 1) == -1);
+        MODEL_EXPECT(evbuffer_prepend(a.buf, "x", 1) == -1);
+      } else {
+        MODEL_EXPECT(evbuffer_add(a.buf, "x", 1) == -1);
+        evbuffer_iovec v;
+        MODEL_EXPECT(evbuffer_reserve_space(a.buf, 1, &v, 1) == -1);
+      }
+      MODEL_EXPECT(evbuffer_unfreeze(a.buf, at_front) == 0);
+      break;
+    }
+    case 36: {  // peek the whole buffer from a position
+      if (m.empty()) break;
+      size_t pos = pick(0, m.size() - 1);
+      evbuffer_ptr p;
+      MODEL_EXPECT(evbuffer_ptr_set(a.buf, &p, pos, EVBUFFER_PTR_SET) == 0);
+      int need = evbuffer_peek(a.buf, -1, &p, nullptr, 0);
+      std::vector<evbuffer_iovec> v(static_cast<size_t>(need));
+      MODEL_EXPECT(evbuffer_peek(a.buf, -1, &p, v.data(), need) == need);
+      std::string seen;
+      for (auto& e : v) seen.append(static_cast<char*>(e.iov_base), e.iov_len);
+      MODEL_EXPECT(seen == m.substr(pos));
+      break;
+    }
+    case 37: {  // small add (the inline fast path), possibly into an empty block
+      std::string s = some_bytes(pick(0, 40));
+      MODEL_EXPECT(evbuffer_add(a.buf, s.data(), s.size()) == 0);
+      m += s;
+      a.added(s.size());
+      break;
+    }
+    case 38: {  // remove_buffer b -> a (a small piece)
+      size_t n = pick(0, std::min<size_t>(b.model.size(), 40));
+      MODEL_EXPECT(evbuffer_remove_buffer(b.buf, a.buf, n) == static_cast<int>(n));
+      m += b.model.substr(0, n);
+      b.model.erase(0, n);
+      if (n > 0) {
+        b.deleted(n);
+        a.added(n);
+      }
+      break;
+    }
+    case 39: {  // reserve with a partial commit of the last extent
+      evbuffer_iovec v[2];
+      int got = evbuffer_reserve_space(a.buf, static_cast<ev_ssize_t>(pick(1, 5000)), v, 2);
+      MODEL_EXPECT(got >= 1);
+      size_t n = pick(0, v[0].iov_len);
+      std::string s = some_bytes(n);
+      std::memcpy(v[0].iov_base, s.data(), n);
+      v[0].iov_len = n;
+      MODEL_EXPECT(evbuffer_commit_space(a.buf, v, 1) == 0);
+      m += s;
+      a.added(n);
+      break;
+    }
+    case 40: {  // pullup across whatever the buffer holds
+      if (m.empty()) break;
+      size_t n = pick(1, m.size());
+      unsigned char* p = evbuffer_pullup(a.buf, static_cast<ev_ssize_t>(n));
+      MODEL_EXPECT(p != nullptr && std::memcmp(p, m.data(), n) == 0);
+      break;
+    }
+    default:
+      ADD_FAILURE() << "no operation " << op;
+      break;
+  }
+}
+
 bool Model::check(Side& s, std::string* why, bool full) {
   if (!s.buf->check_invariants()) return *why = "chain invariants", false;
   if (evbuffer_get_length(s.buf) != s.model.size()) return *why = "length", false;
   if (full && s.contents() != s.model) return *why = "contents", false;
+  if (!s.watched) return true;
   if (!s.trace.consistent) return *why = "callback info inconsistent", false;
   if (s.trace.last_size != s.model.size()) return *why = "callback not run", false;
   if (s.trace.added != s.expect_added || s.trace.deleted != s.expect_deleted)
@@ -438,7 +686,9 @@ bool Model::check(Side& s, std::string* why, bool full) {
 void run_model(unsigned seed, int steps) {
   Model model(seed);
   {
-    Side a, b;
+    // Seeds alternate between both buffers watched, neither (every inline
+    // fast path) and one of each.
+    Side a(seed % 3 != 1), b(seed % 3 == 0);
     for (int i = 0; i < steps; ++i) {
       // Alternate roles so both buffers see every operation.
       bool flip = (i / 1000) % 2 == 1;
