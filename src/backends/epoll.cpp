@@ -27,9 +27,11 @@
 //   fd's last change is dropped: no epoll_ctl on a possibly closed number, no
 //   rebuild for what only looks like a zombie.
 // In changelist mode (EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST) updates are only
-// recorded and the net change per fd is applied at the start of dispatch, so a
-// del+add pair between two dispatches costs nothing; as documented for that
-// flag, a number closed and reused between the two is then not noticed.
+// recorded and the net change per fd is applied at the start of dispatch.  A
+// del+add pair between two dispatches nets out to "no change", yet the number
+// may have been closed and reused in between (its registration gone with the
+// close), so such an fd is re-asserted with one MOD (ADD on ENOENT), as
+// libevent does; an fd whose interest was never deleted costs nothing.
 #include "backends/available.hpp"
 
 #if EV_BACKEND_HAVE_EPOLL
@@ -77,7 +79,11 @@ struct FdState {
   // recognise a live registration with one compare (is_live()).
   uint16_t bits;
   uint8_t wanted;  // interest the core asked for (see as_mask())
-  uint8_t kernel;  // interest registered in the kernel
+  uint8_t kernel;  // interest registered in the kernel, maybe | kReassert
+
+  // Set in `kernel` (never an interest bit) when the changelist saw the
+  // interest dropped: the next sync() asks the kernel even if it nets out.
+  static constexpr uint8_t kReassert = EV_TIMEOUT;
 
   static constexpr uint16_t kGenMask = (1u << 13) - 1;
   static constexpr uint16_t kRegistered = 1u << 13;
@@ -103,6 +109,7 @@ uint32_t next_gen(const FdState& st) { return (st.gen() + 1u) & FdState::kGenMas
 
 // Interest masks (EV_READ|EV_WRITE|EV_CLOSED|EV_ET) fit in FdState's bytes.
 static_assert(((kInterestBits | EV_ET) & ~0xff) == 0);
+static_assert(((kInterestBits | EV_ET) & FdState::kReassert) == 0);
 uint8_t as_mask(short what) { return static_cast<uint8_t>(what); }
 
 uint32_t to_epoll(short what) {
@@ -241,7 +248,7 @@ inline int EpollBackend::sync(int fd) {
   }
   if (rc < 0) {
     evpriv_warn("Epoll %s(%d) on fd %d failed. Old events were %d; new events are %d", op_name(op),
-                op, fd, st.registered() ? st.kernel : 0, want);
+                op, fd, st.registered() ? st.kernel & ~FdState::kReassert : 0, want);
     // A failed ADD leaves nothing registered; a failed MOD leaves the old one.
     if (op == EPOLL_CTL_ADD) st.set(FdState::kRegistered, false);
     return -1;
@@ -268,7 +275,7 @@ int EpollBackend::mod_failed(int fd, short want) {
   }
   if (rc < 0) {
     evpriv_warn("Epoll %s(%d) on fd %d failed. Old events were %d; new events are %d", op_name(op),
-                op, fd, st.registered() ? st.kernel : 0, want);
+                op, fd, st.registered() ? st.kernel & ~FdState::kReassert : 0, want);
     // A failed ADD leaves nothing registered; a failed MOD leaves the old one.
     if (op == EPOLL_CTL_ADD) st.set(FdState::kRegistered, false);
     return -1;
@@ -333,6 +340,9 @@ int EpollBackend::apply_update(int fd, short now) {
   const short previous = st.wanted;
   st.wanted = as_mask(now);
   if (changelist_) {
+    // The fd may be closed and its number reused before the interest comes
+    // back in this batch: then the registration must be asked for again.
+    if (now == 0) st.kernel |= FdState::kReassert;
     if (st.pending()) return 0;
     if (nchanges_ < changes_cap_ || grow_zeroed(changes_, changes_cap_, nchanges_ + 1)) {
       changes_[nchanges_++] = fd;
