@@ -147,16 +147,35 @@ TEST_P(FaultIo, FloodingPeerIsHeldAtTheReadHighWatermark) {
   bevtest::SockPair sp;
   bufferevent* bev = bufferevent_socket_new(base, sp.release(0), BEV_OPT_CLOSE_ON_FREE);
   ASSERT_NE(bev, nullptr);
-  int reads = 0;
+  // The read callback is the consumer and drains only once the input has
+  // reached the watermark, so the flood fills it every time.  (A callback
+  // that drains nothing at the watermark is called again until it does, as
+  // in libevent, so it must drain then.)
+  struct Consumer {
+    int reads = 0;
+    int full = 0;
+    std::string got;
+  } c;
   bufferevent_setcb(
-      bev, [](bufferevent*, void* arg) { ++*static_cast<int*>(arg); }, nullptr, nullptr, &reads);
+      bev,
+      [](bufferevent* b, void* arg) {
+        auto* c = static_cast<Consumer*>(arg);
+        ++c->reads;
+        evbuffer* in = bufferevent_get_input(b);
+        size_t n = evbuffer_get_length(in);
+        if (n < 4096) return;
+        ++c->full;
+        std::string part(n, '\0');
+        evbuffer_remove(in, part.data(), n);
+        c->got += part;
+      },
+      nullptr, nullptr, &c);
   bufferevent_setwatermark(bev, EV_READ, 0, 4096);
   ASSERT_EQ(0, bufferevent_enable(bev, EV_READ));
   const size_t total = 2 * 1024 * 1024;
   size_t sent = 0;
-  std::string got;
   evbuffer* in = bufferevent_get_input(bev);
-  for (int round = 0; round < 20000 && got.size() < total; ++round) {
+  for (int round = 0; round < 20000 && c.got.size() < total; ++round) {
     while (sent < total) {
       std::string s = stream(sent, 65536 < total - sent ? 65536 : total - sent);
       ssize_t w = send(sp.fd[1], s.data(), s.size(), MSG_DONTWAIT);
@@ -165,17 +184,10 @@ TEST_P(FaultIo, FloodingPeerIsHeldAtTheReadHighWatermark) {
     }
     for (int i = 0; i < 4; ++i) event_base_loop(base, EVLOOP_NONBLOCK);
     ASSERT_LE(evbuffer_get_length(in), 4096u) << "the read high watermark did not hold";
-    // Drain only now and then, so the watermark is reached in between.
-    if (round % 3 == 2) {
-      size_t n = evbuffer_get_length(in);
-      std::string part(n, '\0');
-      evbuffer_remove(in, part.data(), n);
-      got += part;
-    }
   }
-  EXPECT_EQ(got.size(), total);
-  EXPECT_TRUE(is_stream_prefix(got));
-  EXPECT_GT(reads, 0);
+  EXPECT_EQ(c.got.size(), total);
+  EXPECT_TRUE(is_stream_prefix(c.got));
+  EXPECT_GT(c.full, 0) << "the input never reached the watermark";
   bufferevent_free(bev);
 }
 
@@ -273,7 +285,8 @@ TEST_P(FaultIo, ShortWritesLoseNothing) {
 // A descriptor closed while its event is added: the loop neither crashes
 // nor spins, the stale event can still be deleted and freed, and once it is
 // deleted the number, reused by a new descriptor, works for a new event.
-// (As with libevent, an event added for the new descriptor while the stale
+// (On poll the stale event fires until deleted, as with libevent.  As with
+// libevent, an event added for the new descriptor while the stale
 // one is still added may go unnoticed by epoll: the backend sees no change
 // of interest for that number.  Delete before closing.)
 TEST_P(FaultIo, ClosingAnFdWhileItsEventIsAdded) {
@@ -302,7 +315,14 @@ TEST_P(FaultIo, ClosingAnFdWhileItsEventIsAdded) {
                 (ru1.ru_utime.tv_usec - ru0.ru_utime.tv_usec) +
                 (ru1.ru_stime.tv_sec - ru0.ru_stime.tv_sec) * 1000000L +
                 (ru1.ru_stime.tv_usec - ru0.ru_stime.tv_usec);
-  EXPECT_LT(cpu_us, 80000 * cpu_scale()) << "the loop spun on a closed descriptor";
+  if (std::string(GetParam()) == "poll") {
+    // poll() reports a closed descriptor as POLLNVAL at once, and libevent's
+    // poll backend (its regression test main/event_closed_fd_poll) delivers
+    // that to the event: it fires until deleted, as with the reference.
+    EXPECT_GT(a_fires, 1) << "poll: the closed descriptor's event is reported";
+  } else {
+    EXPECT_LT(cpu_us, 80000 * cpu_scale()) << "the loop spun on a closed descriptor";
+  }
   EXPECT_EQ(0, event_del(ea));
   event_free(ea);
 
