@@ -640,7 +640,9 @@ void op_socket(Buf& x, Reader& r) {
     ev_ssize_t n = r.coin() ? -1 : static_cast<ev_ssize_t>(r.size());
     int w = n < 0 && r.coin() ? evbuffer_write(x.b, g_sock[0])
                               : evbuffer_write_atmost(x.b, g_sock[0], n);
-    if (!outcome(w >= 0, x.frozen_start || x.m.empty())) return;
+    // Nothing to write (an empty buffer, or at most 0 bytes) is -1, as in
+    // libevent.
+    if (!outcome(w >= 0, x.frozen_start || x.m.empty() || n == 0)) return;
     size_t want = n < 0 ? x.m.size() : std::min<size_t>(n, x.m.size());
     CHECK(static_cast<size_t>(w) <= want);
     std::string got(static_cast<size_t>(w), '\0');
