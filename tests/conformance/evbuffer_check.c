@@ -8,6 +8,7 @@
  * front is no more than the first extent.  Written for this project. */
 #define _GNU_SOURCE
 #include <dlfcn.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include <event2/buffer.h>
@@ -19,8 +20,9 @@ static int on_our_library(void) {
   return dlsym(RTLD_DEFAULT, "evpriv_malloc") != NULL;
 }
 
-int conformance_evbuffer_check(struct evbuffer* buf, int (*chain_walk)(struct evbuffer*)) {
-  if (!on_our_library()) return chain_walk(buf);
+/* What the public API shows is consistent; 0 (with a FAIL line saying what
+ * is not) makes the regress test fail at that step. */
+static int public_view_ok(struct evbuffer* buf) {
   size_t len = evbuffer_get_length(buf);
   int n = evbuffer_peek(buf, -1, NULL, NULL, 0);
   if (n < 0 || (len == 0) != (n == 0)) return 0;
@@ -36,4 +38,13 @@ int conformance_evbuffer_check(struct evbuffer* buf, int (*chain_walk)(struct ev
   ok = ok && sum == len && evbuffer_get_contiguous_space(buf) <= v[0].iov_len;
   free(v);
   return ok;
+}
+
+int conformance_evbuffer_check(struct evbuffer* buf, int (*chain_walk)(struct evbuffer*)) {
+  if (!on_our_library()) return chain_walk(buf);
+  if (public_view_ok(buf)) return 1;
+  fprintf(stderr,
+          "FAIL: evbuffer_check: the evbuffer_peek extents do not cover exactly "
+          "evbuffer_get_length() bytes in non-empty extents\n");
+  return 0;
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "diff_check.h"
 #include "loaded_lib.h"
 
 static const char *str(const char *s) { return s ? s : "(null)"; }
@@ -62,8 +63,19 @@ static void one(const char *in)
 	s = evhttp_encode_uri(in);
 	print_escaped("enc", s, strlen(s));
 	free(s);
-	s = evhttp_uriencode(in, -1, 1);
+	s = diff_must(evhttp_uriencode(in, -1, 1), "evhttp_uriencode");
 	print_escaped("enc+", s, strlen(s));
+	{
+		/* Encoding with '+' for space, then decoding '+' as space, must
+		 * give the input back on either library. */
+		size_t back_len;
+		char *back = diff_must(evhttp_uridecode(s, 1, &back_len), "evhttp_uridecode");
+		if (back_len != strlen(in) || memcmp(back, in, back_len) != 0) {
+			fprintf(stderr, "FAIL: uriencode/uridecode do not round-trip\n");
+			exit(1);
+		}
+		free(back);
+	}
 	free(s);
 	s = evhttp_decode_uri(in);
 	print_escaped("dec", s, strlen(s));

@@ -324,6 +324,7 @@ static int read_file(const char *path)
 		struct request *got = diff_must(request_new(), "request_new");
 		if (evtag_unmarshal_request(b, (ev_uint32_t)i, got) != 0 || !same_request(want, got)) {
 			printf("request %d differs\n", i);
+			fprintf(stderr, "FAIL: request %d does not decode to what was encoded\n", i);
 			bad = 1;
 		}
 		request_free(want);
@@ -331,6 +332,7 @@ static int read_file(const char *path)
 	}
 	if (!bad && evbuffer_get_length(b) != 0) {
 		printf("%d bytes left over\n", (int)evbuffer_get_length(b));
+		fprintf(stderr, "FAIL: bytes left over after the last request\n");
 		bad = 1;
 	}
 	printf("decoded %d requests, %s\n", i, bad ? "mismatch" : "all equal");

@@ -195,6 +195,7 @@ static int decode_corpus(struct evbuffer* in, int verbose) {
     ++bad;
   }
   if (verbose || bad) printf("decoded %d records, %d bad\n", i, bad);
+  if (bad) fprintf(stderr, "FAIL: %d records do not decode to what was encoded\n", bad);
   return bad ? 1 : 0;
 }
 
