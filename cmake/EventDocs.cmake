@@ -14,6 +14,7 @@ find_program(DOXYGEN_EXECUTABLE doxygen)
 # parameter (@param) and its return value (@return).
 set(EVENT_DOCS_PARAMDOC_HEADERS
     event2/event.h
+    event2/bufferevent.h
 )
 # Headers documented with the full convention; ON once the list above holds
 # every public header.
