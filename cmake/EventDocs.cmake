@@ -15,6 +15,7 @@ find_program(DOXYGEN_EXECUTABLE doxygen)
 set(EVENT_DOCS_PARAMDOC_HEADERS
     event2/event.h
     event2/bufferevent.h
+    event2/buffer.h
 )
 # Headers documented with the full convention; ON once the list above holds
 # every public header.
