@@ -16,6 +16,7 @@ set(EVENT_DOCS_PARAMDOC_HEADERS
     event2/event.h
     event2/bufferevent.h
     event2/buffer.h
+    event2/util.h
 )
 # Headers documented with the full convention; ON once the list above holds
 # every public header.
