@@ -17,6 +17,8 @@ set(EVENT_DOCS_PARAMDOC_HEADERS
     event2/bufferevent.h
     event2/buffer.h
     event2/util.h
+    event2/thread.h
+    event2/event_compat.h
 )
 # Headers documented with the full convention; ON once the list above holds
 # every public header.
