@@ -19,6 +19,10 @@ set(EVENT_DOCS_PARAMDOC_HEADERS
     event2/util.h
     event2/thread.h
     event2/event_compat.h
+    event2/event_struct.h
+    event2/buffer_compat.h
+    event2/bufferevent_struct.h
+    event2/bufferevent_compat.h
 )
 # Headers documented with the full convention; ON once the list above holds
 # every public header.

@@ -1,6 +1,16 @@
 /** @file
  * event2/buffer_compat.h: the evbuffer interface of libevent 1.x, kept for
- * old programs.  New code uses event2/buffer.h. */
+ * old programs.  New code uses <event2/buffer.h>, which must be included
+ * before this header.
+ *
+ * @par Thread safety
+ * As for <event2/buffer.h>: each function takes the buffer's lock when it
+ * has one.  evbuffer_find() returns a pointer into the buffer, valid only
+ * until another thread (or the caller) changes it.
+ *
+ * @par Callbacks
+ * As for <event2/buffer.h>: these functions may be called from any
+ * callback, including the buffer's own. */
 #ifndef EVENT2_BUFFER_COMPAT_H_INCLUDED_
 #define EVENT2_BUFFER_COMPAT_H_INCLUDED_
 
@@ -11,23 +21,44 @@
 extern "C" {
 #endif
 
-/** Same as evbuffer_readln(buffer, NULL, EVBUFFER_EOL_ANY).  Deprecated:
- * that line-ending style suits almost no protocol. */
+/** @brief Remove one line, ending at any run of CR and LF characters.
+ *
+ * Same as evbuffer_readln(buffer, NULL, EVBUFFER_EOL_ANY).  Deprecated:
+ * that line-ending style suits almost no protocol.
+ * @param buffer the buffer.
+ * @return the line, NUL-terminated, for the caller to free(); NULL when no
+ *   complete line is there or on error (see evbuffer_readln()). */
 EVENT2_EXPORT_SYMBOL
 char *evbuffer_readline(struct evbuffer *buffer);
 
-/** Old-style callback: told the buffer's length before and after a change. */
+/** @brief Old-style buffer callback, run after each change of the length.
+ * @param buffer the buffer.
+ * @param old_len its length before the change.
+ * @param new_len its length after the change.
+ * @param arg the argument given to evbuffer_setcb(). */
 typedef void (*evbuffer_cb)(struct evbuffer *buffer, size_t old_len, size_t new_len, void *arg);
 
-/** Replaces every callback of `buffer` with `cb` (NULL: removes them all).
- * Deprecated because it also removes callbacks that other code added.
- * Returns 0, or -1 on failure. */
+/** @brief Replace every callback of a buffer with one old-style callback.
+ *
+ * Deprecated because it also removes callbacks that other code (a
+ * bufferevent, for example) added; use evbuffer_add_cb().
+ * @param buffer the buffer.
+ * @param cb the callback, or NULL to only remove all callbacks.
+ * @param cbarg passed to cb.
+ * @return 0, or -1 when buffer is NULL or out of memory. */
 EVENT2_EXPORT_SYMBOL
 int evbuffer_setcb(struct evbuffer *buffer, evbuffer_cb cb, void *cbarg);
 
-/** Finds the first occurrence of `len` bytes `what` and returns a pointer to
- * it, after making the buffer contiguous up to the end of the match; NULL
- * when there is none. */
+/** @brief Find bytes and return a pointer to them.
+ *
+ * The buffer is made contiguous up to the end of the match (which may
+ * copy); prefer evbuffer_search().
+ * @param buffer the buffer.
+ * @param what the bytes to find.
+ * @param len their number.
+ * @return a pointer to the first match, valid until the buffer changes;
+ *   NULL when there is none, an argument is NULL, len is 0, or out of
+ *   memory. */
 EVENT2_EXPORT_SYMBOL
 unsigned char *evbuffer_find(struct evbuffer *buffer, const unsigned char *what, size_t len);
 

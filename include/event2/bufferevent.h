@@ -109,17 +109,19 @@ enum bufferevent_options {
 };
 
 /** @brief Create a bufferevent on a socket.
- * @param base the base it runs on; NULL uses the global base of
- *   event_init().
+ * @param base the base it runs on.  NULL (what bufferevent_new() passes)
+ *   puts its events on the global base of event_init(), but the
+ *   bufferevent has no base of its own until bufferevent_base_set().
  * @param fd a non-blocking socket, or -1 to set one later (for example with
  *   bufferevent_socket_connect() or bufferevent_setfd()).
  * @param options BEV_OPT_* flags: CLOSE_ON_FREE (close fd in
  *   bufferevent_free()), THREADSAFE (locking), DEFER_CALLBACKS (run callbacks
  *   from the loop), UNLOCK_CALLBACKS.
  * @return the bufferevent, owned by the caller (release it with
- *   bufferevent_free()), or NULL when out of memory or there is no base.
- *   Writing is enabled, reading is not until bufferevent_enable(bev,
- *   EV_READ). */
+ *   bufferevent_free()), or NULL when out of memory, a lock could not be
+ *   made, or BEV_OPT_UNLOCK_CALLBACKS was given without
+ *   BEV_OPT_DEFER_CALLBACKS.  Writing is enabled, reading is not until
+ *   bufferevent_enable(bev, EV_READ). */
 EVENT2_EXPORT_SYMBOL
 struct bufferevent *bufferevent_socket_new(struct event_base *base, evutil_socket_t fd, int options);
 

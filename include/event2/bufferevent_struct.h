@@ -4,7 +4,18 @@
  * Only for programs that must embed or inspect a bufferevent directly (old
  * code reading bev->input and friends).  The layout is part of the ABI and
  * therefore frozen; new code should use the accessors in
- * <event2/bufferevent.h>, which this header expects to be included first. */
+ * <event2/bufferevent.h>, which this header expects to be included first.
+ *
+ * @par Thread safety
+ * The fields change under the bufferevent's lock (with
+ * BEV_OPT_THREADSAFE); read them only while holding it
+ * (bufferevent_lock()), or better through the accessors.  Writing them
+ * directly bypasses the library's bookkeeping: change callbacks, timeouts,
+ * watermarks and enabled directions with the functions of
+ * <event2/bufferevent.h>.
+ *
+ * @par Callbacks
+ * This header declares no functions; see <event2/bufferevent.h>. */
 #ifndef EVENT2_BUFFEREVENT_STRUCT_H_INCLUDED_
 #define EVENT2_BUFFEREVENT_STRUCT_H_INCLUDED_
 

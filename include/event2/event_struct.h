@@ -4,7 +4,16 @@
  * Programs may embed a struct event in their own structures (and then set it
  * up with event_assign()), so its size and field offsets are part of the
  * ABI.  The fields are the library's bookkeeping: read or write them only
- * through the functions of <event2/event.h>. */
+ * through the functions of <event2/event.h>.
+ *
+ * @par Thread safety
+ * The fields change under the base's lock (when the base has one); reading
+ * them directly is not synchronised with the loop.  Use event_get_fd(),
+ * event_pending() and the other accessors instead.
+ *
+ * @par Callbacks
+ * This header declares no functions; see <event2/event.h> for which
+ * functions callbacks may call. */
 #ifndef EVENT2_EVENT_STRUCT_H_INCLUDED_
 #define EVENT2_EVENT_STRUCT_H_INCLUDED_
 
@@ -23,13 +32,23 @@ extern "C" {
 #endif
 
 /* ---- Where an event currently is (the ev_flags / evcb_flags bits) ------- */
+/** evcb_flags bit: the event has a pending timeout. */
 #define EVLIST_TIMEOUT	    0x01	/**< has a pending timeout */
+/** evcb_flags bit: the event is added and waits for I/O or a signal. */
 #define EVLIST_INSERTED	    0x02	/**< added: waits for I/O or a signal */
+/** evcb_flags bit: historical, for signal events (not set by this
+ * library). */
 #define EVLIST_SIGNAL	    0x04	/**< signal event, historical */
+/** evcb_flags bit: the event is queued to run its callback. */
 #define EVLIST_ACTIVE	    0x08	/**< queued to run its callback */
+/** evcb_flags bit: one of the library's own events, not counted as
+ * keeping the loop running. */
 #define EVLIST_INTERNAL	    0x10	/**< the library's own, uncounted */
+/** evcb_flags bit: the event becomes active in the next loop iteration. */
 #define EVLIST_ACTIVE_LATER 0x20	/**< to be activated on the next loop */
+/** evcb_flags bit: the event is being finalized and cannot be re-added. */
 #define EVLIST_FINALIZING   0x40	/**< being finalized, cannot be re-added */
+/** evcb_flags bit: the event was set up (event_assign()/event_new()). */
 #define EVLIST_INIT	    0x80	/**< set up by event_assign() */
 
 /** Every EVLIST_* bit. */
@@ -95,10 +114,10 @@ struct event_callback {
 	ev_uint8_t evcb_closure;	/**< how to invoke the callback */
 	/** The callback, in the signature its closure kind calls for. */
 	union {
-		void (*evcb_callback)(evutil_socket_t, short, void *);
-		void (*evcb_selfcb)(struct event_callback *, void *);
-		void (*evcb_evfinalize)(struct event *, void *);
-		void (*evcb_cbfinalize)(struct event_callback *, void *);
+		void (*evcb_callback)(evutil_socket_t, short, void *); /**< an event's callback */
+		void (*evcb_selfcb)(struct event_callback *, void *); /**< the library's deferred work */
+		void (*evcb_evfinalize)(struct event *, void *); /**< an event's finalizer */
+		void (*evcb_cbfinalize)(struct event_callback *, void *); /**< deferred work's finalizer */
 	} evcb_cb_union;
 	void *evcb_arg;			/**< user argument of the callback */
 };
