@@ -23,6 +23,9 @@ set(EVENT_DOCS_PARAMDOC_HEADERS
     event2/buffer_compat.h
     event2/bufferevent_struct.h
     event2/bufferevent_compat.h
+    event2/visibility.h
+    event2/event-config.h
+    event.h
 )
 # Headers documented with the full convention; ON once the list above holds
 # every public header.

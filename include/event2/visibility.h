@@ -4,7 +4,13 @@
  * Our libraries are built with hidden visibility by default; every public
  * declaration carries EVENT2_EXPORT_SYMBOL so that exactly the documented C
  * API is exported.  For programs that merely include the headers the macros
- * expand to nothing. */
+ * expand to nothing.
+ *
+ * @par Thread safety
+ * Not applicable: this header declares only macros.
+ *
+ * @par Callbacks
+ * Not applicable: this header declares no functions. */
 #ifndef EVENT2_VISIBILITY_H_INCLUDED_
 #define EVENT2_VISIBILITY_H_INCLUDED_
 
