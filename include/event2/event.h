@@ -515,8 +515,9 @@ void *event_self_cbarg(void);
 /** @brief Allocate an event and set it up.
  *
  * The event is not pending until event_add().
- * @param base the base the event belongs to; NULL uses the global base of
- *   event_init(), and fails when there is none.
+ * @param base the base the event belongs to.  NULL uses the global base of
+ *   event_init(); when there is none the event has no base until
+ *   event_base_set(), and adding it fails.
  * @param fd the fd to watch for EV_READ/EV_WRITE/EV_CLOSED (it should be
  *   non-blocking), the signal number for EV_SIGNAL, or -1 for a timer or a
  *   manually activated event.
@@ -540,13 +541,12 @@ struct event *event_new(struct event_base *base, evutil_socket_t fd, short event
  * event's last use.
  * @param ev the storage; must not hold a pending or active event (debug
  *   mode reports that as a fatal error).
- * @param base the base; NULL uses the global base of event_init().
+ * @param base the base; NULL as for event_new().
  * @param fd as for event_new().
  * @param events as for event_new().
  * @param callback as for event_new().
  * @param arg as for event_new().
- * @return 0, or -1 when ev is NULL, there is no base or the flags are
- *   invalid. */
+ * @return 0, or -1 when ev is NULL or the flags are invalid. */
 EVENT2_EXPORT_SYMBOL
 int event_assign(struct event *ev, struct event_base *base, evutil_socket_t fd, short events, event_callback_fn callback, void *arg);
 
@@ -679,8 +679,9 @@ int event_pending(const struct event *ev, short events, struct timeval *tv);
 
 /** @brief The event whose callback is running.
  * @param base the base.
- * @return the event whose callback the loop is running, or NULL when none
- *   (or an internal callback) is running or base is NULL. */
+ * @return the event whose callback the loop is running, or NULL when no
+ *   event's callback is running (the library's deferred callbacks are not
+ *   events) or base is NULL. */
 EVENT2_EXPORT_SYMBOL
 struct event *event_base_get_running_event(struct event_base *base);
 

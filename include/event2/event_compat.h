@@ -92,7 +92,8 @@ int	event_priority_init(int npriorities);
 /** @brief Set up an event on the current base.
  *
  * event_assign() with the current base; prefer event_assign() or
- * event_new().  Failures (no current base, invalid flags) are only logged.
+ * event_new().  Invalid flags are only logged; without a current base the
+ * event has no base until event_base_set().
  * @param ev caller-owned storage for the event.
  * @param fd the fd or signal number, or -1.
  * @param events EV_* flags.
