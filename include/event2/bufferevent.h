@@ -85,12 +85,13 @@ typedef void (*bufferevent_data_cb)(struct bufferevent *bev, void *ctx);
 /** @brief Event callback of a bufferevent.
  *
  * Runs from the event loop when something happened to the connection.
- * After BEV_EVENT_EOF, BEV_EVENT_ERROR or BEV_EVENT_TIMEOUT the direction
- * concerned is disabled.
+ * For a socket bufferevent, after end of file, an error or a timeout the
+ * direction concerned is disabled.
  * @param bev the bufferevent.
- * @param what BEV_EVENT_READING or BEV_EVENT_WRITING, combined with
- *   BEV_EVENT_EOF, BEV_EVENT_ERROR (EVUTIL_SOCKET_ERROR() says which),
- *   BEV_EVENT_TIMEOUT; or BEV_EVENT_CONNECTED alone.
+ * @param what usually BEV_EVENT_READING or BEV_EVENT_WRITING combined with
+ *   BEV_EVENT_EOF, BEV_EVENT_ERROR (EVUTIL_SOCKET_ERROR() says which) or
+ *   BEV_EVENT_TIMEOUT; BEV_EVENT_ERROR alone for a failed connect or host
+ *   name lookup; BEV_EVENT_CONNECTED alone when a connect succeeded.
  * @param ctx the argument given to bufferevent_setcb(). */
 typedef void (*bufferevent_event_cb)(struct bufferevent *bev, short what, void *ctx);
 
