@@ -179,8 +179,8 @@ int bufferevent_socket_get_dns_error(struct bufferevent *bev);
  * first).
  * @param base the new base.
  * @param bufev the bufferevent.
- * @return 0, or -1 when an argument is NULL or the bufferevent's events
- *   could not move (they are pending). */
+ * @return 0, or -1 when an argument is NULL, bufev is not a socket
+ *   bufferevent, or its events could not move (they are pending). */
 EVENT2_EXPORT_SYMBOL
 int bufferevent_base_set(struct event_base *base, struct bufferevent *bufev);
 

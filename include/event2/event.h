@@ -112,7 +112,8 @@ int event_reinit(struct event_base *base);
  *   loop runs in another thread.
  * @param base the base to run; NULL fails.
  * @return 0 when stopped by loopexit/loopbreak, 1 when no events were
- *   pending or active, -1 on a backend error or a NULL base. */
+ *   pending or active, -1 on a backend error, a NULL base, or when the
+ *   base's loop is already running (a warning is logged). */
 EVENT2_EXPORT_SYMBOL
 int event_base_dispatch(struct event_base *base);
 
@@ -387,7 +388,8 @@ int event_base_set(struct event_base *base, struct event *ev);
  *   EVLOOP_NO_EXIT_ON_EMPTY.
  * @return 0 on a normal return (EVLOOP_ONCE/EVLOOP_NONBLOCK) or when
  *   stopped by loopexit/loopbreak, 1 when no events were pending or active,
- *   -1 on a backend error or a NULL base. */
+ *   -1 on a backend error, a NULL base, or when the base's loop is already
+ *   running (a warning is logged). */
 EVENT2_EXPORT_SYMBOL
 int event_base_loop(struct event_base *base, int flags);
 
