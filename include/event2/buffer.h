@@ -95,8 +95,9 @@ struct evbuffer *evbuffer_new(void);
 
 /** @brief Free an evbuffer and everything it still holds.
  *
- * Memory added by reference gets its cleanup call and file segments lose
- * this buffer's reference.  The buffer's callbacks are not run.
+ * Memory added by reference is released (its cleanup runs once no other
+ * buffer shares it) and file segments lose this buffer's reference.  The
+ * buffer's callbacks are not run.
  * @param buf the buffer; NULL does nothing. */
 EVENT2_EXPORT_SYMBOL
 void evbuffer_free(struct evbuffer *buf);
@@ -472,8 +473,8 @@ int evbuffer_write_atmost(struct evbuffer *buffer, evutil_socket_t fd,
 /** @brief Read from an fd and append what arrived.
  * @param buffer where the data goes.
  * @param fd a socket or other readable fd (normally non-blocking).
- * @param howmuch the most bytes to read; negative lets the library choose
- *   (what the fd has pending, within a bound).
+ * @param howmuch the most bytes to read; negative (or more than 16384)
+ *   reads at most 16384 bytes, the per-call cap.
  * @return the number of bytes read, 0 at end of file, or -1: with errno
  *   set when the system call failed (EAGAIN when nothing is available now),
  *   also when buffer is NULL, its end is frozen or out of memory. */
