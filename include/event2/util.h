@@ -232,7 +232,8 @@ int evutil_gettime_monotonic(struct evutil_monotonic_timer *timer,
 /** @brief Format a date as HTTP does (RFC 1123), e.g.
  * "Sun, 06 Nov 1994 08:49:37 GMT".
  * @param date where to write the NUL-terminated text.
- * @param datelen the room in date (30 bytes hold any date).
+ * @param datelen the room in date (30 bytes hold any date with a
+ *   four-digit year).
  * @param tm the broken-down UTC time (as from gmtime_r()), or NULL for now.
  * @return the length of the full text (as for evutil_snprintf(); more than
  *   datelen - 1 means it was cut), or -1 when tm has an out-of-range
