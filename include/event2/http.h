@@ -18,7 +18,9 @@
  *
  * The header-list helpers (evhttp_find_header() etc.), the encoding
  * helpers and the URI parser (evhttp_uri_*) are pure functions that need no
- * server, connection or event base.
+ * server, connection or event base.  Strings they return for the caller to
+ * free come from the library's allocator: release them with free(), or
+ * with the free function given to event_set_mem_functions() if one was.
  *
  * <b>Thread safety.</b>  evhttp takes no locks.  A server, its connections
  * and its requests, and a client connection and its requests, belong to the
