@@ -409,7 +409,9 @@ int evhttp_remove_server_alias(struct evhttp *http, const char *alias);
  * @brief Set the read/write timeout of server connections, in seconds.
  *
  * Applies to connections accepted afterwards.  A connection on which no
- * progress is made for this long while reading a request is closed.
+ * progress is made for this long while waiting for or reading a request,
+ * or writing a reply, is closed; while a request callback holds the request, the
+ * connection waits for the reply.
  *
  * @param http the server; nothing happens if NULL.
  * @param timeout_in_secs the timeout; -1 means none (the default).
@@ -908,7 +910,9 @@ void evhttp_connection_set_local_port(struct evhttp_connection *evcon,
  * writing.  A client request that hits it fails with EVREQ_HTTP_TIMEOUT.
  *
  * @param evcon the connection; nothing happens if NULL.
- * @param timeout_in_secs the timeout; -1 means none.
+ * @param timeout_in_secs the timeout; -1 restores the default, which is
+ *        50 seconds for client connections and none for connections a
+ *        server accepted.
  */
 EVENT2_EXPORT_SYMBOL
 void evhttp_connection_set_timeout(struct evhttp_connection *evcon,
@@ -920,7 +924,8 @@ void evhttp_connection_set_timeout(struct evhttp_connection *evcon,
  * Applies at once to a connected connection.
  *
  * @param evcon the connection; nothing happens if NULL.
- * @param tv the timeout, copied; NULL means none.
+ * @param tv the timeout, copied; NULL restores the default (50 seconds for
+ *        client connections, none for server connections).
  */
 EVENT2_EXPORT_SYMBOL
 void evhttp_connection_set_timeout_tv(struct evhttp_connection *evcon,
