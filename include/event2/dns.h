@@ -41,7 +41,8 @@ extern "C" {
 /* Result codes passed to resolution callbacks (evdns_callback_type). */
 /** Success. */
 #define DNS_ERR_NONE 0
-/** The nameserver could not parse the query. */
+/** The nameserver could not parse the query (also reported, without a
+ * query, for a name that cannot be sent). */
 #define DNS_ERR_FORMAT 1
 /** The nameserver failed internally. */
 #define DNS_ERR_SERVERFAILED 2
