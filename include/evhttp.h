@@ -3,7 +3,9 @@
  *
  * Kept so old programs still build; it pulls in the old umbrella header and
  * every evhttp header, including the request layout.  New code includes
- * <event2/http.h> instead. */
+ * <event2/http.h> instead.
+ *
+ * <b>Thread safety</b> and <b>Callbacks</b>: see the included headers. */
 #ifndef EVENT1_EVHTTP_H_INCLUDED_
 #define EVENT1_EVHTTP_H_INCLUDED_
 

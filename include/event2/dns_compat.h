@@ -1,10 +1,21 @@
 /** @file
  * Deprecated evdns interfaces from libevent 1.4.
  *
- * These operate on one process-wide resolver bound to the global "current"
- * event base.  New code should create an evdns_base with evdns_base_new()
- * and use the evdns_base_* functions of <event2/dns.h>, which this header
- * expects to be included first. */
+ * These operate on one process-wide resolver on the global "current" event
+ * base (the one made by event_init()).  evdns_init() creates it from the
+ * system configuration; any other function creates it, empty, if it does
+ * not exist yet.  New code should create an evdns_base with
+ * evdns_base_new() and use the evdns_base_* functions of <event2/dns.h>,
+ * which this header expects to be included first.
+ *
+ * <b>Thread safety.</b>  The global resolver itself is created and freed
+ * without locking: call evdns_init() and evdns_shutdown() from one thread
+ * while no other uses the resolver.  The other functions lock like their
+ * evdns_base_* versions.
+ *
+ * <b>Callbacks.</b>  As for <event2/dns.h>: the callbacks run from the
+ * current base's event loop and may call these functions, except
+ * evdns_init() and evdns_shutdown(). */
 #ifndef EVENT2_DNS_COMPAT_H_INCLUDED_
 #define EVENT2_DNS_COMPAT_H_INCLUDED_
 
@@ -23,82 +34,188 @@ extern "C" {
 #include <event2/util.h>
 #include <event2/visibility.h>
 
-/** Create the global resolver from the system configuration.  Returns 0 on
- * success. */
+/**
+ * @brief Create the global resolver from the system configuration.
+ *
+ * Same as evdns_base_new(NULL, EVDNS_BASE_INITIALIZE_NAMESERVERS); the
+ * result becomes the global resolver (a previous one is not freed).
+ *
+ * @return 0 on success; -1 if evdns_base_new() failed.
+ */
 EVENT2_EXPORT_SYMBOL
 int evdns_init(void);
 
 struct evdns_base;
 
-/** The global resolver, or NULL before evdns_init(). */
+/**
+ * @brief Get the global resolver.
+ *
+ * @return the global resolver, owned by the library (free it only with
+ *         evdns_shutdown()); NULL if none was created yet.
+ */
 EVENT2_EXPORT_SYMBOL
 struct evdns_base *evdns_get_global_base(void);
 
-/** Free the global resolver; see evdns_base_free. */
+/**
+ * @brief Free the global resolver.
+ *
+ * Same as evdns_base_free() on the global resolver; nothing happens if
+ * there is none.
+ *
+ * @param fail_requests nonzero to call pending requests' callbacks with
+ *        DNS_ERR_SHUTDOWN, zero to drop them silently.
+ */
 EVENT2_EXPORT_SYMBOL
 void evdns_shutdown(int fail_requests);
 
-/** Global-resolver versions of the evdns_base_* functions. */
+/**
+ * @brief evdns_base_nameserver_add() on the global resolver.
+ *
+ * @param address an IPv4 address in network byte order.
+ * @return as evdns_base_nameserver_add().
+ */
 EVENT2_EXPORT_SYMBOL
 int evdns_nameserver_add(unsigned long int address);
 
-/** Number of nameservers of the global resolver: evdns_base_count_nameservers(). */
+/**
+ * @brief evdns_base_count_nameservers() on the global resolver.
+ *
+ * @return the number of nameservers; -1 if the resolver cannot be created.
+ */
 EVENT2_EXPORT_SYMBOL
 int evdns_count_nameservers(void);
 
-/** Forget the global resolver's nameservers and hold new requests:
- * evdns_base_clear_nameservers_and_suspend(). */
+/**
+ * @brief evdns_base_clear_nameservers_and_suspend() on the global resolver.
+ *
+ * @return 0 on success; -1 if the resolver cannot be created.
+ */
 EVENT2_EXPORT_SYMBOL
 int evdns_clear_nameservers_and_suspend(void);
 
-/** Send the requests held since the last suspend: evdns_base_resume(). */
+/**
+ * @brief evdns_base_resume() on the global resolver.
+ *
+ * @return 0 on success; -1 if the resolver cannot be created.
+ */
 EVENT2_EXPORT_SYMBOL
 int evdns_resume(void);
 
-/** Add a nameserver given as text ("1.2.3.4", "[::1]:53"): evdns_base_nameserver_ip_add(). */
+/**
+ * @brief evdns_base_nameserver_ip_add() on the global resolver.
+ *
+ * @param ip_as_string the address with optional port, e.g. "[::1]:53".
+ * @return as evdns_base_nameserver_ip_add().
+ */
 EVENT2_EXPORT_SYMBOL
 int evdns_nameserver_ip_add(const char *ip_as_string);
 
-/** These return 0 when the request was started, -1 otherwise. */
+/**
+ * @brief evdns_base_resolve_ipv4() on the global resolver.
+ *
+ * @param name the host name; copied.
+ * @param flags 0 or DNS_QUERY_NO_SEARCH.
+ * @param callback called once with the result; must not be NULL.
+ * @param ptr passed to @p callback.
+ * @return 0 when the request was started (no handle is returned, so it
+ *         cannot be cancelled); -1 otherwise.
+ */
 EVENT2_EXPORT_SYMBOL
 int evdns_resolve_ipv4(const char *name, int flags, evdns_callback_type callback, void *ptr);
 
-/** Look up the IPv6 addresses of name: evdns_base_resolve_ipv6(); 0 or -1. */
+/**
+ * @brief evdns_base_resolve_ipv6() on the global resolver.
+ *
+ * @param name the host name; copied.
+ * @param flags 0 or DNS_QUERY_NO_SEARCH.
+ * @param callback called once with the result; must not be NULL.
+ * @param ptr passed to @p callback.
+ * @return 0 when the request was started; -1 otherwise.
+ */
 EVENT2_EXPORT_SYMBOL
 int evdns_resolve_ipv6(const char *name, int flags, evdns_callback_type callback, void *ptr);
 
 struct in_addr;
 struct in6_addr;
 
-/** Look up the name of an IPv4 address: evdns_base_resolve_reverse(); 0 or -1. */
+/**
+ * @brief evdns_base_resolve_reverse() on the global resolver.
+ *
+ * @param in the IPv4 address.
+ * @param flags 0 or DNS_QUERY_NO_SEARCH.
+ * @param callback called once with the result; must not be NULL.
+ * @param ptr passed to @p callback.
+ * @return 0 when the request was started; -1 otherwise.
+ */
 EVENT2_EXPORT_SYMBOL
 int evdns_resolve_reverse(const struct in_addr *in, int flags, evdns_callback_type callback, void *ptr);
 
-/** Look up the name of an IPv6 address: evdns_base_resolve_reverse_ipv6(); 0 or -1. */
+/**
+ * @brief evdns_base_resolve_reverse_ipv6() on the global resolver.
+ *
+ * @param in the IPv6 address.
+ * @param flags 0 or DNS_QUERY_NO_SEARCH.
+ * @param callback called once with the result; must not be NULL.
+ * @param ptr passed to @p callback.
+ * @return 0 when the request was started; -1 otherwise.
+ */
 EVENT2_EXPORT_SYMBOL
 int evdns_resolve_reverse_ipv6(const struct in6_addr *in, int flags, evdns_callback_type callback, void *ptr);
 
-/** As evdns_base_set_option; 'flags' is ignored. */
+/**
+ * @brief evdns_base_set_option() on the global resolver.
+ *
+ * @param option the option name, e.g. "timeout:".
+ * @param val the value as text.
+ * @param flags ignored.
+ * @return as evdns_base_set_option().
+ */
 EVENT2_EXPORT_SYMBOL
 int evdns_set_option(const char *option, const char *val, int flags);
 
-/** Configure the global resolver from a resolv.conf file: evdns_base_resolv_conf_parse(). */
+/**
+ * @brief evdns_base_resolv_conf_parse() on the global resolver.
+ *
+ * @param flags a mask of DNS_OPTION_* flags.
+ * @param filename the resolv.conf-format file.
+ * @return as evdns_base_resolv_conf_parse().
+ */
 EVENT2_EXPORT_SYMBOL
 int evdns_resolv_conf_parse(int flags, const char *const filename);
 
-/** Empty the global resolver's search list: evdns_base_search_clear(). */
+/**
+ * @brief evdns_base_search_clear() on the global resolver.
+ */
 EVENT2_EXPORT_SYMBOL
 void evdns_search_clear(void);
 
-/** Append a domain to the global resolver's search list: evdns_base_search_add(). */
+/**
+ * @brief evdns_base_search_add() on the global resolver.
+ *
+ * @param domain the domain; copied.
+ */
 EVENT2_EXPORT_SYMBOL
 void evdns_search_add(const char *domain);
 
-/** Set the global resolver's ndots: evdns_base_search_ndots_set(). */
+/**
+ * @brief evdns_base_search_ndots_set() on the global resolver.
+ *
+ * @param ndots the number of dots.
+ */
 EVENT2_EXPORT_SYMBOL
 void evdns_search_ndots_set(const int ndots);
 
-/** As evdns_add_server_port_with_base on the global event base. */
+/**
+ * @brief evdns_add_server_port_with_base() on the current event base.
+ *
+ * @param socket a bound UDP or listening TCP socket; the port takes
+ *        ownership.
+ * @param flags must be 0.
+ * @param callback called for each query; must not be NULL.
+ * @param user_data passed to @p callback.
+ * @return the port; NULL on the errors of
+ *         evdns_add_server_port_with_base().
+ */
 EVENT2_EXPORT_SYMBOL
 struct evdns_server_port *
 evdns_add_server_port(evutil_socket_t socket, int flags,
@@ -106,9 +223,11 @@ evdns_add_server_port(evutil_socket_t socket, int flags,
 
 #ifdef _WIN32
 /** @{ */
-/** Windows only: load nameservers from the registry. */
+/** Windows only: evdns_base_config_windows_nameservers() on the global
+ * resolver. */
 EVENT2_EXPORT_SYMBOL
 int evdns_config_windows_nameservers(void);
+/** Defined when evdns_config_windows_nameservers() exists. */
 #define EVDNS_CONFIG_WINDOWS_NAMESERVERS_IMPLEMENTED
 /** @} */
 #endif

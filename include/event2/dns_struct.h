@@ -1,8 +1,16 @@
 /** @file
  * Structures a DNS server callback receives.
  *
- * See evdns_add_server_port() in <event2/dns.h>: the callback gets a
- * struct evdns_server_request whose questions it answers. */
+ * See evdns_add_server_port_with_base() in <event2/dns.h>: its callback
+ * gets a struct evdns_server_request whose questions it answers.  The
+ * structures are owned by the library and freed when the request is
+ * answered or dropped; read them, do not change or free them.
+ *
+ * <b>Thread safety.</b>  As for the DNS server side of <event2/dns.h>: no
+ * locking, use a request only from the thread running its port's base.
+ *
+ * <b>Callbacks.</b>  The structures are normally read in the port's
+ * request callback; they stay valid until the request is finished. */
 #ifndef EVENT2_DNS_STRUCT_H_INCLUDED_
 #define EVENT2_DNS_STRUCT_H_INCLUDED_
 
@@ -22,7 +30,8 @@ extern "C" {
 
 /** An incoming DNS request. */
 struct evdns_server_request {
-	/** Header flags of the request (EVDNS_FLAGS_* bits). */
+	/** Header flags of the query (e.g. EVDNS_FLAGS_RD); the reply's flags
+	 * start from these. */
 	int flags;
 	/** Number of entries in 'questions'. */
 	int nquestions;

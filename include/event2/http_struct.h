@@ -4,7 +4,16 @@
  * Old programs read these fields directly; the layout is part of the ABI
  * and frozen.  New code should use the evhttp_request_get_* accessors of
  * <event2/http.h>, which this header expects to be included first (it needs
- * the evhttp enums). */
+ * the evhttp enums).
+ *
+ * <b>Thread safety.</b>  The fields follow the rules of the request they
+ * belong to (see <event2/http.h>): read or change them only from the
+ * thread that runs the request's base.
+ *
+ * <b>Callbacks.</b>  The fields are normally read inside the request's
+ * callbacks.  Writing them (other than major and minor before
+ * evhttp_make_request()) bypasses the library's bookkeeping and is not
+ * supported. */
 #ifndef EVENT2_HTTP_STRUCT_H_INCLUDED_
 #define EVENT2_HTTP_STRUCT_H_INCLUDED_
 
@@ -35,19 +44,21 @@ struct evhttp_request {
 	} next;
 #endif
 
-	/** The connection the request travels on. */
+	/** The connection the request travels on; NULL when it has none. */
 	struct evhttp_connection *evcon;
 	/** A mask of the EVHTTP_REQ_* / EVHTTP_* bits below. */
 	int flags;
-/** The request owns (and frees) its connection. */
+/** Set on requests received by a server. */
 #define EVHTTP_REQ_OWN_CONNECTION	0x0001
-/** The request goes through a proxy (absolute URI). */
+/** A server request with an absolute URI naming a host that the server
+ * does not serve (a proxy request). */
 #define EVHTTP_PROXY_REQUEST		0x0002
-/** The user took ownership with evhttp_request_own. */
+/** The program took ownership with evhttp_request_own(). */
 #define EVHTTP_USER_OWNED		0x0004
-/** Freeing is postponed until a callback returns. */
+/** A callback of the request is running: evhttp_request_free() only
+ * marks the request. */
 #define EVHTTP_REQ_DEFER_FREE		0x0008
-/** A deferred free is pending. */
+/** evhttp_request_free() was called during such a callback. */
 #define EVHTTP_REQ_NEEDS_FREE		0x0010
 
 	/** Headers received (a request's or a response's). */
@@ -55,12 +66,13 @@ struct evhttp_request {
 	/** Headers to send. */
 	struct evkeyvalq *output_headers;
 
-	/** Peer address as text. */
+	/** Server side: the client's numeric address as text. */
 	char *remote_host;
-	/** Peer port. */
+	/** Server side: the client's port. */
 	ev_uint16_t remote_port;
 
-	/** Cached result of evhttp_request_get_host. */
+	/** Cached result of evhttp_request_get_host() when it had to strip
+	 * a port; owned by the request. */
 	char *host_cache;
 
 	/** Whether this is a request or a response. */
@@ -68,19 +80,19 @@ struct evhttp_request {
 	/** The method (EVHTTP_REQ_GET, ...). */
 	enum evhttp_cmd_type type;
 
-	/** Bytes of headers read so far. */
+	/** Bytes of the head (request/status line and headers) read. */
 	size_t headers_size;
 	/** Bytes of body read so far. */
 	size_t body_size;
 
-	/** The URI as text. */
+	/** The URI as text (see evhttp_request_get_uri()). */
 	char *uri;
-	/** The URI parsed. */
+	/** The URI parsed (server side; see evhttp_request_get_evhttp_uri()). */
 	struct evhttp_uri *uri_elems;
 
-	/** HTTP major version. */
+	/** HTTP major version (1 for HTTP/1.x). */
 	char major;
-	/** HTTP minor version. */
+	/** HTTP minor version (0 or 1). */
 	char minor;
 
 	/** Response status code. */
@@ -100,7 +112,7 @@ struct evhttp_request {
 	/** Body to send. */
 	struct evbuffer *output_buffer;
 
-	/** Completion callback. */
+	/** Completion callback (see evhttp_request_new()). */
 	void (*cb)(struct evhttp_request *, void *);
 	/** Argument of cb, chunk_cb, header_cb and error_cb. */
 	void *cb_arg;

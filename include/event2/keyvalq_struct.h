@@ -4,7 +4,16 @@
  * struct evkeyvalq is a BSD-style tail queue of struct evkeyval.  When
  * <sys/queue.h> has not been included we provide just enough of its
  * TAILQ_ENTRY/TAILQ_HEAD macros to declare the types, and remove them again
- * so the user's own <sys/queue.h> can still be included afterwards. */
+ * so the user's own <sys/queue.h> can still be included afterwards.
+ *
+ * Walk a list with TAILQ_FOREACH (from <sys/queue.h>) or by following
+ * tqh_first and next.tqe_next; change it only through the evhttp_*_header
+ * functions of <event2/http.h>, which own the strings.
+ *
+ * <b>Thread safety.</b>  A list has no lock: one thread at a time.  The
+ * header lists of a request follow the request's rules.
+ *
+ * <b>Callbacks.</b>  No callbacks are involved. */
 #ifndef EVENT2_KEYVALQ_STRUCT_H_INCLUDED_
 #define EVENT2_KEYVALQ_STRUCT_H_INCLUDED_
 

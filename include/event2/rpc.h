@@ -13,8 +13,28 @@
  *   EVRPC_REGISTER(base, Name, Req, Rep, cb, arg)  server side: serve it;
  *   EVRPC_MAKE_REQUEST(Name, pool, req, rep, cb, arg)  client side: call it.
  *
- * Requests are carried as HTTP POSTs to /.rpc.Name; hooks can inspect or
- * modify them on the way in and out. */
+ * Requests are carried as HTTP POSTs to /.rpc.Name with the marshalled
+ * request as body; the reply comes back as the body of a 200 answer (any
+ * failure on the server side is answered with 503).  Hooks added to an
+ * evrpc_base (server) or an evrpc_pool (client) can inspect or modify the
+ * HTTP request and the payload on the way in and out, and may pause a call.
+ *
+ * Ownership: on the client side the request and reply messages belong to
+ * the caller, who frees them (typically in the completion callback); on the
+ * server side the library creates both messages for each call and frees
+ * them after the reply was sent.
+ *
+ * <b>Thread safety.</b>  evrpc takes no locks.  An evrpc_base, an
+ * evrpc_pool and their calls belong to the thread that runs the event base
+ * of their HTTP server or connections; call these functions only from that
+ * thread.
+ *
+ * <b>Callbacks.</b>  Server RPC callbacks, client completion callbacks and
+ * hooks all run from that event loop.  A server callback may reply at once
+ * with evrpc_request_done() or keep the call and reply later from the same
+ * thread.  Client completion callbacks may start new calls.  Hooks may
+ * attach metadata and pause the call; the paused call is continued later
+ * with evrpc_resume_request(). */
 #ifndef EVENT2_RPC_H_INCLUDED_
 #define EVENT2_RPC_H_INCLUDED_
 
@@ -27,34 +47,41 @@ extern "C" {
 
 /* ---- Accessors for fields of generated messages ---- */
 
-/** Non-zero when the optional field 'member' of 'msg' is set. */
+/** Non-zero when the optional field @p member of the generated message
+ * @p msg is set. */
 #define EVTAG_HAS(msg, member) \
 	((msg)->member##_set == 1)
 
 /* <event2/rpc_compat.h> replaces these with variadic versions. */
 #ifndef EVENT2_RPC_COMPAT_H_INCLUDED_
-/** Set a field. */
+/** Set field @p member of @p msg to @p value (a copy is stored); returns
+ * 0, or -1 when out of memory. */
 #define EVTAG_ASSIGN(msg, member, value) \
 	(*(msg)->base->member##_assign)((msg), (value))
-/** Set a variable-length field from 'value' and 'len'. */
+/** Set a variable-length (bytes) field from @p value and @p len; returns
+ * 0 or -1. */
 #define EVTAG_ASSIGN_WITH_LEN(msg, member, value, len) \
 	(*(msg)->base->member##_assign)((msg), (value), (len))
-/** Read a field into *pvalue; returns -1 if it is not set. */
+/** Read field @p member into *@p pvalue (pointers stay owned by the
+ * message); returns 0, or -1 if the field is not set. */
 #define EVTAG_GET(msg, member, pvalue) \
 	(*(msg)->base->member##_get)((msg), (pvalue))
-/** Read a variable-length field into *pvalue and *plen. */
+/** Read a variable-length field into *@p pvalue and *@p plen; returns 0,
+ * or -1 if it is not set. */
 #define EVTAG_GET_WITH_LEN(msg, member, pvalue, plen) \
 	(*(msg)->base->member##_get)((msg), (pvalue), (plen))
 #endif
 
-/** Append 'value' to an array field. */
+/** Append @p value to array field @p member; returns a pointer to the new
+ * element, or NULL when out of memory. */
 #define EVTAG_ARRAY_ADD_VALUE(msg, member, value) \
 	(*(msg)->base->member##_add)((msg), (value))
 /** Append a new, empty element to an array field of structures and return
  * it. */
 #define EVTAG_ARRAY_ADD(msg, member) \
 	(*(msg)->base->member##_add)(msg)
-/** Read element 'offset' of an array field into *pvalue. */
+/** Read element @p offset of an array field into *@p pvalue; returns 0,
+ * or -1 if @p offset is out of range. */
 #define EVTAG_ARRAY_GET(msg, member, offset, pvalue) \
 	(*(msg)->base->member##_get)((msg), (offset), (pvalue))
 /** Number of elements in an array field. */
@@ -66,17 +93,20 @@ struct evrpc_req_generic;
 struct evrpc_request_wrapper;
 struct evrpc;
 
-/** The per-call context type of RPC 'rpcname'. */
+/** The per-call context type of RPC @p rpcname (declared by
+ * EVRPC_HEADER). */
 #define EVRPC_STRUCT(rpcname) struct evrpc_req__ ##rpcname
 
 struct evhttp_request;
 struct evrpc_status;
 struct evrpc_hook_meta;
 
-/** @{ */
-/** Declares the context structure of RPC 'rpcname' (request type
- * 'reqstruct', reply type 'rplystruct') and the prototype of
- * evrpc_send_request_<rpcname>().  Use it in a header. */
+/** Declares the context structure of RPC @p rpcname (request type
+ * @p reqstruct, reply type @p rplystruct) and the prototype of
+ * evrpc_send_request_<rpcname>().  Use it in a header.  The context's
+ * fields: hook_meta (metadata of hooks), request and reply (the messages),
+ * rpc (the registered struct evrpc), http_req (the HTTP request carrying
+ * the call) and rpc_data (the marshalled reply). */
 #define EVRPC_HEADER(rpcname, reqstruct, rplystruct)			\
 EVRPC_STRUCT(rpcname) {							\
 	struct evrpc_hook_meta *hook_meta;				\
@@ -92,13 +122,30 @@ int evrpc_send_request_##rpcname(struct evrpc_pool *,			\
     void (*)(struct evrpc_status *,					\
 	struct reqstruct *, struct rplystruct *, void *cbarg),		\
     void *);
-/** @} */
 
 struct evrpc_pool;
 
-/** Build (without sending) a client call context for RPC 'rpcname' from
- * the message marshalling functions.  NULL on failure.  Send it with
- * evrpc_make_request(). */
+/**
+ * @brief Build a client call without sending it.
+ *
+ * Usually reached through EVRPC_MAKE_CTX().  The context can be adjusted
+ * (evrpc_request_set_pool(), evrpc_request_set_cb()) and is then sent with
+ * evrpc_make_request(), which frees it when the call ends.
+ *
+ * @param pool the pool that will carry the call.
+ * @param request the request message; stays the caller's and must live
+ *        until the callback has run.
+ * @param reply the reply message the answer is decoded into; stays the
+ *        caller's, likewise.
+ * @param rpcname the RPC's name; copied.
+ * @param req_marshal encodes @p request into a buffer.
+ * @param rpl_clear resets @p reply (called when decoding fails).
+ * @param rpl_unmarshal decodes a buffer into @p reply; -1 on failure.
+ * @param cb the completion callback: status, request, reply, @p cbarg.
+ * @param cbarg passed to @p cb.
+ * @return the context; NULL if @p pool, @p rpcname, @p cb or a function is
+ *         NULL, or memory ran out (then @p cb is not called).
+ */
 EVENT2_EXPORT_SYMBOL
 struct evrpc_request_wrapper *evrpc_make_request_ctx(
 	struct evrpc_pool *pool, void *request, void *reply,
@@ -109,8 +156,8 @@ struct evrpc_request_wrapper *evrpc_make_request_ctx(
 	void (*cb)(struct evrpc_status *, void *, void *, void *),
 	void *cbarg);
 
-/** evrpc_make_request_ctx with the generated functions of 'reqstruct' and
- * 'rplystruct' filled in. */
+/** evrpc_make_request_ctx() with the generated functions of @p reqstruct
+ * and @p rplystruct filled in. */
 #define EVRPC_MAKE_CTX(rpcname, reqstruct, rplystruct,			\
     pool, request, reply, cb, cbarg)					\
 	evrpc_make_request_ctx(pool, request, reply,			\
@@ -121,8 +168,9 @@ struct evrpc_request_wrapper *evrpc_make_request_ctx(
 	    (void (*)(struct evrpc_status *, void *, void *, void *))cb, \
 	    cbarg)
 
-/** Defines evrpc_send_request_<rpcname>() declared by EVRPC_HEADER.  Use it
- * in exactly one source file. */
+/** Defines evrpc_send_request_<rpcname>() declared by EVRPC_HEADER (it
+ * calls evrpc_send_request_generic()).  Use it in exactly one source
+ * file. */
 #define EVRPC_GENERATE(rpcname, reqstruct, rplystruct)			\
 	int evrpc_send_request_##rpcname(struct evrpc_pool *pool,	\
 	    struct reqstruct *request, struct rplystruct *reply,	\
@@ -139,23 +187,44 @@ struct evrpc_request_wrapper *evrpc_make_request_ctx(
 }
 
 /** The HTTP request underlying a server-side RPC call (for headers, the
- * peer address, ...). */
+ * connection, ...); valid until the call is done. */
 #define EVRPC_REQUEST_HTTP(rpc_req) (rpc_req)->http_req
 
-/** Server side: send the reply of a call and release it.  The callback
- * fills req->reply first. */
+/**
+ * @brief Send the reply of a server-side call and free the call.
+ *
+ * Checks that the reply has all required fields, marshals it, runs the
+ * base's output hooks and sends it as a 200 answer with Content-Type
+ * application/octet-stream (unless a hook set one).  If the reply is
+ * incomplete or a hook terminates the call, a 503 error is sent instead.
+ * Afterwards the call context and its request and reply messages are
+ * freed (after a paused output hook: once it is resumed).
+ *
+ * @param req the call context given to the RPC callback (cast with
+ *        EVRPC_REQUEST_DONE()); nothing happens if NULL.
+ */
 EVENT2_EXPORT_SYMBOL
 void evrpc_request_done(struct evrpc_req_generic *req);
 
-/** The unmarshalled request of a server-side call. */
+/**
+ * @brief Get the request message of a server-side call.
+ *
+ * @param req the call context.
+ * @return the decoded request, owned by the call; NULL if @p req is NULL.
+ */
 EVENT2_EXPORT_SYMBOL
 void *evrpc_get_request(struct evrpc_req_generic *req);
 
-/** The reply object a server-side call should fill. */
+/**
+ * @brief Get the reply message a server-side call should fill.
+ *
+ * @param req the call context.
+ * @return the empty reply, owned by the call; NULL if @p req is NULL.
+ */
 EVENT2_EXPORT_SYMBOL
 void *evrpc_get_reply(struct evrpc_req_generic *req);
 
-/** evrpc_request_done() on any RPC context type. */
+/** evrpc_request_done() on the context of any RPC type. */
 #define EVRPC_REQUEST_DONE(rpc_req) do { \
   struct evrpc_req_generic *req_ = (struct evrpc_req_generic *)(rpc_req); \
   evrpc_request_done(req_);					\
@@ -164,17 +233,32 @@ void *evrpc_get_reply(struct evrpc_req_generic *req);
 struct evrpc_base;
 struct evhttp;
 
-/** Create the RPC dispatcher of an HTTP server.  NULL on failure. */
+/**
+ * @brief Create an RPC dispatcher on an HTTP server.
+ *
+ * @param server the HTTP server that will carry the RPCs; it must outlive
+ *        the dispatcher.
+ * @return the dispatcher, to be freed with evrpc_free(); NULL if
+ *         @p server is NULL or memory ran out.
+ */
 EVENT2_EXPORT_SYMBOL
 struct evrpc_base *evrpc_init(struct evhttp *server);
 
-/** Unregister all RPCs and hooks and free the dispatcher (the HTTP server
- * stays). */
+/**
+ * @brief Free an RPC dispatcher.
+ *
+ * Unregisters every RPC (removing its HTTP callback) and frees the hooks;
+ * the HTTP server stays.  Calls paused by a hook are forgotten.
+ *
+ * @param base the dispatcher; nothing happens if NULL.
+ */
 EVENT2_EXPORT_SYMBOL
 void evrpc_free(struct evrpc_base *base);
 
-/** Serve RPC 'name' with 'callback', using the generated functions of the
- * 'request' and 'reply' message types.  Returns 0 or -1. */
+/** Serve RPC @p name with @p callback (called with the call context and
+ * @p cbarg), using the generated functions of the @p request and @p reply
+ * message types; evaluates to 0, or -1 on failure (e.g. already
+ * registered). */
 #define EVRPC_REGISTER(base, name, request, reply, callback, cbarg)	\
 	evrpc_register_generic(base, #name,				\
 	    (void (*)(struct evrpc_req_generic *, void *))callback, cbarg, \
@@ -186,15 +270,41 @@ void evrpc_free(struct evrpc_base *base);
 	    (int (*)(void *))reply##_complete,				\
 	    (void (*)(struct evbuffer *, void *))reply##_marshal)
 
-/** Register a filled-in struct evrpc (see <event2/rpc_struct.h>). */
+/**
+ * @brief Register a filled-in struct evrpc.
+ *
+ * Serves the RPC on the HTTP path "/.rpc." followed by rpc->uri.
+ *
+ * @param base the dispatcher.
+ * @param rpc the description (see <event2/rpc_struct.h>) with its
+ *        uri and message functions set.  On success the dispatcher owns it:
+ *        unregistering frees both @p rpc and rpc->uri with the library's
+ *        allocator, so allocate them with malloc() (or the functions given
+ *        to event_set_mem_functions()).
+ * @param cb called with each call's context and @p cb_arg.
+ * @param cb_arg passed to @p cb.
+ * @return 0 on success; -1 if an argument or rpc->uri is NULL, the path
+ *         already has a callback, or memory ran out.
+ */
 EVENT2_EXPORT_SYMBOL
-int evrpc_register_rpc(struct evrpc_base *, struct evrpc *,
-    void (*)(struct evrpc_req_generic*, void *), void *);
+int evrpc_register_rpc(struct evrpc_base *base, struct evrpc *rpc,
+    void (*cb)(struct evrpc_req_generic*, void *), void *cb_arg);
 
-/** Stop serving RPC 'name'.  Returns 0, or -1 if it was not registered. */
+/** Stop serving RPC @p name; evaluates to 0, or -1 if it was not
+ * registered. */
 #define EVRPC_UNREGISTER(base, name) evrpc_unregister_rpc((base), #name)
 
-/** The function behind EVRPC_UNREGISTER. */
+/**
+ * @brief Stop serving an RPC.
+ *
+ * The function behind EVRPC_UNREGISTER().  Removes the HTTP callback and
+ * frees the registration.
+ *
+ * @param base the dispatcher.
+ * @param name the RPC's name as registered.
+ * @return 0 on success; -1 if an argument is NULL or no RPC of that name is
+ *         registered.
+ */
 EVENT2_EXPORT_SYMBOL
 int evrpc_unregister_rpc(struct evrpc_base *base, const char *name);
 
@@ -203,35 +313,97 @@ int evrpc_unregister_rpc(struct evrpc_base *base, const char *name);
 struct evhttp_connection;
 struct evrpc_status;
 
-/** Call RPC 'name' through 'pool'; 'cb' receives the status, request,
- * reply and 'cbarg'.  Returns 0 when the call was queued, -1 otherwise. */
+/** Call RPC @p name through @p pool; @p cb receives the status, request,
+ * reply and @p cbarg.  Evaluates to 0 when the call was queued, -1
+ * otherwise (@p cb has then been called with EVRPC_STATUS_ERR_UNSTARTED,
+ * unless it is NULL). */
 #define EVRPC_MAKE_REQUEST(name, pool, request, reply, cb, cbarg)	\
 	evrpc_send_request_##name((pool), (request), (reply), (cb), (cbarg))
 
-/** Send a call built by EVRPC_MAKE_CTX.  Returns 0 or -1. */
+/**
+ * @brief Send a call built by evrpc_make_request_ctx().
+ *
+ * The call waits in its pool until one of the pool's connections is idle,
+ * then its request is marshalled, the pool's output hooks run and it is
+ * POSTed.  The completion callback runs exactly once, from the event loop,
+ * with the status; the context is then freed.  Failures after this
+ * function returned (no connection in time, a hook aborting, a bad reply)
+ * are reported through the callback.
+ *
+ * @param ctx the context; the call owns it from now on.
+ * @return 0 when the call was queued; -1 if @p ctx or its pool is NULL.
+ */
 EVENT2_EXPORT_SYMBOL
 int evrpc_make_request(struct evrpc_request_wrapper *ctx);
 
-/** A pool of HTTP connections that client calls are spread over. */
+/**
+ * @brief Create a pool of HTTP connections for client calls.
+ *
+ * Each connection carries one call at a time; calls wait in the pool until
+ * a connection is idle.  Add connections with evrpc_pool_add_connection().
+ *
+ * @param base the event base for the pool's timers and connections; may
+ *        be NULL to use each connection's own base.
+ * @return the pool, to be freed with evrpc_pool_free(); NULL when out of
+ *         memory.
+ */
 EVENT2_EXPORT_SYMBOL
 struct evrpc_pool *evrpc_pool_new(struct event_base *base);
 
-/** Free a pool, its connections and its pending calls. */
+/**
+ * @brief Free a pool with its connections, hooks and calls.
+ *
+ * Calls still queued or in progress end without their callbacks being
+ * called; the connections are freed with evhttp_connection_free().
+ *
+ * @param pool the pool; nothing happens if NULL.
+ */
 EVENT2_EXPORT_SYMBOL
 void evrpc_pool_free(struct evrpc_pool *pool);
 
-/** Hand a connection to the pool, which then owns it. */
+/**
+ * @brief Add a connection to a pool.
+ *
+ * The pool owns the connection from now on (until it is removed).  If the
+ * pool has a base and the connection another one, the connection is moved
+ * to the pool's base; if the pool has a timeout it is set on the
+ * connection.  Waiting calls may start on it at once.
+ *
+ * @param pool the pool; nothing happens if NULL.
+ * @param evcon a client connection; nothing happens if NULL.  If memory
+ *        runs out it is not added (and stays the caller's).
+ */
 EVENT2_EXPORT_SYMBOL
 void evrpc_pool_add_connection(struct evrpc_pool *pool,
     struct evhttp_connection *evcon);
 
-/** Take a connection back out of the pool. */
+/**
+ * @brief Take a connection back out of a pool.
+ *
+ * The caller owns the connection again.  A call in progress on it goes on,
+ * but is no longer tied to the pool's connection list.
+ *
+ * @param pool the pool; nothing happens if NULL.
+ * @param evcon the connection; nothing happens if it is NULL or not in the
+ *        pool.
+ */
 EVENT2_EXPORT_SYMBOL
 void evrpc_pool_remove_connection(struct evrpc_pool *pool,
     struct evhttp_connection *evcon);
 
-/** Timeout of each call in seconds (0: none); also applied to the pool's
- * connections. */
+/**
+ * @brief Set the timeout of the pool's calls.
+ *
+ * A call that has no answer this long after it was sent ends with
+ * EVRPC_STATUS_ERR_TIMEOUT.  The value is also set as the timeout of every
+ * connection in the pool and of those added later
+ * (evhttp_connection_set_timeout()).
+ *
+ * @param pool the pool; nothing happens if NULL.
+ * @param timeout_in_secs the timeout in seconds; 0 or less: calls have no
+ *        timeout of their own (-1 is the default and also leaves the
+ *        connections' timeouts alone when they are added).
+ */
 EVENT2_EXPORT_SYMBOL
 void evrpc_pool_set_timeout(struct evrpc_pool *pool, int timeout_in_secs);
 
@@ -244,11 +416,11 @@ enum EVRPC_HOOK_TYPE {
 };
 
 #ifndef _WIN32
-/** @{ */
-/** Short aliases; not defined on Windows, where they clash with the SDK. */
+/** Short name of EVRPC_INPUT; not defined on Windows, where it clashes
+ * with the SDK. */
 #define INPUT EVRPC_INPUT
+/** Short name of EVRPC_OUTPUT; not defined on Windows. */
 #define OUTPUT EVRPC_OUTPUT
-/** @} */
 #endif
 
 /** What a hook returns. */
@@ -257,45 +429,123 @@ enum EVRPC_HOOK_RESULT {
 	EVRPC_TERMINATE = -1,
 	/** Go on processing. */
 	EVRPC_CONTINUE = 0,
-	/** Suspend until evrpc_resume_request() is called. */
+	/** Suspend the call until evrpc_resume_request() is called; the
+	 * remaining hooks of the list are then not run. */
 	EVRPC_PAUSE = 1
 };
 
-/** Add a hook to an evrpc_base or an evrpc_pool ('vbase').  The hook sees
- * the HTTP request and the message payload.  Returns a handle for
- * evrpc_remove_hook, or NULL. */
+/**
+ * @brief Add a hook to a dispatcher or a pool.
+ *
+ * Hooks of a list run in the order they were added.  Input hooks see a
+ * server's incoming requests (before they are decoded) or a client's
+ * replies (before they are decoded); output hooks see a server's replies
+ * or a client's requests (after encoding, before sending).  Each hook gets
+ * the call context (for evrpc_hook_add_meta() and friends), the HTTP
+ * request, the payload buffer (which it may change) and @p cb_arg, and
+ * returns an enum EVRPC_HOOK_RESULT.
+ *
+ * @param vbase a struct evrpc_base * or struct evrpc_pool *.
+ * @param hook_type EVRPC_INPUT or EVRPC_OUTPUT.
+ * @param cb the hook.
+ * @param cb_arg passed to @p cb.
+ * @return a handle for evrpc_remove_hook(); NULL if @p vbase or @p cb is
+ *         NULL, @p hook_type is invalid or memory ran out.
+ */
 EVENT2_EXPORT_SYMBOL
 void *evrpc_add_hook(void *vbase,
     enum EVRPC_HOOK_TYPE hook_type,
     int (*cb)(void *, struct evhttp_request *, struct evbuffer *, void *),
     void *cb_arg);
 
-/** Remove a hook.  Returns 1 if found, else 0. */
+/**
+ * @brief Remove a hook.
+ *
+ * @param vbase the dispatcher or pool the hook was added to.
+ * @param hook_type the list it was added to.
+ * @param handle the handle from evrpc_add_hook(); freed.
+ * @return 1 if the hook was found and removed; 0 otherwise.
+ */
 EVENT2_EXPORT_SYMBOL
 int evrpc_remove_hook(void *vbase,
     enum EVRPC_HOOK_TYPE hook_type,
     void *handle);
 
-/** Continue a call that a hook paused, with the hook's final verdict. */
+/**
+ * @brief Continue a call that a hook paused.
+ *
+ * The call goes on at once (inside this function) past the remaining
+ * hooks of its list.
+ *
+ * @param vbase the dispatcher or pool whose hook paused the call.
+ * @param ctx the call context the hook received.
+ * @param res EVRPC_TERMINATE fails the call (a 503 answer on the server,
+ *        EVRPC_STATUS_ERR_UNSTARTED or EVRPC_STATUS_ERR_HOOKABORTED on the
+ *        client); any other value continues it.
+ * @return 0 on success; -1 if @p vbase is NULL or no call @p ctx is paused
+ *         there.
+ */
 EVENT2_EXPORT_SYMBOL
 int evrpc_resume_request(void *vbase, void *ctx, enum EVRPC_HOOK_RESULT res);
 
-/** Attach a key/value pair to a call so later hooks can find it. */
+/**
+ * @brief Attach a key/value pair to a call, for later hooks.
+ *
+ * Input and output hooks of the same call see the same metadata.  If
+ * memory runs out nothing is attached.
+ *
+ * @param ctx the call context a hook received; nothing happens if NULL.
+ * @param key the key; copied.  Nothing happens if NULL.
+ * @param data the value; @p data_size bytes are copied.
+ * @param data_size the size of @p data.
+ */
 EVENT2_EXPORT_SYMBOL
 void evrpc_hook_add_meta(void *ctx, const char *key,
     const void *data, size_t data_size);
 
-/** Look up data attached with evrpc_hook_add_meta.  Returns 0 if found,
- * -1 otherwise. */
+/**
+ * @brief Find data attached with evrpc_hook_add_meta().
+ *
+ * @param ctx the call context.
+ * @param key the key; the first entry with this key is returned.
+ * @param data receives a pointer to the value, owned by the call; may be
+ *        NULL.
+ * @param data_size receives the value's size; may be NULL.
+ * @return 0 if found; -1 if not, or if @p ctx or @p key is NULL.
+ */
 EVENT2_EXPORT_SYMBOL
 int evrpc_hook_find_meta(void *ctx, const char *key,
     void **data, size_t *data_size);
 
-/** The connection a hooked call travels on. */
+/**
+ * @brief Get the HTTP connection of a hooked call.
+ *
+ * @param ctx the call context a hook received.
+ * @return the connection; NULL if @p ctx is NULL or no hook has run on the
+ *         call yet.
+ */
 EVENT2_EXPORT_SYMBOL
 struct evhttp_connection *evrpc_hook_get_connection(void *ctx);
 
-/** The function behind EVRPC_GENERATE: build and queue one client call. */
+/**
+ * @brief Build and send one client call.
+ *
+ * The function behind EVRPC_GENERATE(): evrpc_make_request_ctx() followed
+ * by evrpc_make_request().
+ *
+ * @param pool the pool.
+ * @param request the request message; stays the caller's.
+ * @param reply the reply message; stays the caller's.
+ * @param cb the completion callback; must not be NULL.
+ * @param cb_arg passed to @p cb.
+ * @param rpcname the RPC's name; copied.
+ * @param req_marshal encodes the request.
+ * @param rpl_clear resets the reply.
+ * @param rpl_unmarshal decodes the reply.
+ * @return 0 when the call was queued; -1 if @p cb is NULL, or if the
+ *         context could not be built (then @p cb has already been called
+ *         with EVRPC_STATUS_ERR_UNSTARTED).
+ */
 EVENT2_EXPORT_SYMBOL
 int evrpc_send_request_generic(struct evrpc_pool *pool,
     void *request, void *reply,
@@ -306,7 +556,32 @@ int evrpc_send_request_generic(struct evrpc_pool *pool,
     void (*rpl_clear)(void *),
     int (*rpl_unmarshal)(void *, struct evbuffer *));
 
-/** The function behind EVRPC_REGISTER. */
+/**
+ * @brief Register an RPC from its message functions.
+ *
+ * The function behind EVRPC_REGISTER().  For each call the library creates
+ * the request with @p req_new, decodes it with @p req_unmarshal, creates
+ * the reply with @p rpl_new, runs @p callback, and once the program calls
+ * evrpc_request_done() checks the reply with @p rpl_complete and encodes it
+ * with @p rpl_marshal; both messages are then freed.
+ *
+ * @param base the dispatcher.
+ * @param name the RPC's name (served on "/.rpc.<name>"); copied.
+ * @param callback called with each call's context and @p cbarg.
+ * @param cbarg passed to @p callback.
+ * @param req_new creates an empty request message.
+ * @param req_new_arg passed to @p req_new.
+ * @param req_free frees a request message.
+ * @param req_unmarshal decodes a request; -1 on failure (answered 503).
+ * @param rpl_new creates an empty reply message.
+ * @param rpl_new_arg passed to @p rpl_new.
+ * @param rpl_free frees a reply message.
+ * @param rpl_complete returns -1 if a required field of the reply is
+ *        unset.
+ * @param rpl_marshal encodes a reply.
+ * @return 0 on success; -1 if an argument (other than the two new_args)
+ *         is NULL, the RPC is already registered, or memory ran out.
+ */
 EVENT2_EXPORT_SYMBOL
 int evrpc_register_generic(struct evrpc_base *base, const char *name,
     void (*callback)(struct evrpc_req_generic *, void *), void *cbarg,
@@ -316,16 +591,32 @@ int evrpc_register_generic(struct evrpc_base *base, const char *name,
     int (*rpl_complete)(void *),
     void (*rpl_marshal)(struct evbuffer *, void *));
 
-/** Pool of a client call context. */
+/**
+ * @brief Get the pool of a client call.
+ *
+ * @param ctx the context from evrpc_make_request_ctx().
+ * @return the pool; NULL if @p ctx is NULL.
+ */
 EVENT2_EXPORT_SYMBOL
 struct evrpc_pool* evrpc_request_get_pool(struct evrpc_request_wrapper *ctx);
 
-/** Change the pool of a client call context. */
+/**
+ * @brief Change the pool of a client call before it is sent.
+ *
+ * @param ctx the context; nothing happens if NULL.
+ * @param pool the new pool.
+ */
 EVENT2_EXPORT_SYMBOL
 void evrpc_request_set_pool(struct evrpc_request_wrapper *ctx,
     struct evrpc_pool *pool);
 
-/** Change the completion callback of a client call context. */
+/**
+ * @brief Change the completion callback of a client call before it is sent.
+ *
+ * @param ctx the context; nothing happens if NULL.
+ * @param cb the new callback.
+ * @param cb_arg passed to @p cb.
+ */
 EVENT2_EXPORT_SYMBOL
 void evrpc_request_set_cb(struct evrpc_request_wrapper *ctx,
     void (*cb)(struct evrpc_status*, void *request, void *reply, void *arg),

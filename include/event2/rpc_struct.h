@@ -3,7 +3,14 @@
  *
  * struct evrpc_status is handed to client callbacks; struct evrpc
  * describes one registered RPC and is normally filled in by
- * EVRPC_REGISTER (see <event2/rpc.h>). */
+ * EVRPC_REGISTER (see <event2/rpc.h>).
+ *
+ * <b>Thread safety.</b>  As for <event2/rpc.h>: no locking; use these
+ * structures from the thread that runs the RPC's event base.
+ *
+ * <b>Callbacks.</b>  A struct evrpc_status is valid only during the client
+ * completion callback that receives it.  A registered struct evrpc must not
+ * be changed while it is registered. */
 #ifndef EVENT2_RPC_STRUCT_H_INCLUDED_
 #define EVENT2_RPC_STRUCT_H_INCLUDED_
 
@@ -39,7 +46,8 @@ struct evrpc_status {
 #define EVRPC_STATUS_ERR_HOOKABORTED	4	/**< a hook terminated it */
 	int error; /**< One of the EVRPC_STATUS_ERR_* values. */
 
-	/** The HTTP request that carried the reply, for its headers. */
+	/** The HTTP request that carried the reply, for its headers; NULL when
+	 * the call timed out or never got an answer. */
 	struct evhttp_request *http_req;
 };
 
@@ -48,7 +56,8 @@ struct evrpc {
 	/** Link in the base's list of registered RPCs. */
 	TAILQ_ENTRY(evrpc) next;
 
-	/** The HTTP path the RPC is served on. */
+	/** The RPC's name; it is served on the HTTP path "/.rpc." followed
+	 * by this name. */
 	const char* uri;
 
 	/** Creates an empty request message (argument: request_new_arg). */
