@@ -2,35 +2,13 @@
 # (Debian's doxygen) over include/ and writes build/docs/html/index.html.
 # With the tests on:
 # - doxygen_undocumented runs it over every public header with warnings for
-#   undocumented members enabled, and fails on any warning;
-# - doxygen_paramdoc runs it over the headers listed in
-#   EVENT_DOCS_PARAMDOC_HEADERS with WARN_NO_PARAMDOC on as well, so every
-#   parameter and return value of those headers must be documented.  When
-#   every header is in the list, WARN_NO_PARAMDOC can be turned on for the
-#   whole tree (EVENT_DOCS_PARAMDOC_ALL) and this list dropped.
+#   undocumented members and for undocumented parameters and return values
+#   (WARN_NO_PARAMDOC) enabled, and fails on any warning.
 find_program(DOXYGEN_EXECUTABLE doxygen)
 
-# Headers (relative to include/) whose every function documents each
-# parameter (@param) and its return value (@return).
-set(EVENT_DOCS_PARAMDOC_HEADERS
-    event2/event.h
-    event2/bufferevent.h
-    event2/buffer.h
-    event2/util.h
-    event2/thread.h
-    event2/event_compat.h
-    event2/event_struct.h
-    event2/buffer_compat.h
-    event2/bufferevent_struct.h
-    event2/bufferevent_compat.h
-    event2/visibility.h
-    event2/event-config.h
-    event.h
-)
-# YES: WARN_NO_PARAMDOC for the whole tree (the docs target and
-# doxygen_undocumented), and the list above is no longer needed.  Turn it on
-# once every public header documents every parameter and return value.
-set(EVENT_DOCS_PARAMDOC_ALL NO)
+# Every function must document each parameter (@param) and its return
+# value (@return), in the docs target and in the test.
+set(EVENT_DOCS_PARAMDOC YES)
 
 function(event_doxyfile out input html warn_log paramdoc)
   set(DOXYGEN_INPUT "${input}")
@@ -53,7 +31,7 @@ endfunction()
 
 if(DOXYGEN_EXECUTABLE)
   event_doxyfile(${CMAKE_BINARY_DIR}/docs/Doxyfile "\"${CMAKE_SOURCE_DIR}/include\"" YES
-                 ${CMAKE_BINARY_DIR}/docs/warnings.log ${EVENT_DOCS_PARAMDOC_ALL})
+                 ${CMAKE_BINARY_DIR}/docs/warnings.log ${EVENT_DOCS_PARAMDOC})
   add_custom_target(docs
       COMMAND ${DOXYGEN_EXECUTABLE} ${CMAKE_BINARY_DIR}/docs/Doxyfile
       COMMAND ${CMAKE_COMMAND} -E echo "API reference: ${CMAKE_BINARY_DIR}/docs/html/index.html"
@@ -62,27 +40,13 @@ if(DOXYGEN_EXECUTABLE)
       VERBATIM)
   if(EVENT_BUILD_TESTS)
     event_doxyfile(${CMAKE_BINARY_DIR}/docs/Doxyfile.check "\"${CMAKE_SOURCE_DIR}/include\"" NO
-                   ${CMAKE_BINARY_DIR}/docs/check-warnings.log ${EVENT_DOCS_PARAMDOC_ALL})
+                   ${CMAKE_BINARY_DIR}/docs/check-warnings.log ${EVENT_DOCS_PARAMDOC})
     add_test(NAME doxygen_undocumented
              COMMAND ${CMAKE_COMMAND} -DDOXYGEN=${DOXYGEN_EXECUTABLE}
                      -DDOXYFILE=${CMAKE_BINARY_DIR}/docs/Doxyfile.check
                      -DLOG=${CMAKE_BINARY_DIR}/docs/check-warnings.log
                      -P ${CMAKE_SOURCE_DIR}/cmake/doxygen_check.cmake)
     set_tests_properties(doxygen_undocumented PROPERTIES LABELS style TIMEOUT 120)
-    if(EVENT_DOCS_PARAMDOC_HEADERS AND NOT EVENT_DOCS_PARAMDOC_ALL)
-      set(input "")
-      foreach(h IN LISTS EVENT_DOCS_PARAMDOC_HEADERS)
-        string(APPEND input " \"${CMAKE_SOURCE_DIR}/include/${h}\"")
-      endforeach()
-      event_doxyfile(${CMAKE_BINARY_DIR}/docs/Doxyfile.paramdoc "${input}" NO
-                     ${CMAKE_BINARY_DIR}/docs/paramdoc-warnings.log YES)
-      add_test(NAME doxygen_paramdoc
-               COMMAND ${CMAKE_COMMAND} -DDOXYGEN=${DOXYGEN_EXECUTABLE}
-                       -DDOXYFILE=${CMAKE_BINARY_DIR}/docs/Doxyfile.paramdoc
-                       -DLOG=${CMAKE_BINARY_DIR}/docs/paramdoc-warnings.log
-                       -P ${CMAKE_SOURCE_DIR}/cmake/doxygen_check.cmake)
-      set_tests_properties(doxygen_paramdoc PROPERTIES LABELS style TIMEOUT 120)
-    endif()
   endif()
 else()
   add_custom_target(docs
