@@ -36,9 +36,29 @@ inline bool udp_would_block(int err) { return err == EAGAIN || err == EWOULDBLOC
 
 // Fills b with up to kRecvBatch datagrams waiting on fd; returns how many
 // (0: none waiting), or -1 on another socket error (errno set).  Datagrams
-// larger than kRecvBufSize are skipped (larger than anything we accept).
-inline int udp_recv_batch(int fd, RecvBatch& b) {
+// larger than kRecvBufSize get a length past it (the caller skips them).
+// The portable path: one recvfrom each.
+inline int udp_recv_batch_portable(int fd, RecvBatch& b) {
+  int n = 0;
+  while (n < kRecvBatch) {
+    b.fromlen[n] = sizeof(b.from[n]);
+    // A datagram filling the whole buffer may have been cut: skipped like
+    // an oversized one.
+    ssize_t r = recvfrom(fd, reinterpret_cast<char*>(b.buf[n]), kRecvBufSize, 0,
+                         reinterpret_cast<sockaddr*>(&b.from[n]), &b.fromlen[n]);
+    if (r < 0) {
+      if (n > 0 || udp_would_block(errno)) return n;
+      return -1;
+    }
+    b.len[n++] = static_cast<std::size_t>(r) >= kRecvBufSize ? kRecvBufSize + 1
+                                                             : static_cast<std::size_t>(r);
+  }
+  return n;
+}
+
 #if EVDNS_HAVE_MMSG
+// The same with one recvmmsg.
+inline int udp_recv_batch_mmsg(int fd, RecvBatch& b) {
   for (int i = 0; i < kRecvBatch; ++i) {
     b.iov[i].iov_base = b.buf[i];
     b.iov[i].iov_len = kRecvBufSize;
@@ -55,22 +75,14 @@ inline int udp_recv_batch(int fd, RecvBatch& b) {
     b.fromlen[i] = b.msgs[i].msg_hdr.msg_namelen;
   }
   return n;
+}
+#endif
+
+inline int udp_recv_batch(int fd, RecvBatch& b) {
+#if EVDNS_HAVE_MMSG
+  return udp_recv_batch_mmsg(fd, b);
 #else
-  int n = 0;
-  while (n < kRecvBatch) {
-    b.fromlen[n] = sizeof(b.from[n]);
-    // A datagram filling the whole buffer may have been cut: skipped like
-    // an oversized one.
-    ssize_t r = recvfrom(fd, reinterpret_cast<char*>(b.buf[n]), kRecvBufSize, 0,
-                         reinterpret_cast<sockaddr*>(&b.from[n]), &b.fromlen[n]);
-    if (r < 0) {
-      if (n > 0 || udp_would_block(errno)) return n;
-      return -1;
-    }
-    b.len[n++] = static_cast<std::size_t>(r) >= kRecvBufSize ? kRecvBufSize + 1
-                                                             : static_cast<std::size_t>(r);
-  }
-  return n;
+  return udp_recv_batch_portable(fd, b);
 #endif
 }
 
@@ -109,9 +121,22 @@ constexpr int kSendBatch = 32;
 
 // Sends out[0, n) (n <= kSendBatch) in order, with as few system calls as
 // the system allows.  Returns how many went out before the first failure;
-// when that is fewer than n, errno says why out[returned] failed.
-inline int udp_send_batch(int fd, const UdpOut* out, int n) {
+// when that is fewer than n, errno says why out[returned] failed.  The
+// portable path: one sendto (send on a connected socket) each.
+inline int udp_send_batch_portable(int fd, const UdpOut* out, int n) {
+  for (int i = 0; i < n; ++i) {
+    ssize_t r = out[i].to != nullptr
+                    ? sendto(fd, static_cast<const char*>(out[i].data), out[i].len, MSG_NOSIGNAL,
+                             out[i].to, out[i].tolen)
+                    : send(fd, static_cast<const char*>(out[i].data), out[i].len, MSG_NOSIGNAL);
+    if (r < 0) return i;
+  }
+  return n;
+}
+
 #if EVDNS_HAVE_MMSG
+// The same with sendmmsg (one call unless the socket pushes back).
+inline int udp_send_batch_mmsg(int fd, const UdpOut* out, int n) {
   mmsghdr msgs[kSendBatch];
   iovec iov[kSendBatch];
   for (int i = 0; i < n; ++i) {
@@ -133,15 +158,14 @@ inline int udp_send_batch(int fd, const UdpOut* out, int n) {
     done += r;
   }
   return done;
+}
+#endif
+
+inline int udp_send_batch(int fd, const UdpOut* out, int n) {
+#if EVDNS_HAVE_MMSG
+  return udp_send_batch_mmsg(fd, out, n);
 #else
-  for (int i = 0; i < n; ++i) {
-    ssize_t r = out[i].to != nullptr
-                    ? sendto(fd, static_cast<const char*>(out[i].data), out[i].len, MSG_NOSIGNAL,
-                             out[i].to, out[i].tolen)
-                    : send(fd, static_cast<const char*>(out[i].data), out[i].len, MSG_NOSIGNAL);
-    if (r < 0) return i;
-  }
-  return n;
+  return udp_send_batch_portable(fd, out, n);
 #endif
 }
 
