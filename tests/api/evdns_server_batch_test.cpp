@@ -271,6 +271,52 @@ TEST_P(ServerBatchTest, DroppedRequestsWhileHolding) {
 }
 
 namespace {
+void answer_now(evdns_server_request* req, void* arg) {
+  ++*static_cast<int*>(arg);
+  answer(req);
+}
+}  // namespace
+
+TEST_P(ServerBatchTest, AnswersTheSocketPushesBackWaitAndKeepTheirOrder) {
+  // A datagram socket pair: the peer's queue holds only a few datagrams,
+  // so answers to a client that does not read meet EAGAIN and must wait
+  // for the socket to be writable again.
+  int sv[2];
+  ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK, 0, sv));
+  int calls = 0;
+  evdns_server_port* p2 = evdns_add_server_port_with_base(base, sv[0], 0, answer_now, &calls);
+  ASSERT_NE(nullptr, p2);
+  constexpr int kQueries = 60;
+  int sent = 0;
+  // Send everything without reading (the server's queue is short too).
+  dnstest::run_until(base, [&] {
+    while (sent < kQueries) {
+      Bytes q = query(static_cast<uint16_t>(sent + 1));
+      if (send(sv[1], q.data(), q.size(), 0) < 0) break;
+      ++sent;
+    }
+    return sent == kQueries && calls == kQueries;
+  });
+  ASSERT_EQ(kQueries, sent);
+  ASSERT_EQ(kQueries, calls);
+  std::vector<int> order;
+  dnstest::run_until(base, [&] {
+    uint8_t buf[2048];
+    ssize_t n;
+    while ((n = recv(sv[1], buf, sizeof(buf), 0)) > 0) {
+      uint16_t id = 0;
+      EXPECT_TRUE(answer_matches(Bytes(buf, buf + n), &id));
+      order.push_back(id);
+    }
+    return order.size() >= static_cast<std::size_t>(kQueries);
+  });
+  ASSERT_EQ(static_cast<std::size_t>(kQueries), order.size());
+  for (int i = 0; i < kQueries; ++i) EXPECT_EQ(i + 1, order[static_cast<std::size_t>(i)]);
+  evdns_close_server_port(p2);
+  close(sv[1]);
+}
+
+namespace {
 // Records past the room inside a request, added out of section order.
 void big_answer(evdns_server_request* req, void* arg) {
   ++*static_cast<int*>(arg);
