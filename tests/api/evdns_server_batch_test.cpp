@@ -278,11 +278,14 @@ void answer_now(evdns_server_request* req, void* arg) {
 }  // namespace
 
 TEST_P(ServerBatchTest, AnswersTheSocketPushesBackWaitAndKeepTheirOrder) {
-  // A datagram socket pair: the peer's queue holds only a few datagrams,
-  // so answers to a client that does not read meet EAGAIN and must wait
-  // for the socket to be writable again.
+  // A datagram socket pair whose server end has a small send buffer (its
+  // datagrams count against it until the peer reads them), so answers to
+  // a client that does not read meet EAGAIN and must wait for the socket
+  // to be writable again.
   int sv[2];
   ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK, 0, sv));
+  int small = 4096;
+  ASSERT_EQ(0, setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &small, sizeof(small)));
   int calls = 0;
   evdns_server_port* p2 = evdns_add_server_port_with_base(base, sv[0], 0, answer_now, &calls);
   ASSERT_NE(nullptr, p2);
