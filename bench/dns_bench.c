@@ -137,6 +137,23 @@ static void build_queries(void) {
   }
 }
 
+/* Points 64 receive headers at 64 buffers of 512 bytes (and at 64
+ * sender addresses when from is not NULL). */
+static void prepare_recv(struct mmsghdr* msgs, struct iovec* iov, unsigned char (*bufs)[512],
+                         struct sockaddr_storage* from) {
+  for (int i = 0; i < 64; i++) {
+    iov[i].iov_base = bufs[i];
+    iov[i].iov_len = 512;
+    memset(&msgs[i], 0, sizeof(msgs[i]));
+    if (from) {
+      msgs[i].msg_hdr.msg_name = &from[i];
+      msgs[i].msg_hdr.msg_namelen = sizeof(from[i]);
+    }
+    msgs[i].msg_hdr.msg_iov = &iov[i];
+    msgs[i].msg_hdr.msg_iovlen = 1;
+  }
+}
+
 /* The client's side: plain sockets, batched (sendmmsg/recvmmsg), so that
  * its share of the CPU is small and the same on both sides. */
 static long drain_answers(void) {
@@ -145,13 +162,7 @@ static long drain_answers(void) {
   struct iovec iov[64];
   long got = 0;
   for (;;) {
-    for (int i = 0; i < 64; i++) {
-      iov[i].iov_base = bufs[i];
-      iov[i].iov_len = sizeof(bufs[i]);
-      memset(&msgs[i], 0, sizeof(msgs[i]));
-      msgs[i].msg_hdr.msg_iov = &iov[i];
-      msgs[i].msg_hdr.msg_iovlen = 1;
-    }
+    prepare_recv(msgs, iov, bufs, NULL);
     int n = recvmmsg(bench.client_fd, msgs, 64, MSG_DONTWAIT, NULL);
     if (n <= 0) return got;
     got += n;
@@ -170,15 +181,7 @@ static void floor_respond(void) {
   struct epoll_event ev;
   if (epoll_wait(bench.epfd, &ev, 1, -1) < 0) bench_die("epoll_wait failed");
   for (;;) {
-    for (int i = 0; i < 64; i++) {
-      iov[i].iov_base = in[i];
-      iov[i].iov_len = sizeof(in[i]);
-      memset(&msgs[i], 0, sizeof(msgs[i]));
-      msgs[i].msg_hdr.msg_name = &from[i];
-      msgs[i].msg_hdr.msg_namelen = sizeof(from[i]);
-      msgs[i].msg_hdr.msg_iov = &iov[i];
-      msgs[i].msg_hdr.msg_iovlen = 1;
-    }
+    prepare_recv(msgs, iov, in, from);
     int n = recvmmsg(bench.server_fd, msgs, 64, MSG_DONTWAIT, NULL);
     if (n <= 0) return;
     for (int i = 0; i < n; i++) {

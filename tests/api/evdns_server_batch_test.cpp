@@ -18,18 +18,6 @@ namespace {
 
 using Bytes = std::vector<uint8_t>;
 
-void put_name(Bytes& b, const std::string& name) {
-  std::size_t i = 0;
-  while (i < name.size()) {
-    std::size_t j = name.find('.', i);
-    if (j == std::string::npos) j = name.size();
-    b.push_back(static_cast<uint8_t>(j - i));
-    b.insert(b.end(), name.begin() + static_cast<long>(i), name.begin() + static_cast<long>(j));
-    i = j + 1;
-  }
-  b.push_back(0);
-}
-
 // A query with id `id` for "q<id>.test" (A), or for the names given.
 Bytes query(uint16_t id, std::vector<std::string> names = {}) {
   if (names.empty()) names.push_back("q" + std::to_string(id) + ".test");
@@ -46,7 +34,7 @@ Bytes query(uint16_t id, std::vector<std::string> names = {}) {
              0,
              0};
   for (const std::string& n : names) {
-    put_name(b, n);
+    dnstest::put_name(b, n);
     b.insert(b.end(), {0, 1, 0, 1});
   }
   return b;
@@ -115,12 +103,8 @@ class ServerBatchTest : public ::testing::TestWithParam<std::string> {
   }
 
   int new_client() {
-    int c = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
-    sockaddr_in sin{};
-    sin.sin_family = AF_INET;
-    sin.sin_port = htons(static_cast<uint16_t>(dnstest::local_port(fd)));
-    inet_pton(AF_INET, "127.0.0.1", &sin.sin_addr);
-    EXPECT_EQ(0, connect(c, reinterpret_cast<sockaddr*>(&sin), sizeof(sin)));
+    int c = dnstest::connected_udp(dnstest::local_port(fd));
+    EXPECT_GE(c, 0);
     int big = 1 << 20;
     setsockopt(c, SOL_SOCKET, SO_RCVBUF, &big, sizeof(big));
     clients.push_back(c);
@@ -343,12 +327,8 @@ TEST_P(ServerBatchTest, RequestsLargerThanTheirInlineRoom) {
   int fd2 = dnstest::bound_socket(SOCK_DGRAM);
   evdns_server_port* p2 = evdns_add_server_port_with_base(base, fd2, 0, big_answer, &calls);
   ASSERT_NE(nullptr, p2);
-  int c = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
-  sockaddr_in sin{};
-  sin.sin_family = AF_INET;
-  sin.sin_port = htons(static_cast<uint16_t>(dnstest::local_port(fd2)));
-  inet_pton(AF_INET, "127.0.0.1", &sin.sin_addr);
-  ASSERT_EQ(0, connect(c, reinterpret_cast<sockaddr*>(&sin), sizeof(sin)));
+  int c = dnstest::connected_udp(dnstest::local_port(fd2));
+  ASSERT_GE(c, 0);
   for (int round = 0; round < 3; ++round) {  // pooled requests come back clean
     Bytes q = query(7, {"x.test", "y.test"});
     ASSERT_EQ(static_cast<ssize_t>(q.size()), send(c, q.data(), q.size(), 0));

@@ -39,6 +39,33 @@ inline int bound_socket(int type, int port = 0, const char* ip = "127.0.0.1") {
   return fd;
 }
 
+// A UDP socket connected to 127.0.0.1:port, nonblocking.
+inline int connected_udp(int port) {
+  int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  sockaddr_in sin{};
+  sin.sin_family = AF_INET;
+  sin.sin_port = htons(static_cast<uint16_t>(port));
+  inet_pton(AF_INET, "127.0.0.1", &sin.sin_addr);
+  if (fd >= 0 && connect(fd, reinterpret_cast<sockaddr*>(&sin), sizeof(sin)) != 0) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// Appends the wire form of a dotted name (no compression).
+inline void put_name(std::vector<uint8_t>& b, const std::string& name) {
+  std::size_t i = 0;
+  while (i < name.size()) {
+    std::size_t j = name.find('.', i);
+    if (j == std::string::npos) j = name.size();
+    b.push_back(static_cast<uint8_t>(j - i));
+    b.insert(b.end(), name.begin() + static_cast<long>(i), name.begin() + static_cast<long>(j));
+    i = j + 1;
+  }
+  b.push_back(0);
+}
+
 inline std::string format_addr(const sockaddr* sa) {
   char ip[64];
   if (sa->sa_family == AF_INET) {
