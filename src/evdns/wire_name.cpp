@@ -141,7 +141,7 @@ int Writer::name(const char* name, NameTable* table) {
   };
   if (!ok_) return kNameNoRoom;
   while (i < n) {
-    if (table != nullptr) {
+    if (table != nullptr && table->size() != 0) {
       int at = table->find(buf_, name + i, n - i);
       if (at >= 0) {
         // The suffix was written before, so it is valid; the whole name
@@ -182,6 +182,7 @@ long name_text_length(const char* name) {
 }
 
 bool name_equal(const char* a, const char* b) {
+  if (std::strcmp(a, b) == 0) return true;  // the usual case, at memcmp speed
   for (;; ++a, ++b) {
     if (lower(*a) != lower(*b)) return false;
     if (*a == '\0') return true;
