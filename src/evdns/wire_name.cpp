@@ -140,6 +140,7 @@ int Writer::name(const char* name, NameTable* table) {
       for (int k = 0; k < nlabels; ++k) table->add(label_offsets[k]);
   };
   if (!ok_) return kNameNoRoom;
+  if (n > 0 && name[n - 1] == '.') return kNameInvalid;  // an empty last label ("a.b..")
   while (i < n) {
     if (table != nullptr && table->size() != 0) {
       int at = table->find(buf_, name + i, n - i);
