@@ -64,25 +64,13 @@ void answer(evdns_server_request* req) {
   ASSERT_EQ(0, evdns_server_request_respond(req, 0));
 }
 
-class ServerBatchTest : public ::testing::TestWithParam<std::string> {
+class ServerBatchTest : public dnstest::PortTest {
  public:
   enum class Mode { kAnswer, kHold, kHoldOdd, kDropOdd };
 
   void SetUp() override {
-    base = evtest::new_base_with(GetParam());
-    ASSERT_NE(nullptr, base);
-    fd = dnstest::bound_socket(SOCK_DGRAM);
-    ASSERT_GE(fd, 0);
-    int big = 1 << 20;
-    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof(big));
-    port = evdns_add_server_port_with_base(base, fd, 0, on_request, this);
-    ASSERT_NE(nullptr, port);
-  }
-  void TearDown() override {
-    for (evdns_server_request* r : held) evdns_server_request_drop(r);
-    if (port != nullptr) evdns_close_server_port(port);
-    for (int c : clients) close(c);
-    event_base_free(base);
+    PortTest::SetUp();
+    open_port(SOCK_DGRAM, on_request);
   }
 
   static void on_request(evdns_server_request* req, void* arg) {
@@ -154,14 +142,9 @@ class ServerBatchTest : public ::testing::TestWithParam<std::string> {
         base, [&] { return !collect() || answers() >= want; }, ms);
   }
 
-  event_base* base = nullptr;
-  int fd = -1;
-  evdns_server_port* port = nullptr;
   Mode mode = Mode::kAnswer;
   int seen = 0;
   int close_after = -1;
-  std::vector<evdns_server_request*> held;
-  std::vector<int> clients;
   std::map<int, int> got;
 };
 

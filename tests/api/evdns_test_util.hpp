@@ -277,6 +277,39 @@ class DnsTest : public ::testing::TestWithParam<std::string> {
   evdns_base* dns = nullptr;
 };
 
+// A base per backend (the test's parameter) with one server port of the
+// test's own on 127.0.0.1 (open_port), the requests the test holds and its
+// client sockets, all released after the test.
+class PortTest : public ::testing::TestWithParam<std::string> {
+ public:
+  void SetUp() override {
+    base = evtest::new_base_with(GetParam());
+    ASSERT_NE(nullptr, base);
+  }
+  void TearDown() override {
+    for (evdns_server_request* r : held) evdns_server_request_drop(r);
+    if (port != nullptr) evdns_close_server_port(port);
+    for (int c : clients) close(c);
+    if (base != nullptr) event_base_free(base);
+  }
+  // A UDP (with a large receive buffer) or listening TCP socket, and the
+  // port serving it with cb(req, this).
+  void open_port(int type, evdns_request_callback_fn_type cb) {
+    fd = bound_socket(type);
+    ASSERT_GE(fd, 0);
+    int big = 1 << 20;
+    if (type == SOCK_DGRAM) setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof(big));
+    port = evdns_add_server_port_with_base(base, fd, 0, cb, this);
+    ASSERT_NE(nullptr, port);
+  }
+
+  event_base* base = nullptr;
+  int fd = -1;
+  evdns_server_port* port = nullptr;
+  std::vector<evdns_server_request*> held;
+  std::vector<int> clients;
+};
+
 inline std::string method_name(const ::testing::TestParamInfo<std::string>& info) {
   return info.param;
 }
