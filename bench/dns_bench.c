@@ -8,17 +8,22 @@
  * -m server: a server port answering a flood: a plain socket (no libevent,
  *   the same cost on both sides) sends N queries in batches of 64 and reads
  *   the answers while the loop runs.  Events = N answered queries.
+ * -m floor: the same flood answered without libevent: epoll_wait, then
+ *   recvmmsg and sendmmsg 64 at a time, answers made by copying the query
+ *   and appending one A record.  The least any library can cost here (the
+ *   kernel's share, and the client's); Events = N answered queries.
  * -m mem: heap bytes per pending request: 1000 evdns_base_resolve_ipv4 and
  *   1000 evdns_getaddrinfo (both families) requests to a nameserver that never
  *   answers, counted with event_set_mem_functions.
  *
- * Usage: dns_bench [-m gai|server|mem] [-n lookups] [-r rounds] [-u warmup] [-x] */
+ * Usage: dns_bench [-m gai|server|floor|mem] [-n lookups] [-r rounds] [-u warmup] [-x] */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -34,7 +39,7 @@ struct dns_bench {
   struct event_base* base;
   struct evdns_base* dns;
   struct evdns_server_port* port;
-  int server_fd, client_fd, port_number;
+  int server_fd, client_fd, port_number, epfd;
   long n;
   long done;
   char (*names)[32];
@@ -132,6 +137,23 @@ static void build_queries(void) {
   }
 }
 
+/* Points 64 receive headers at 64 buffers of 512 bytes (and at 64
+ * sender addresses when from is not NULL). */
+static void prepare_recv(struct mmsghdr* msgs, struct iovec* iov, unsigned char (*bufs)[512],
+                         struct sockaddr_storage* from) {
+  for (int i = 0; i < 64; i++) {
+    iov[i].iov_base = bufs[i];
+    iov[i].iov_len = 512;
+    memset(&msgs[i], 0, sizeof(msgs[i]));
+    if (from) {
+      msgs[i].msg_hdr.msg_name = &from[i];
+      msgs[i].msg_hdr.msg_namelen = sizeof(from[i]);
+    }
+    msgs[i].msg_hdr.msg_iov = &iov[i];
+    msgs[i].msg_hdr.msg_iovlen = 1;
+  }
+}
+
 /* The client's side: plain sockets, batched (sendmmsg/recvmmsg), so that
  * its share of the CPU is small and the same on both sides. */
 static long drain_answers(void) {
@@ -140,13 +162,7 @@ static long drain_answers(void) {
   struct iovec iov[64];
   long got = 0;
   for (;;) {
-    for (int i = 0; i < 64; i++) {
-      iov[i].iov_base = bufs[i];
-      iov[i].iov_len = sizeof(bufs[i]);
-      memset(&msgs[i], 0, sizeof(msgs[i]));
-      msgs[i].msg_hdr.msg_iov = &iov[i];
-      msgs[i].msg_hdr.msg_iovlen = 1;
-    }
+    prepare_recv(msgs, iov, bufs, NULL);
     int n = recvmmsg(bench.client_fd, msgs, 64, MSG_DONTWAIT, NULL);
     if (n <= 0) return got;
     got += n;
@@ -154,7 +170,37 @@ static long drain_answers(void) {
   }
 }
 
-BENCH_TIMED void bench_timed_dns_server(void) {
+/* The library-free responder of -m floor: waits as the event loop would,
+ * then answers everything waiting. */
+static void floor_respond(void) {
+  static unsigned char out[64][512 + 16];
+  static unsigned char in[64][512];
+  static struct sockaddr_storage from[64];
+  struct mmsghdr msgs[64];
+  struct iovec iov[64];
+  struct epoll_event ev;
+  if (epoll_wait(bench.epfd, &ev, 1, -1) < 0) bench_die("epoll_wait failed");
+  for (;;) {
+    prepare_recv(msgs, iov, in, from);
+    int n = recvmmsg(bench.server_fd, msgs, 64, MSG_DONTWAIT, NULL);
+    if (n <= 0) return;
+    for (int i = 0; i < n; i++) {
+      static const unsigned char record[16] = {0xc0, 12, 0, 1, 0,   1, 0, 0,
+                                               0,    60, 0, 4, 192, 0, 2, 1};
+      size_t len = msgs[i].msg_len;
+      memcpy(out[i], in[i], len);
+      out[i][2] |= 0x80; /* QR */
+      out[i][7] = 1;     /* one answer */
+      memcpy(out[i] + len, record, sizeof(record));
+      iov[i].iov_base = out[i];
+      iov[i].iov_len = len + sizeof(record);
+    }
+    if (sendmmsg(bench.server_fd, msgs, (unsigned)n, 0) != n) bench_die("sendmmsg failed");
+    if (n < 64) return;
+  }
+}
+
+static void run_flood(void (*serve)(void)) {
   long sent = 0, answered = 0;
   struct sockaddr_in to;
   struct mmsghdr msgs[64];
@@ -180,10 +226,18 @@ BENCH_TIMED void bench_timed_dns_server(void) {
       if (n < 0) bench_die("sendmmsg failed");
       sent += n;
     }
-    if (event_base_loop(bench.base, EVLOOP_ONCE) < 0) bench_die("event_base_loop failed");
+    serve();
     answered += drain_answers();
   }
 }
+
+static void loop_once(void) {
+  if (event_base_loop(bench.base, EVLOOP_ONCE) < 0) bench_die("event_base_loop failed");
+}
+
+BENCH_TIMED void bench_timed_dns_server(void) { run_flood(loop_once); }
+
+BENCH_TIMED void bench_timed_raw_dns_server(void) { run_flood(floor_respond); }
 
 static void ignore(int result, char type, int count, int ttl, void* addrs, void* arg) {
   (void)result, (void)type, (void)count, (void)ttl, (void)addrs, (void)arg;
@@ -235,7 +289,7 @@ int main(int argc, char** argv) {
         bench.n = bench_parse_count("-n", optarg);
         break;
       default:
-        bench_die("usage: dns_bench [-m gai|server|mem] [-n lookups] [-r n] [-u n] [-x]");
+        bench_die("usage: dns_bench [-m gai|server|floor|mem] [-n lookups] [-r n] [-u n] [-x]");
     }
   }
   if (bench.n < 0) bench.n = 2000;
@@ -247,6 +301,21 @@ int main(int argc, char** argv) {
   if (mem) {
     measure_memory();
     event_base_free(bench.base);
+    return 0;
+  }
+  if (strcmp(args.mode, "floor") == 0) {
+    struct epoll_event ev;
+    bench.server_fd = udp_socket(0);
+    bench.port_number = port_of(bench.server_fd);
+    bench.epfd = epoll_create1(0);
+    memset(&ev, 0, sizeof(ev));
+    ev.events = EPOLLIN;
+    if (bench.epfd < 0 || epoll_ctl(bench.epfd, EPOLL_CTL_ADD, bench.server_fd, &ev) < 0)
+      bench_die("epoll setup failed");
+    bench.client_fd = udp_socket(0);
+    build_queries();
+    bench_run_rounds("raw_dns_server", bench_timed_raw_dns_server, args.warmup, args.rounds,
+                     bench.n);
     return 0;
   }
   setup_server();
@@ -261,7 +330,7 @@ int main(int argc, char** argv) {
     build_queries();
     bench_run_rounds("dns_server", bench_timed_dns_server, args.warmup, args.rounds, bench.n);
   } else {
-    bench_die("-m must be gai, server or mem");
+    bench_die("-m must be gai, server, floor or mem");
   }
   if (!args.skip_teardown) {
     if (bench.dns) evdns_base_free(bench.dns, 0);

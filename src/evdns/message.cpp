@@ -191,10 +191,10 @@ std::size_t build_response(uint8_t* buf, std::size_t cap, uint16_t id, uint16_t 
   for (int s = 0; s < 3 && !truncated; ++s) {
     for (int i = 0; i < counts[s]; ++i) {
       std::size_t before = w.size();
-      NameTable saved = table;
+      int saved = table.size();  // names are only ever appended
       if (!write_record(w, sections[s][i], &table)) {
         w.truncate(before);
-        table = saved;
+        table.truncate(saved);
         truncated = true;
         break;
       }

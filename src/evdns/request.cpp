@@ -13,6 +13,7 @@
 #include "evdns/message.hpp"
 #include "evdns/resolver.hpp"
 #include "evdns/search.hpp"
+#include "evdns/udp_batch.hpp"
 #include <event2/util.h>
 
 namespace ev::dns {
@@ -273,15 +274,15 @@ void request_transmit(evdns_request* r) {
 void flush_sends(evdns_base* base) {
   constexpr int kMax = 32;
   static_assert(kMax == sizeof(base->send_queue) / sizeof(base->send_queue[0]));
+  static_assert(kMax <= kSendBatch);
   uint8_t pkts[kMax][kHeaderLen + kMaxWireName + 4];
-  mmsghdr msgs[kMax];
-  iovec iov[kMax];
+  UdpOut out[kMax];
   evdns_request* reqs[kMax];
   int n = base->nqueued;
   base->nqueued = 0;
   int i = 0;
   while (i < n) {
-    // One sendmmsg per run of queries to the same nameserver.
+    // One batch per run of queries to the same (connected) nameserver.
     Nameserver* ns = base->send_queue[i]->ns;
     int m = 0;
     for (; i < n && base->send_queue[i]->ns == ns; ++i) {
@@ -289,35 +290,24 @@ void flush_sends(evdns_base* base) {
       if (r->state != ReqState::Inflight || r->tcp != nullptr) continue;  // finished meanwhile
       std::size_t len = build_query(pkts[m], sizeof(pkts[m]), r->id, r->qname, r->qtype, true);
       if (len == 0) continue;  // checked when the request was made
-      iov[m].iov_base = pkts[m];
-      iov[m].iov_len = len;
-      msgs[m].msg_hdr = msghdr{};
-      msgs[m].msg_hdr.msg_iov = &iov[m];
-      msgs[m].msg_hdr.msg_iovlen = 1;
+      out[m] = UdpOut{pkts[m], len, nullptr, 0};
       reqs[m++] = r;
     }
-    int start = 0;
-    while (start < m) {
-      int sent = sendmmsg(ns->fd, msgs + start, static_cast<unsigned>(m - start), MSG_NOSIGNAL);
-      if (sent > 0) {
-        start += sent;
-        continue;
+    int sent = udp_send_batch(ns->fd, out, m);
+    if (sent == m) continue;
+    if (udp_would_block(errno)) {
+      // Sent again when the socket is writable.
+      for (int k = sent; k < m; ++k) {
+        reqs[k]->transmit_pending = true;
+        --reqs[k]->tx_count;
       }
-      if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
-        // Sent again when the socket is writable.
-        for (int k = start; k < m; ++k) {
-          reqs[k]->transmit_pending = true;
-          --reqs[k]->tx_count;
-        }
-        ns->write_waiting = true;
-        nameserver_refresh_events(ns);
-      } else {
-        char a[128];
-        dns_log(EVENT_LOG_WARN, "Error %s (%d) while writing request to %s.", strerror(errno),
-                errno, format_addr(reinterpret_cast<sockaddr*>(&ns->addr), a, sizeof(a)));
-        nameserver_failed(ns, strerror(errno));
-      }
-      break;
+      ns->write_waiting = true;
+      nameserver_refresh_events(ns);
+    } else {
+      char a[128];
+      dns_log(EVENT_LOG_WARN, "Error %s (%d) while writing request to %s.", strerror(errno), errno,
+              format_addr(reinterpret_cast<sockaddr*>(&ns->addr), a, sizeof(a)));
+      nameserver_failed(ns, strerror(errno));
     }
   }
 }

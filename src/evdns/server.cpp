@@ -25,14 +25,20 @@ struct ServerConn {
   bool closed;  // the peer went away: answers are dropped
 };
 
-namespace {
-
-void port_unref(evdns_server_port* port) {
+void server_port_unref(evdns_server_port* port) {
   if (--port->refcnt > 0) return;
   event_del(&port->ev);
   if (port->fd >= 0) close(port->fd);
+  while (ServerRequest* req = port->pool) {
+    port->pool = req->next_pending;
+    mm_free(req);
+  }
   mm_free(port);
 }
+
+namespace {
+
+void port_unref(evdns_server_port* port) { server_port_unref(port); }
 
 void conn_free(ServerConn* c) {
   evdns_server_port* port = c->port;
@@ -50,59 +56,25 @@ void conn_unref(ServerConn* c) {
   if (--c->refcnt == 0) conn_free(c);
 }
 
-// Where parse_request's visitor puts the questions: the first pass only
-// sums their sizes, the second fills the block allocated from that sum.
-struct NewRequest {
-  ServerRequest* req;  // null in the sizing pass
-  std::size_t bytes;
-  char* next;  // the next question's place in the block
-};
+}  // namespace
 
-std::size_t question_size(std::size_t namelen) {
-  // Each question keeps the alignment of the struct.
-  std::size_t n = sizeof(evdns_server_question) + namelen;
-  return (n + alignof(evdns_server_question) - 1) & ~(alignof(evdns_server_question) - 1);
-}
+void server_conn_unref(ServerConn* c) { conn_unref(c); }
 
-bool add_question(void* ctx, const Question& q) {
-  auto* nr = static_cast<NewRequest*>(ctx);
-  std::size_t len = std::strlen(q.name);
-  if (nr->req == nullptr) {
-    nr->bytes += question_size(len);
-    return true;
-  }
-  auto* sq = reinterpret_cast<evdns_server_question*>(nr->next);
-  nr->next += question_size(len);
-  sq->type = q.type;
-  sq->dns_question_class = q.cls;
-  std::memcpy(sq->name, q.name, len + 1);
-  evdns_server_request& pub = nr->req->pub;
-  pub.questions[pub.nquestions++] = sq;
-  return true;
-}
+namespace {
 
-// Parses one request and runs the callback (or answers NOTIMPL).  The
-// request, its question pointers and its questions are one allocation.
+// Parses one request and runs the callback (or answers NOTIMPL).
 void request_arrived(evdns_server_port* port, ServerConn* conn, const uint8_t* msg, std::size_t len,
                      const sockaddr* from, socklen_t fromlen) {
   if (len < kHeaderLen) return;
   uint16_t qd = static_cast<uint16_t>((msg[4] << 8) | msg[5]);
   if (static_cast<std::size_t>(qd) * 5 > len) return;  // counts that lie
+  ServerRequest* req = request_alloc(port);
+  if (req == nullptr) return;
   Header h;
-  NewRequest sizing{nullptr, 0, nullptr};
-  if (!parse_request(msg, len, &h, add_question, &sizing)) return;
-  std::size_t head = (sizeof(ServerRequest) + 7) & ~std::size_t{7};
-  std::size_t ptrs = sizeof(evdns_server_question*) * qd;
-  auto* block = static_cast<char*>(mm_calloc(1, head + ptrs + sizing.bytes));
-  if (block == nullptr) return;
-  auto* req = reinterpret_cast<ServerRequest*>(block);
-  new (&req->items[0]) ev::GrowableArray<Record>();
-  new (&req->items[1]) ev::GrowableArray<Record>();
-  new (&req->items[2]) ev::GrowableArray<Record>();
-  req->pub.questions = reinterpret_cast<evdns_server_question**>(block + head);
-  req->port = port;
-  NewRequest fill{req, 0, block + head + ptrs};
-  parse_request(msg, len, &h, add_question, &fill);
+  if (!request_parse(req, msg, len, &h)) {
+    server_request_free(req);  // not counted yet: the port keeps its references
+    return;
+  }
   req->id = h.id;
   req->pub.flags = h.flags & (kFlagRD | 0x0010);
   if (fromlen > sizeof(req->addr)) fromlen = sizeof(req->addr);
@@ -128,52 +100,43 @@ void queue_pending(evdns_server_port* port, ServerRequest* req);
 // Queues a copy of an answer that the socket did not take.
 void queue_copy(evdns_server_port* port, const uint8_t* data, std::size_t len,
                 const sockaddr_storage& addr, socklen_t addrlen) {
-  auto* req = static_cast<ServerRequest*>(mm_calloc(1, sizeof(ServerRequest)));
+  auto* req = request_alloc(port);
   if (req == nullptr) return;
   req->response = static_cast<uint8_t*>(mm_malloc(len));
   if (req->response == nullptr) {
-    mm_free(req);
+    server_request_free(req);
     return;
   }
   std::memcpy(req->response, data, len);
   req->response_len = len;
   req->addr = addr;
   req->addrlen = addrlen;
-  req->port = port;
   req->counted = true;  // the port lives until its answers are sent
   ++port->refcnt;
   queue_pending(port, req);
 }
 
-// Sends the answers collected during a batch with one sendmmsg.
+// Sends the answers collected during a batch together (one sendmmsg where
+// the system has it); what the socket does not take waits in the queue.
 void flush_out(evdns_server_port* port) {
   int n = port->nout;
   port->nout = 0;
   if (n == 0) return;
-  mmsghdr msgs[16];
-  iovec iov[16];
-  for (int i = 0; i < n; ++i) {
-    iov[i].iov_base = port->out_data[i];
-    iov[i].iov_len = port->out_len[i];
-    msgs[i].msg_hdr = msghdr{};
-    msgs[i].msg_hdr.msg_name = &port->out_addr[i];
-    msgs[i].msg_hdr.msg_namelen = port->out_addrlen[i];
-    msgs[i].msg_hdr.msg_iov = &iov[i];
-    msgs[i].msg_hdr.msg_iovlen = 1;
-  }
+  UdpOut out[kOutSlots];
+  for (int i = 0; i < n; ++i)
+    out[i] = UdpOut{port->out_data[i], port->out_len[i],
+                    reinterpret_cast<const sockaddr*>(&port->out_addr[i]), port->out_addrlen[i]};
   int start = 0;
   while (start < n) {
-    int r = sendmmsg(port->fd, msgs + start, static_cast<unsigned>(n - start), MSG_NOSIGNAL);
-    if (r > 0) {
-      start += r;
-    } else if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
+    start += udp_send_batch(port->fd, out + start, n - start);
+    if (start == n) break;
+    if (udp_would_block(errno)) {
       for (int i = start; i < n; ++i)
         queue_copy(port, port->out_data[i], port->out_len[i], port->out_addr[i],
                    port->out_addrlen[i]);
       break;
-    } else {
-      ++start;  // dropped, as a failed sendto would be
     }
+    ++start;  // dropped, as a failed sendto would be
   }
 }
 
@@ -205,14 +168,14 @@ void conn_read(bufferevent* bev, void* arg) {
     if (c->closed || evbuffer_copyout(in, lenbuf, 2) < 2) break;
     std::size_t len = (static_cast<std::size_t>(lenbuf[0]) << 8) | lenbuf[1];
     if (evbuffer_get_length(in) < len + 2) break;
-    auto* msg = static_cast<uint8_t*>(mm_malloc(len + 2));
+    // Parsed in place; the request copies what it keeps.
+    const uint8_t* msg = evbuffer_pullup(in, static_cast<ev_ssize_t>(len + 2));
     if (msg == nullptr) break;
-    evbuffer_remove(in, msg, len + 2);
     sockaddr_storage peer{};
     socklen_t peerlen = sizeof(peer);
     getpeername(bufferevent_getfd(bev), reinterpret_cast<sockaddr*>(&peer), &peerlen);
     request_arrived(c->port, c, msg + 2, len, reinterpret_cast<sockaddr*>(&peer), peerlen);
-    mm_free(msg);
+    evbuffer_drain(in, len + 2);
   }
   conn_unref(c);
 }
@@ -318,53 +281,24 @@ void server_port_close(evdns_server_port* port) {
   port_unref(port);
 }
 
-int server_add_reply(ServerRequest* req, int section, const char* name, int type, int cls, int ttl,
-                     int datalen, int is_name, const char* data) {
-  if (req->response != nullptr) return -1;
-  if (section < 0 || section > 2 || name == nullptr || !name_valid(name)) return -1;
-  if (is_name) {
-    if (data == nullptr || !name_valid(data)) return -1;
-    datalen = static_cast<int>(std::strlen(data)) + 1;
-  } else if (datalen < 0 || datalen > 65535 || (datalen > 0 && data == nullptr)) {
-    return -1;
-  }
-  std::size_t nlen = std::strlen(name) + 1;
-  char* block = static_cast<char*>(mm_malloc(nlen + static_cast<std::size_t>(datalen) + 1));
-  if (block == nullptr) return -1;
-  std::memcpy(block, name, nlen);
-  if (datalen > 0) std::memcpy(block + nlen, data, static_cast<std::size_t>(datalen));
-  Record rec;
-  rec.name = block;
-  rec.type = static_cast<uint16_t>(type);
-  rec.cls = static_cast<uint16_t>(cls);
-  rec.ttl = static_cast<uint32_t>(ttl);
-  rec.data = reinterpret_cast<const uint8_t*>(block + nlen);
-  rec.datalen = static_cast<std::size_t>(datalen);
-  rec.is_name = is_name != 0;
-  if (!req->items[section].push_back(rec)) {
-    mm_free(block);
-    return -1;
-  }
-  return 0;
-}
-
 int server_respond(ServerRequest* req, int err) {
   if (err < 0 || err > 15) return -1;
   if (req->response != nullptr) return -1;
   evdns_server_port* port = req->port;
   bool tcp = req->conn != nullptr;
-  // UDP answers are built on the stack; TCP ones may reach 64 KiB.
+  // A UDP answer given during a batch is built in its send slot; others
+  // on the stack; TCP ones may reach 64 KiB.
+  bool slot = !tcp && port->batching && port->pending_head == nullptr && port->nout < kOutSlots;
   uint8_t udp_buf[kUdpMax];
   std::size_t cap = tcp ? 65535 : kUdpMax;
-  uint8_t* buf = tcp ? static_cast<uint8_t*>(mm_malloc(cap)) : udp_buf;
+  uint8_t* buf = tcp    ? static_cast<uint8_t*>(mm_malloc(cap))
+                 : slot ? port->out_data[port->nout]
+                        : udp_buf;
   if (buf == nullptr) return -1;
   uint16_t flags = static_cast<uint16_t>(req->pub.flags | kFlagQR | err);
   const Record* sections[3];
   int counts[3];
-  for (int s = 0; s < 3; ++s) {
-    counts[s] = static_cast<int>(req->items[s].size());
-    sections[s] = req->items[s].data();
-  }
+  request_sections(req, sections, counts);
   int nq = req->pub.nquestions;
   QuestionRef small[8];
   QuestionRef* qs = nq <= 8 ? small
@@ -394,21 +328,20 @@ int server_respond(ServerRequest* req, int err) {
     server_request_free(req);
     return 0;
   }
-  if (port->batching && port->pending_head == nullptr) {
-    int slot = port->nout++;
-    std::memcpy(port->out_data[slot], buf, len);
-    port->out_len[slot] = static_cast<uint16_t>(len);
-    port->out_addr[slot] = req->addr;
-    port->out_addrlen[slot] = req->addrlen;
+  if (slot) {
+    int i = port->nout++;
+    port->out_len[i] = static_cast<uint16_t>(len);
+    port->out_addr[i] = req->addr;
+    port->out_addrlen[i] = req->addrlen;
     server_request_free(req);
-    if (port->nout == 16) flush_out(port);
+    if (port->nout == kOutSlots) flush_out(port);
     return 0;
   }
   // Sent at once when nothing waits before it.
   if (port->pending_head == nullptr) {
     ssize_t n = sendto(port->fd, buf, len, MSG_NOSIGNAL, reinterpret_cast<sockaddr*>(&req->addr),
                        req->addrlen);
-    if (n >= 0 || !(errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
+    if (n >= 0 || !udp_would_block(errno)) {
       server_request_free(req);
       return 0;
     }
@@ -435,20 +368,5 @@ void queue_pending(evdns_server_port* port, ServerRequest* req) {
 }
 
 }  // namespace
-
-void server_request_free(ServerRequest* req) {
-  // The questions live in the request's own block.
-  for (auto& items : req->items) {
-    for (std::size_t i = 0; i < items.size(); ++i) mm_free(const_cast<char*>(items[i].name));
-    items.~GrowableArray();
-  }
-  mm_free(req->response);
-  ServerConn* conn = req->conn;
-  evdns_server_port* port = req->port;
-  bool counted = req->counted;
-  mm_free(req);
-  if (conn != nullptr) conn_unref(conn);
-  if (port != nullptr && counted) port_unref(port);
-}
 
 }  // namespace ev::dns

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 namespace ev::dns {
 
@@ -50,12 +51,49 @@ class Reader {
   bool ok() const { return ok_; }
   std::size_t offset() const { return off_; }
   std::size_t remaining() const { return ok_ ? len_ - off_ : 0; }
-  bool u8(uint8_t* v);
-  bool u16(uint16_t* v);
-  bool u32(uint32_t* v);
-  bool bytes(void* out, std::size_t n);
-  bool skip(std::size_t n);
-  bool header(Header* h);
+  // The small reads are inline: the server answers a query with a few
+  // dozen of them.
+  bool u8(uint8_t* v) {
+    if (!ok_ || len_ - off_ < 1) return fail();
+    *v = msg_[off_++];
+    return true;
+  }
+  bool u16(uint16_t* v) {
+    if (!ok_ || len_ - off_ < 2) return fail();
+    *v = static_cast<uint16_t>((msg_[off_] << 8) | msg_[off_ + 1]);
+    off_ += 2;
+    return true;
+  }
+  bool u32(uint32_t* v) {
+    if (!ok_ || len_ - off_ < 4) return fail();
+    *v = (static_cast<uint32_t>(msg_[off_]) << 24) | (static_cast<uint32_t>(msg_[off_ + 1]) << 16) |
+         (static_cast<uint32_t>(msg_[off_ + 2]) << 8) | msg_[off_ + 3];
+    off_ += 4;
+    return true;
+  }
+  bool bytes(void* out, std::size_t n) {
+    if (!ok_ || len_ - off_ < n) return fail();
+    if (n != 0) std::memcpy(out, msg_ + off_, n);
+    off_ += n;
+    return true;
+  }
+  bool skip(std::size_t n) {
+    if (!ok_ || len_ - off_ < n) return fail();
+    off_ += n;
+    return true;
+  }
+  bool header(Header* h) {
+    if (!ok_ || len_ - off_ < kHeaderLen) return fail();
+    const uint8_t* p = msg_ + off_;
+    h->id = static_cast<uint16_t>((p[0] << 8) | p[1]);
+    h->flags = static_cast<uint16_t>((p[2] << 8) | p[3]);
+    h->qdcount = static_cast<uint16_t>((p[4] << 8) | p[5]);
+    h->ancount = static_cast<uint16_t>((p[6] << 8) | p[7]);
+    h->nscount = static_cast<uint16_t>((p[8] << 8) | p[9]);
+    h->arcount = static_cast<uint16_t>((p[10] << 8) | p[11]);
+    off_ += kHeaderLen;
+    return true;
+  }
   // A possibly compressed name as dotted text into out[kNameBuf].
   bool name(char* out);
   bool skip_name();
@@ -101,17 +139,50 @@ class Writer {
   bool ok() const { return ok_; }
   std::size_t size() const { return off_; }
   uint8_t* data() { return buf_; }
-  bool u8(uint8_t v);
-  bool u16(uint16_t v);
-  bool u32(uint32_t v);
-  bool bytes(const void* p, std::size_t n);
-  bool header(const Header& h);
+  bool u8(uint8_t v) {
+    if (!ok_ || cap_ - off_ < 1) return fail();
+    buf_[off_++] = v;
+    return true;
+  }
+  bool u16(uint16_t v) {
+    if (!ok_ || cap_ - off_ < 2) return fail();
+    put16(off_, v);
+    off_ += 2;
+    return true;
+  }
+  bool u32(uint32_t v) {
+    if (!ok_ || cap_ - off_ < 4) return fail();
+    put16(off_, static_cast<uint16_t>(v >> 16));
+    put16(off_ + 2, static_cast<uint16_t>(v));
+    off_ += 4;
+    return true;
+  }
+  bool bytes(const void* p, std::size_t n) {
+    if (!ok_ || cap_ - off_ < n) return fail();
+    if (n != 0) std::memcpy(buf_ + off_, p, n);
+    off_ += n;
+    return true;
+  }
+  bool header(const Header& h) {
+    if (!ok_ || cap_ - off_ < kHeaderLen) return fail();
+    put16(off_, h.id);
+    put16(off_ + 2, h.flags);
+    put16(off_ + 4, h.qdcount);
+    put16(off_ + 6, h.ancount);
+    put16(off_ + 8, h.nscount);
+    put16(off_ + 10, h.arcount);
+    off_ += kHeaderLen;
+    return true;
+  }
   // Writes `name` (dotted text, one optional trailing dot) as labels,
   // pointing into `table` when a suffix was written before (table may be
   // null).  Returns 0, kNameInvalid for an empty label, a label over 63
   // bytes or a name over 255 wire bytes, or kNameNoRoom.
   int name(const char* name, NameTable* table);
-  void set_u16_at(std::size_t off, uint16_t v);
+  void set_u16_at(std::size_t off, uint16_t v) {
+    if (off + 2 > off_) return;
+    put16(off, v);
+  }
   void truncate(std::size_t size) {
     off_ = size;
     ok_ = true;
@@ -119,6 +190,10 @@ class Writer {
 
  private:
   bool fail() { return ok_ = false; }
+  void put16(std::size_t at, uint16_t v) {
+    buf_[at] = static_cast<uint8_t>(v >> 8);
+    buf_[at + 1] = static_cast<uint8_t>(v);
+  }
   uint8_t* buf_;
   std::size_t cap_;
   std::size_t off_ = 0;
@@ -131,6 +206,8 @@ constexpr int kNameNoRoom = -2;
 // Whether `name` can be encoded (non-empty labels of at most 63 bytes, at
 // most 255 wire bytes).
 bool name_valid(const char* name);
+// strlen(name) when name_valid(name), else -1.
+long name_text_length(const char* name);
 // ASCII case-insensitive comparison of two names as text.
 bool name_equal(const char* a, const char* b);
 

@@ -16,20 +16,22 @@ bool labels_equal(const uint8_t* a, const char* b, std::size_t n) {
   return std::memcmp(a, b, n) == 0;
 }
 
-// Length of the wire form of text name[0, n) without its trailing dot
-// handling: -1 when invalid.
+// Length of the wire form of text name[0, n) (one trailing dot allowed):
+// -1 when invalid.  One memchr per label.
 long wire_length(const char* name, std::size_t n) {
   if (n > 0 && name[n - 1] == '.') --n;
   if (n == 0) return 1;
+  if (n + 2 > kMaxWireName) return -1;  // the wire form is always n + 2 bytes
   std::size_t total = 1;
-  std::size_t start = 0;
-  for (std::size_t i = 0; i <= n; ++i) {
-    if (i == n || name[i] == '.') {
-      std::size_t label = i - start;
-      if (label == 0 || label > kMaxLabel) return -1;
-      total += label + 1;
-      start = i + 1;
-    }
+  std::size_t i = 0;
+  for (;;) {
+    const char* dot = static_cast<const char*>(std::memchr(name + i, '.', n - i));
+    std::size_t j = dot != nullptr ? static_cast<std::size_t>(dot - name) : n;
+    std::size_t label = j - i;
+    if (label == 0 || label > kMaxLabel) return -1;
+    total += label + 1;
+    if (j == n) break;
+    i = j + 1;
   }
   if (total > kMaxWireName) return -1;
   return static_cast<long>(total);
@@ -138,8 +140,9 @@ int Writer::name(const char* name, NameTable* table) {
       for (int k = 0; k < nlabels; ++k) table->add(label_offsets[k]);
   };
   if (!ok_) return kNameNoRoom;
+  if (n > 0 && name[n - 1] == '.') return kNameInvalid;  // an empty last label ("a.b..")
   while (i < n) {
-    if (table != nullptr) {
+    if (table != nullptr && table->size() != 0) {
       int at = table->find(buf_, name + i, n - i);
       if (at >= 0) {
         // The suffix was written before, so it is valid; the whole name
@@ -174,7 +177,13 @@ int Writer::name(const char* name, NameTable* table) {
 
 bool name_valid(const char* name) { return wire_length(name, std::strlen(name)) >= 0; }
 
+long name_text_length(const char* name) {
+  std::size_t n = std::strlen(name);
+  return wire_length(name, n) >= 0 ? static_cast<long>(n) : -1;
+}
+
 bool name_equal(const char* a, const char* b) {
+  if (std::strcmp(a, b) == 0) return true;  // the usual case, at memcmp speed
   for (;; ++a, ++b) {
     if (lower(*a) != lower(*b)) return false;
     if (*a == '\0') return true;

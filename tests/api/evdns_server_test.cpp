@@ -24,15 +24,7 @@ Bytes query(uint16_t id, const std::string& name, uint16_t type, uint16_t flags 
              0,
              0,
              0};
-  std::size_t i = 0;
-  while (i < name.size()) {
-    std::size_t j = name.find('.', i);
-    if (j == std::string::npos) j = name.size();
-    b.push_back(static_cast<uint8_t>(j - i));
-    b.insert(b.end(), name.begin() + static_cast<long>(i), name.begin() + static_cast<long>(j));
-    i = j + 1;
-  }
-  b.push_back(0);
+  dnstest::put_name(b, name);
   b.push_back(0);
   b.push_back(static_cast<uint8_t>(type));
   b.push_back(0);

@@ -39,6 +39,33 @@ inline int bound_socket(int type, int port = 0, const char* ip = "127.0.0.1") {
   return fd;
 }
 
+// A UDP socket connected to 127.0.0.1:port, nonblocking.
+inline int connected_udp(int port) {
+  int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  sockaddr_in sin{};
+  sin.sin_family = AF_INET;
+  sin.sin_port = htons(static_cast<uint16_t>(port));
+  inet_pton(AF_INET, "127.0.0.1", &sin.sin_addr);
+  if (fd >= 0 && connect(fd, reinterpret_cast<sockaddr*>(&sin), sizeof(sin)) != 0) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// Appends the wire form of a dotted name (no compression).
+inline void put_name(std::vector<uint8_t>& b, const std::string& name) {
+  std::size_t i = 0;
+  while (i < name.size()) {
+    std::size_t j = name.find('.', i);
+    if (j == std::string::npos) j = name.size();
+    b.push_back(static_cast<uint8_t>(j - i));
+    b.insert(b.end(), name.begin() + static_cast<long>(i), name.begin() + static_cast<long>(j));
+    i = j + 1;
+  }
+  b.push_back(0);
+}
+
 inline std::string format_addr(const sockaddr* sa) {
   char ip[64];
   if (sa->sa_family == AF_INET) {
@@ -248,6 +275,39 @@ class DnsTest : public ::testing::TestWithParam<std::string> {
   event_base* base = nullptr;
   Server* server = nullptr;
   evdns_base* dns = nullptr;
+};
+
+// A base per backend (the test's parameter) with one server port of the
+// test's own on 127.0.0.1 (open_port), the requests the test holds and its
+// client sockets, all released after the test.
+class PortTest : public ::testing::TestWithParam<std::string> {
+ public:
+  void SetUp() override {
+    base = evtest::new_base_with(GetParam());
+    ASSERT_NE(nullptr, base);
+  }
+  void TearDown() override {
+    for (evdns_server_request* r : held) evdns_server_request_drop(r);
+    if (port != nullptr) evdns_close_server_port(port);
+    for (int c : clients) close(c);
+    if (base != nullptr) event_base_free(base);
+  }
+  // A UDP (with a large receive buffer) or listening TCP socket, and the
+  // port serving it with cb(req, this).
+  void open_port(int type, evdns_request_callback_fn_type cb) {
+    fd = bound_socket(type);
+    ASSERT_GE(fd, 0);
+    int big = 1 << 20;
+    if (type == SOCK_DGRAM) setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof(big));
+    port = evdns_add_server_port_with_base(base, fd, 0, cb, this);
+    ASSERT_NE(nullptr, port);
+  }
+
+  event_base* base = nullptr;
+  int fd = -1;
+  evdns_server_port* port = nullptr;
+  std::vector<evdns_server_request*> held;
+  std::vector<int> clients;
 };
 
 inline std::string method_name(const ::testing::TestParamInfo<std::string>& info) {

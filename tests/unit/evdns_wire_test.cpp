@@ -413,3 +413,25 @@ TEST(EvdnsWireSafety, FailedNameLeavesNoCompressionTargets) {
   std::string too_long = "d." + over;  // 257 wire bytes through the pointer
   EXPECT_EQ(kNameInvalid, w.name(too_long.c_str(), &table));
 }
+
+TEST(EvdnsWire, NameTextLengthAgreesWithTheEncoder) {
+  // name_text_length (what the server checks names with) accepts exactly the
+  // names the writer can encode, and returns their length.
+  std::string l63(63, 'x'), l64(64, 'x');
+  std::string fits = l63 + "." + l63 + "." + l63 + "." + std::string(61, 'y');  // 255 wire bytes
+  std::string over = l63 + "." + l63 + "." + l63 + "." + std::string(62, 'y');  // 256
+  const std::string cases[] = {
+      "",  ".", "a",       "a.", "a.b.c",    "a..b", ".a",       "a.b..",
+      l63, l64, l63 + ".", fits, fits + ".", over,   "x." + l64, l63 + "." + l63};
+  for (const std::string& name : cases) {
+    uint8_t buf[600];
+    Writer w(buf, sizeof(buf));
+    bool encodable = w.name(name.c_str(), nullptr) == 0;
+    long len = name_text_length(name.c_str());
+    EXPECT_EQ(encodable, len >= 0) << name;
+    EXPECT_EQ(encodable, name_valid(name.c_str())) << name;
+    if (encodable) EXPECT_EQ(static_cast<long>(name.size()), len) << name;
+  }
+  EXPECT_EQ(static_cast<long>(fits.size()), name_text_length(fits.c_str()));
+  EXPECT_EQ(-1, name_text_length(over.c_str()));
+}
