@@ -69,7 +69,8 @@ void event_cb(bufferevent*, short what, void* arg) {
   } else if (what & BEV_EVENT_EOF) {
     conn_fail(c, EVREQ_HTTP_EOF);
   } else if (what & BEV_EVENT_ERROR) {
-    conn_fail(c, EVREQ_HTTP_BUFFER_ERROR);
+    // libevent reports a client's socket error (a reset) as EOF too.
+    conn_fail(c, (c->flags & kConOutgoing) ? EVREQ_HTTP_EOF : EVREQ_HTTP_BUFFER_ERROR);
   }
   conn_leave(c);
 }

@@ -577,6 +577,52 @@ TEST_P(HttpClient, ReadOnWriteErrorDeliversAnEarlyAnswer) {
   EXPECT_EQ("big!", r.body);
 }
 
+// A keep-alive connection the server closes (FIN) or resets (RST) after
+// reading the next request, before any byte of its answer: the request
+// fails with EVREQ_HTTP_EOF in both cases and is not sent again on a new
+// connection, as in libevent 2.1.12 (tests/diff/http_stale_diff.c runs the
+// same exchanges on both libraries).  Before the fix a reset gave
+// EVREQ_HTTP_BUFFER_ERROR.
+TEST_P(HttpClient, ReusedConnectionClosedByTheServerFailsWithEof) {
+  for (bool reset : {false, true}) {
+    SCOPED_TRACE(reset ? "reset" : "eof");
+    Scripted s;
+    s.start(base);
+    s.response = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+    connect(s.port);
+    Result first, second;
+    first.base = second.base = base;
+    evhttp_make_request(evcon, new_req(&first), EVHTTP_REQ_GET, "/1");
+    run(base);
+    ASSERT_EQ(200, first.code);
+    ASSERT_EQ(1u, s.bevs.size());
+    // The peer now drops the connection on the next request head.
+    bufferevent_setcb(
+        s.bevs[0],
+        [](bufferevent* b, void* arg) {
+          auto* sc = static_cast<Scripted*>(arg);
+          if (evbuffer_search(bufferevent_get_input(b), "\r\n\r\n", 4, nullptr).pos < 0) return;
+          if (sc->never_answer) {
+            linger l{1, 0};
+            setsockopt(bufferevent_getfd(b), SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+          }
+          std::erase(sc->bevs, b);
+          bufferevent_free(b);
+        },
+        nullptr, nullptr, &s);
+    s.never_answer = reset;
+    evhttp_make_request(evcon, new_req(&second), EVHTTP_REQ_GET, "/2");
+    run(base);
+    EXPECT_EQ(1, second.calls);
+    EXPECT_TRUE(second.null_req);
+    ASSERT_EQ(1u, second.errors.size());
+    EXPECT_EQ(EVREQ_HTTP_EOF, second.errors[0]);
+    EXPECT_EQ(1, s.connections);
+    evhttp_connection_free(evcon);
+    evcon = nullptr;
+  }
+}
+
 EVTEST_INSTANTIATE_PER_BACKEND(HttpClient);
 
 // Debian's python3 http.server on loopback, once (not per backend).
