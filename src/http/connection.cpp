@@ -172,6 +172,7 @@ Step read_head(evhttp_connection* c, evhttp_request* req) {
   c->expect_chunk_end = false;
   c->chunk_left = 0;
   c->trailer_size = 0;
+  c->linger_dropped = 0;
   if (c->flags & kConIncoming) {
     if (req->major != 1 || request_framing(h) != ParseError::kOk) {
       conn_fail(c, EVREQ_HTTP_INVALID_HEADER);
@@ -333,16 +334,32 @@ Step read_chunked(evhttp_connection* c, evhttp_request* req) {
         c->state = State::kReadingTrailer;
         return Step::kMore;
       }
-      if (req->body_size + size > c->max_body) {
-        conn_fail(c, EVREQ_HTTP_DATA_TOO_LONG);
-        return Step::kStop;
+      if (!c->lingering && req->body_size + size > c->max_body) {
+        // EVHTTP_SERVER_LINGERING_CLOSE: drop the rest of the body, as for
+        // a Content-Length one, and answer 413 after its last chunk.
+        if (!(c->flags & kConIncoming) || !(c->flags & EVHTTP_CON_LINGERING_CLOSE)) {
+          conn_fail(c, EVREQ_HTTP_DATA_TOO_LONG);
+          return Step::kStop;
+        }
+        c->lingering = true;
       }
       c->chunk_left = size;
     }
     std::size_t avail = evbuffer_get_length(in);
     if (avail == 0) return Step::kStop;
     std::size_t n = avail < c->chunk_left ? avail : static_cast<std::size_t>(c->chunk_left);
-    if (!body_add(c, req, n)) return Step::kStop;
+    if (c->lingering) {
+      evbuffer_drain(in, n);
+      c->linger_dropped += n;
+      if (c->linger_dropped > kLingerMax) {
+        // A client that keeps sending does not hold the connection forever.
+        c->lingering = false;
+        conn_fail(c, EVREQ_HTTP_DATA_TOO_LONG);
+        return Step::kStop;
+      }
+    } else if (!body_add(c, req, n)) {
+      return Step::kStop;
+    }
     c->chunk_left -= n;
     if (c->chunk_left == 0) c->expect_chunk_end = true;
   }
@@ -369,7 +386,10 @@ Step read_trailer(evhttp_connection* c, evhttp_request* req) {
       return Step::kStop;
     }
   }
-  if (c->flags & kConIncoming) {
+  if (c->lingering) {
+    c->lingering = false;
+    conn_fail(c, EVREQ_HTTP_DATA_TOO_LONG);
+  } else if (c->flags & kConIncoming) {
     server_request_ready(c, req);
   } else {
     client_response_done(c);

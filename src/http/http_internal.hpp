@@ -68,6 +68,10 @@ constexpr int kConIncoming = 0x1000000;
 constexpr int kConOutgoing = 0x2000000;
 constexpr int kConAutofree = 0x4000000;
 
+// How much of a chunked body over the limit a lingering server connection
+// reads and drops before it answers 413 and closes anyway.
+constexpr std::uint64_t kLingerMax = 4u << 20;
+
 bool ascii_strieq(const char* a, const char* b);
 bool ascii_strnieq(const char* a, std::size_t an, const char* b);
 int header_add(evkeyvalq* q, const char* key, std::size_t kn, const char* value, std::size_t vn);
@@ -111,6 +115,7 @@ struct evhttp_connection {
   std::uint64_t chunk_left;
   std::size_t head_scan;
   std::size_t trailer_size;
+  std::uint64_t linger_dropped;  // chunked body bytes dropped while lingering
   timeval timeout;
 
   int retry_max;

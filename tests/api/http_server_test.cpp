@@ -140,6 +140,57 @@ TEST_P(HttpServer, LingeringCloseReadsTheBodyBeforeAnswering413) {
   close(fd);
 }
 
+// The same for a chunked body: once its chunks pass the limit the rest is
+// read and dropped (chunk framing still checked) up to the last chunk and
+// the trailer, then the 413 and the close.  Before the fix the 413 went at
+// once and the close reset a client still sending.
+TEST_P(HttpServer, LingeringCloseReadsAChunkedBodyBeforeAnswering413) {
+  evhttp_set_gencb(http, echo_cb, nullptr);
+  ASSERT_EQ(0, evhttp_set_flags(http, EVHTTP_SERVER_LINGERING_CLOSE));
+  evhttp_set_max_body_size(http, 10);
+  int fd = httptest::connect_to(port);
+  ASSERT_GE(fd, 0);
+  httptest::send_all(fd,
+                     "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+                     "a\r\n0123456789\r\n5\r\nabcde\r\n");
+  bool closed = false;
+  std::string r = httptest::pump(base, fd, nullptr, &closed, 200);
+  EXPECT_EQ("", r);
+  EXPECT_FALSE(closed);
+  httptest::send_all(fd, "3\r\nxyz\r\n0\r\nTrailer: dropped\r\n");
+  r = httptest::pump(base, fd, nullptr, &closed, 200);
+  EXPECT_EQ("", r);
+  EXPECT_FALSE(closed);
+  httptest::send_all(fd, "\r\n");
+  r = httptest::pump(base, fd, nullptr, &closed);
+  EXPECT_EQ(413, status_of(r));
+  EXPECT_TRUE(closed);
+  close(fd);
+}
+
+// Lingering is bounded: a chunked body that goes on past the limit by more
+// than the discard allowance (4 MiB) gets its 413 and the close without
+// waiting for the last chunk.
+TEST_P(HttpServer, LingeringOnAChunkedBodyIsBounded) {
+  evhttp_set_gencb(http, echo_cb, nullptr);
+  ASSERT_EQ(0, evhttp_set_flags(http, EVHTTP_SERVER_LINGERING_CLOSE));
+  evhttp_set_max_body_size(http, 10);
+  int fd = httptest::connect_to(port);
+  ASSERT_GE(fd, 0);
+  httptest::send_all(fd, "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n");
+  std::string chunk = "10000\r\n" + std::string(0x10000, 'x') + "\r\n";
+  std::string r;
+  bool closed = false;
+  for (int i = 0; i < 80 && !closed && r.empty(); ++i) {  // 5 MiB at most
+    httptest::send_all(fd, chunk);
+    r += httptest::pump(base, fd, nullptr, &closed, 5);
+  }
+  r += httptest::pump(base, fd, nullptr, &closed, 2000);
+  EXPECT_EQ(413, status_of(r));
+  EXPECT_TRUE(closed);
+  close(fd);
+}
+
 // A malformed request line is answered as soon as it arrives, without
 // waiting for the rest of the head (libevent; regress http/failure).
 TEST_P(HttpServer, BadRequestLineIsAnsweredBeforeTheHeadEnds) {
