@@ -257,7 +257,7 @@ bool deliver_chunk(evhttp_connection* c, evhttp_request* req) {
     // Freed by the user in the middle of its body: drop the connection.
     TAILQ_REMOVE(&c->requests, req, next);
     req->evcon = nullptr;
-    evhttp_request_free(req);
+    request_free(req);
     client_reset(c);
     if (TAILQ_FIRST(&c->requests) != nullptr) client_connect(c);
     return false;
@@ -523,6 +523,16 @@ void conn_write(evhttp_connection* c, void (*done)(evhttp_connection*, void*), v
   }
 }
 
+void conn_set_timeout(evhttp_connection* c, const timeval* tv) {
+  if (tv != nullptr) {
+    c->timeout = *tv;
+    c->has_timeout = true;
+  } else {
+    c->has_timeout = false;
+  }
+  if (c->state != State::kDisconnected) conn_apply_timeouts(c);
+}
+
 void conn_apply_timeouts(evhttp_connection* c) {
   if (c->has_timeout) {
     bufferevent_set_timeouts(c->bev, &c->timeout, &c->timeout);
@@ -597,7 +607,7 @@ void conn_free(evhttp_connection* c) {
     TAILQ_REMOVE(&c->requests, req, next);
     req->evcon = nullptr;
     if (c->flags & kConIncoming)
-      evhttp_request_free(req);
+      request_free(req);
     else
       request_free_auto(req);
   }
