@@ -97,12 +97,25 @@ void server_accept(evhttp* http, evutil_socket_t fd, sockaddr* sa, int socklen) 
   char host[256];
   std::uint16_t port;
   peer_name(sa, static_cast<socklen_t>(socklen), host, sizeof(host), &port);
-  bufferevent* bev = nullptr;
-  if (http->bevcb != nullptr) bev = http->bevcb(http->base, http->bevcbarg);
+  // A socket bufferevent is made on the accepted socket: writing is enabled
+  // (the default) without arming its event, so the connection costs one
+  // epoll_ctl (reading).  A program's bufferevent (set_bevcb) gets the socket
+  // through bufferevent_setfd, as in libevent.
+  bufferevent* bev;
+  const bool own_bev = http->bevcb == nullptr;
+  if (own_bev) {
+    bev = bufferevent_socket_new(http->base, fd, BEV_OPT_CLOSE_ON_FREE);
+    if (bev == nullptr) {
+      evutil_closesocket(fd);
+      return;
+    }
+  } else {
+    bev = http->bevcb(http->base, http->bevcbarg);  // NULL: conn_new makes a socket one
+  }
   evhttp_connection* c = conn_new(http->base, nullptr, bev, host, port);
   if (c == nullptr) {
-    if (bev != nullptr) bufferevent_free(bev);
-    evutil_closesocket(fd);
+    if (bev != nullptr) bufferevent_free(bev);  // an own one closes fd
+    if (!own_bev) evutil_closesocket(fd);
     return;
   }
   c->flags |= kConIncoming;
@@ -114,7 +127,7 @@ void server_accept(evhttp* http, evutil_socket_t fd, sockaddr* sa, int socklen) 
     c->timeout = http->timeout;
   }
   conn_set_addr(c, sa, static_cast<socklen_t>(socklen));
-  if (bufferevent_setfd(c->bev, fd) != 0) {
+  if (!own_bev && bufferevent_setfd(c->bev, fd) != 0) {
     evutil_closesocket(fd);
     conn_free(c);
     return;
@@ -127,7 +140,7 @@ void server_accept(evhttp* http, evutil_socket_t fd, sockaddr* sa, int socklen) 
   // The request is made when its first byte arrives: an idle connection
   // holds none.
   c->state = State::kReadingHead;
-  bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+  bufferevent_enable(c->bev, own_bev ? EV_READ : EV_READ | EV_WRITE);
 }
 
 bool find_vhost(evhttp* http, evhttp** out, const char* hostname) {
