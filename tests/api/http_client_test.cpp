@@ -623,6 +623,89 @@ TEST_P(HttpClient, ReusedConnectionClosedByTheServerFailsWithEof) {
   }
 }
 
+// evhttp_connection_set_max_headers_size: an answer whose head is over
+// the limit fails the request with EVREQ_HTTP_INVALID_HEADER (libevent's
+// bad header lines); within the limit it is read.
+TEST_P(HttpClient, MaxHeadersSizeRefusesALongerHead) {
+  Scripted s;
+  s.start(base);
+  s.response =
+      "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nX-Long: " + std::string(200, 'x') + "\r\n\r\nok";
+  connect(s.port);
+  evhttp_connection_set_max_headers_size(evcon, 100);
+  evhttp_make_request(evcon, new_req(&r), EVHTTP_REQ_GET, "/");
+  run(base);
+  EXPECT_EQ(1, r.calls);
+  EXPECT_TRUE(r.null_req);
+  ASSERT_EQ(1u, r.errors.size());
+  EXPECT_EQ(EVREQ_HTTP_INVALID_HEADER, r.errors[0]);
+  Result ok;
+  ok.base = base;
+  evhttp_connection_set_max_headers_size(evcon, 1000);
+  evhttp_make_request(evcon, new_req(&ok), EVHTTP_REQ_GET, "/");
+  run(base);
+  EXPECT_EQ(200, ok.code);
+  EXPECT_EQ("ok", ok.body);
+}
+
+// evhttp_connection_set_timeout in whole seconds: a server that never
+// answers fails the request with EVREQ_HTTP_TIMEOUT after about that long.
+TEST_P(HttpClient, TimeoutInSeconds) {
+  Scripted s;
+  s.start(base);
+  s.never_answer = true;
+  connect(s.port);
+  evhttp_connection_set_timeout(evcon, 1);
+  auto t0 = evtest::now_tv();
+  evhttp_make_request(evcon, new_req(&r), EVHTTP_REQ_GET, "/");
+  run(base, 5000);
+  long ms = evtest::elapsed_ms(t0, evtest::now_tv());
+  EXPECT_EQ(1, r.calls);
+  ASSERT_EQ(1u, r.errors.size());
+  EXPECT_EQ(EVREQ_HTTP_TIMEOUT, r.errors[0]);
+  EXPECT_GE(ms, 900);
+  EXPECT_LT(ms, 3000);
+}
+
+// evhttp_connection_set_local_port (with a local address): the connection
+// is made from that port.
+TEST_P(HttpClient, LocalPortIsTheSourcePort) {
+  // A port that is free now: bind one, note it, close it.
+  int probe = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in sin{};
+  sin.sin_family = AF_INET;
+  sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(0, bind(probe, reinterpret_cast<sockaddr*>(&sin), sizeof(sin)));
+  socklen_t len = sizeof(sin);
+  getsockname(probe, reinterpret_cast<sockaddr*>(&sin), &len);
+  uint16_t local = ntohs(sin.sin_port);
+  close(probe);
+  connect(port);
+  evhttp_connection_set_local_address(evcon, "127.0.0.1");
+  evhttp_connection_set_local_port(evcon, local);
+  evhttp_set_gencb(http, method_echo, nullptr);
+  struct Seen {
+    Result* r;
+    evhttp_connection* evcon;
+    int port = -1;
+  } seen{&r, evcon};
+  evhttp_request* req = evhttp_request_new(
+      [](evhttp_request* rq, void* arg) {
+        auto* sn = static_cast<Seen*>(arg);
+        sockaddr_in a{};
+        socklen_t n = sizeof(a);
+        int fd = bufferevent_getfd(evhttp_connection_get_bufferevent(sn->evcon));
+        if (fd >= 0 && getsockname(fd, reinterpret_cast<sockaddr*>(&a), &n) == 0)
+          sn->port = ntohs(a.sin_port);
+        done_cb(rq, sn->r);
+      },
+      &seen);
+  evhttp_make_request(evcon, req, EVHTTP_REQ_GET, "/");
+  run(base);
+  EXPECT_EQ(200, r.code);
+  EXPECT_EQ(local, seen.port);
+}
+
 EVTEST_INSTANTIATE_PER_BACKEND(HttpClient);
 
 // Debian's python3 http.server on loopback, once (not per backend).

@@ -9,6 +9,7 @@
 
 #include "http_test_util.hpp"
 #include <event2/bufferevent.h>
+#include <event2/listener.h>
 // After http.h, which declares the enums it uses.
 #include <event2/http_struct.h>
 
@@ -663,6 +664,145 @@ TEST_P(HttpServer, ReplyAfterTheClientLeftFreesTheRequest) {
   // Whether or not the connection is gone yet, replying is safe.
   reply_text(held, nullptr);
   for (int i = 0; i < 20; ++i) event_base_loop(base, EVLOOP_NONBLOCK);
+}
+
+// evhttp_bind_socket (no handle: the socket is found through
+// evhttp_foreach_bound_socket) and evhttp_bind_listener (a program's
+// listener) both serve; the listener is the bound socket's.
+TEST_P(HttpServer, BindSocketAndBindListenerServe) {
+  evhttp_set_gencb(http, reply_text, nullptr);
+  evhttp* other = evhttp_new(base);
+  ASSERT_NE(nullptr, other);
+  evhttp_set_gencb(other, reply_text, const_cast<char*>("other"));
+  ASSERT_EQ(0, evhttp_bind_socket(other, "127.0.0.1", 0));
+  std::vector<evhttp_bound_socket*> bound;
+  evhttp_foreach_bound_socket(
+      other,
+      [](evhttp_bound_socket* b, void* arg) {
+        static_cast<std::vector<evhttp_bound_socket*>*>(arg)->push_back(b);
+      },
+      &bound);
+  ASSERT_EQ(1u, bound.size());
+  int p1 = httptest::bound_port(bound[0]);
+  int fd = httptest::connect_to(p1);
+  ASSERT_GE(fd, 0);
+  httptest::send_all(fd, "GET / HTTP/1.1\r\n\r\n");
+  EXPECT_EQ("other", body_of(httptest::pump(base, fd, httptest::has_full_body)));
+  close(fd);
+  EXPECT_EQ(-1, evhttp_bind_socket(nullptr, "127.0.0.1", 0));
+
+  sockaddr_in sin{};
+  sin.sin_family = AF_INET;
+  sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  evconnlistener* l =
+      evconnlistener_new_bind(base, nullptr, nullptr, LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE, 16,
+                              reinterpret_cast<sockaddr*>(&sin), sizeof(sin));
+  ASSERT_NE(nullptr, l);
+  evhttp_bound_socket* b = evhttp_bind_listener(other, l);
+  ASSERT_NE(nullptr, b);
+  EXPECT_EQ(l, evhttp_bound_socket_get_listener(b));
+  EXPECT_EQ(evconnlistener_get_fd(l), evhttp_bound_socket_get_fd(b));
+  EXPECT_EQ(nullptr, evhttp_bind_listener(other, nullptr));
+  fd = httptest::connect_to(httptest::bound_port(b));
+  ASSERT_GE(fd, 0);
+  httptest::send_all(fd, "GET / HTTP/1.1\r\n\r\n");
+  EXPECT_EQ("other", body_of(httptest::pump(base, fd, httptest::has_full_body)));
+  close(fd);
+  evhttp_free(other);  // frees the listener too
+}
+
+// evhttp_set_default_content_type: the header of replies that set none;
+// NULL leaves it out; a reply's own Content-Type wins.
+TEST_P(HttpServer, DefaultContentType) {
+  evhttp_set_gencb(http, reply_text, nullptr);
+  evhttp_set_default_content_type(http, "text/plain");
+  std::string r = request("GET / HTTP/1.1\r\n\r\n");
+  EXPECT_NE(std::string::npos, r.find("Content-Type: text/plain\r\n")) << r;
+  evhttp_set_default_content_type(http, nullptr);
+  r = request("GET / HTTP/1.1\r\n\r\n");
+  EXPECT_EQ(std::string::npos, r.find("Content-Type:")) << r;
+  evhttp_set_default_content_type(http, "text/plain");
+  evhttp_set_cb(
+      http, "/own",
+      [](evhttp_request* req, void*) {
+        evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type", "image/png");
+        reply_text(req, nullptr);
+      },
+      nullptr);
+  r = request("GET /own HTTP/1.1\r\n\r\n");
+  EXPECT_NE(std::string::npos, r.find("Content-Type: image/png\r\n")) << r;
+  EXPECT_EQ(std::string::npos, r.find("text/plain")) << r;
+}
+
+// evhttp_set_timeout in whole seconds: a request head that stops coming
+// is dropped after the timeout; -1 restores no timeout.
+TEST_P(HttpServer, TimeoutInSeconds) {
+  evhttp_set_gencb(http, reply_text, nullptr);
+  evhttp_set_timeout(http, 1);
+  int fd = httptest::connect_to(port);
+  httptest::send_all(fd, "GET / HTTP/1.1\r\n");
+  bool closed = false;
+  auto t0 = evtest::now_tv();
+  std::string r = httptest::pump(base, fd, nullptr, &closed, 4000);
+  EXPECT_TRUE(closed);
+  EXPECT_EQ("", r);
+  long ms = evtest::elapsed_ms(t0, evtest::now_tv());
+  EXPECT_GE(ms, 900);
+  EXPECT_LT(ms, 3000);
+  close(fd);
+  evhttp_set_timeout(http, -1);
+  fd = httptest::connect_to(port);
+  httptest::send_all(fd, "GET / HTTP/1.1\r\n");
+  r = httptest::pump(base, fd, nullptr, &closed, 1300);
+  EXPECT_FALSE(closed);
+  close(fd);
+}
+
+// evhttp_send_reply_chunk_with_cb: the callback runs once the chunk has
+// been written, with the request's connection and its argument; a stream
+// goes on from it (as in libevent, a later write before then replaces it).
+TEST_P(HttpServer, ReplyChunkWithCallbackRunsAfterTheWrite) {
+  struct Ctx {
+    int calls = 0;
+    evhttp_request* req = nullptr;
+    evhttp_connection* conn = nullptr;
+    evhttp_connection* seen = nullptr;
+  } ctx;
+  evhttp_set_gencb(
+      http,
+      [](evhttp_request* req, void* arg) {
+        auto* c = static_cast<Ctx*>(arg);
+        c->req = req;
+        c->conn = evhttp_request_get_connection(req);
+        evhttp_send_reply_start(req, 200, "OK");
+        evbuffer* b = evbuffer_new();
+        evbuffer_add(b, "abc", 3);
+        evhttp_send_reply_chunk_with_cb(
+            req, b,
+            [](evhttp_connection* conn, void* a) {
+              auto* cc = static_cast<Ctx*>(a);
+              if (cc->calls++ == 0) {
+                cc->seen = conn;
+                evbuffer* more = evbuffer_new();
+                evbuffer_add(more, "de", 2);
+                evhttp_send_reply_chunk(cc->req, more);
+                evbuffer_free(more);
+                evhttp_send_reply_end(cc->req);
+              }
+            },
+            c);
+        EXPECT_EQ(0u, evbuffer_get_length(b));
+        evbuffer_free(b);
+      },
+      &ctx);
+  int fd = httptest::connect_to(port);
+  httptest::send_all(fd, "GET / HTTP/1.1\r\n\r\n");
+  std::string r = httptest::pump(
+      base, fd, [](const std::string& s) { return s.find("0\r\n\r\n") != std::string::npos; });
+  close(fd);
+  EXPECT_NE(std::string::npos, r.find("3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n")) << r;
+  EXPECT_EQ(1, ctx.calls);
+  EXPECT_EQ(ctx.conn, ctx.seen);
 }
 
 EVTEST_INSTANTIATE_PER_BACKEND(HttpServer);
