@@ -105,22 +105,35 @@ static void start_wrk(void) {
   }
 }
 
-/* The conn load: one request per connection, one connection at a time. */
-static void start_conn_client(void) {
-  bench.wrk = fork();
-  if (bench.wrk < 0) bench_die("fork failed");
-  if (bench.wrk != 0) return;
-  static const char request[] = "GET / HTTP/1.1\r\nHost: bench\r\n\r\n";
+static const char client_request[] = "GET / HTTP/1.1\r\nHost: bench\r\n\r\n";
+
+/* A blocking client socket connected to the server that has sent one
+ * request, or -1. */
+static int connect_and_request(void) {
   struct sockaddr_in sin;
   memset(&sin, 0, sizeof(sin));
   sin.sin_family = AF_INET;
   sin.sin_port = htons((unsigned short)bench.port);
   sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return -1;
+  if (connect(fd, (struct sockaddr*)&sin, sizeof(sin)) != 0 ||
+      write(fd, client_request, sizeof client_request - 1) !=
+          (ssize_t)(sizeof client_request - 1)) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+/* The conn load: one request per connection, one connection at a time. */
+static void start_conn_client(void) {
+  bench.wrk = fork();
+  if (bench.wrk < 0) bench_die("fork failed");
+  if (bench.wrk != 0) return;
   for (;;) {
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0 || connect(fd, (struct sockaddr*)&sin, sizeof(sin)) != 0 ||
-        write(fd, request, sizeof request - 1) != (ssize_t)(sizeof request - 1))
-      _exit(1);
+    int fd = connect_and_request();
+    if (fd < 0) _exit(1);
     /* The answer ends with the 100-byte body of 'b's. */
     char buf[1024];
     size_t got = 0;
@@ -251,18 +264,9 @@ static void measure_memory(void) {
   int* clients = malloc((size_t)bench.conns * sizeof *clients);
   if (!clients) bench_die("out of memory");
   long long before = bench_heap_live_bytes();
-  static const char request[] = "GET / HTTP/1.1\r\nHost: bench\r\n\r\n";
-  struct sockaddr_in sin;
-  memset(&sin, 0, sizeof(sin));
-  sin.sin_family = AF_INET;
-  sin.sin_port = htons((unsigned short)bench.port);
-  sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   for (long i = 0; i < bench.conns; i++) {
-    clients[i] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (clients[i] < 0 || connect(clients[i], (struct sockaddr*)&sin, sizeof(sin)) != 0)
-      bench_die("client connect failed");
-    if (write(clients[i], request, sizeof request - 1) != (ssize_t)(sizeof request - 1))
-      bench_die("client write failed");
+    clients[i] = connect_and_request();
+    if (clients[i] < 0) bench_die("client connect failed");
   }
   bench.requests = 0;
   while (bench.requests < bench.target) event_base_loop(bench.base, EVLOOP_ONCE);

@@ -172,7 +172,6 @@ Step read_head(evhttp_connection* c, evhttp_request* req) {
   c->expect_chunk_end = false;
   c->chunk_left = 0;
   c->trailer_size = 0;
-  c->linger_dropped = 0;
   if (c->flags & kConIncoming) {
     if (req->major != 1 || request_framing(h) != ParseError::kOk) {
       conn_fail(c, EVREQ_HTTP_INVALID_HEADER);
@@ -349,9 +348,10 @@ Step read_chunked(evhttp_connection* c, evhttp_request* req) {
     if (avail == 0) return Step::kStop;
     std::size_t n = avail < c->chunk_left ? avail : static_cast<std::size_t>(c->chunk_left);
     if (c->lingering) {
+      // Dropped bytes still count in body_size (as in libevent's lingering).
       evbuffer_drain(in, n);
-      c->linger_dropped += n;
-      if (c->linger_dropped > kLingerMax) {
+      req->body_size += n;
+      if (req->body_size > c->max_body && req->body_size - c->max_body > kLingerMax) {
         // A client that keeps sending does not hold the connection forever.
         c->lingering = false;
         conn_fail(c, EVREQ_HTTP_DATA_TOO_LONG);

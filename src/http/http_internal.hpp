@@ -115,7 +115,6 @@ struct evhttp_connection {
   std::uint64_t chunk_left;
   std::size_t head_scan;
   std::size_t trailer_size;
-  std::uint64_t linger_dropped;  // chunked body bytes dropped while lingering
   timeval timeout;
 
   int retry_max;

@@ -7,35 +7,14 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
-#include <thread>
 
 #include "http_test_util.hpp"
 
 namespace {
 
-// Runs a command in a thread while the loop serves it; returns its output.
-std::string run_while_serving(event_base* base, const std::string& cmd, int* status) {
-  std::string out;
-  bool done = false;
-  std::thread t([&] {
-    FILE* p = popen(cmd.c_str(), "r");
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof(buf), p)) > 0) out.append(buf, n);
-    *status = pclose(p);
-    __atomic_store_n(&done, true, __ATOMIC_RELEASE);
-  });
-  for (int i = 0; i < 15000 && !__atomic_load_n(&done, __ATOMIC_ACQUIRE); ++i) {
-    timeval tv{0, 1000};
-    event_base_loopexit(base, &tv);
-    event_base_dispatch(base);
-  }
-  t.join();
-  return out;
-}
-
 std::string run_curl(event_base* base, const std::string& args, int* status) {
-  return run_while_serving(base, "curl -sS --max-time 10 --noproxy '*' " + args + " 2>&1", status);
+  return httptest::run_while_serving(base, "curl -sS --max-time 10 --noproxy '*' " + args + " 2>&1",
+                                     status);
 }
 
 void echo(evhttp_request* req, void*) {
@@ -95,7 +74,7 @@ TEST_P(HttpCurl, WrkLoadWithoutErrors) {
   if (access("/usr/bin/wrk", X_OK) != 0) GTEST_SKIP() << "wrk is not installed";
   int st = 0;
   std::string out =
-      run_while_serving(base, "wrk -t1 -c20 -d1s --timeout 5s " + url + "/w 2>&1", &st);
+      httptest::run_while_serving(base, "wrk -t1 -c20 -d1s --timeout 5s " + url + "/w 2>&1", &st);
   EXPECT_EQ(0, st) << out;
   EXPECT_NE(std::string::npos, out.find(" requests in ")) << out;
   EXPECT_EQ(std::string::npos, out.find("Non-2xx")) << out;

@@ -34,7 +34,28 @@ void echo_cb(evhttp_request* req, void*) {
   evbuffer_free(b);
 }
 
-class HttpServer : public httptest::Server {};
+class HttpServer : public httptest::Server {
+ protected:
+  // Sends each part in turn on one connection: after every part but the
+  // last the server must neither answer nor close (it is still reading);
+  // returns what came after the last part, with *closed set.
+  std::string send_parts(const std::vector<std::string>& parts, bool* closed) {
+    int fd = httptest::connect_to(port);
+    EXPECT_GE(fd, 0);
+    std::string r;
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+      httptest::send_all(fd, parts[i]);
+      bool last = i + 1 == parts.size();
+      r = httptest::pump(base, fd, nullptr, closed, last ? 3000 : 200);
+      if (!last) {
+        EXPECT_EQ("", r) << "after part " << i;
+        EXPECT_FALSE(*closed) << "after part " << i;
+      }
+    }
+    close(fd);
+    return r;
+  }
+};
 
 TEST_P(HttpServer, GenericCallbackAnswersWithContentLengthAndDate) {
   evhttp_set_gencb(http, reply_text, nullptr);
@@ -127,18 +148,11 @@ TEST_P(HttpServer, LingeringCloseReadsTheBodyBeforeAnswering413) {
   evhttp_set_gencb(http, echo_cb, nullptr);
   ASSERT_EQ(0, evhttp_set_flags(http, EVHTTP_SERVER_LINGERING_CLOSE));
   evhttp_set_max_body_size(http, 10);
-  int fd = httptest::connect_to(port);
-  ASSERT_GE(fd, 0);
-  httptest::send_all(fd, "POST / HTTP/1.1\r\nContent-Length: 20\r\n\r\n0123456789");
   bool closed = false;
-  std::string r = httptest::pump(base, fd, nullptr, &closed, 200);
-  EXPECT_EQ("", r);
-  EXPECT_FALSE(closed);
-  httptest::send_all(fd, "0123456789");
-  r = httptest::pump(base, fd, nullptr, &closed);
+  std::string r = send_parts(
+      {"POST / HTTP/1.1\r\nContent-Length: 20\r\n\r\n0123456789", "0123456789"}, &closed);
   EXPECT_EQ(413, status_of(r));
   EXPECT_TRUE(closed);
-  close(fd);
 }
 
 // The same for a chunked body: once its chunks pass the limit the rest is
@@ -149,24 +163,13 @@ TEST_P(HttpServer, LingeringCloseReadsAChunkedBodyBeforeAnswering413) {
   evhttp_set_gencb(http, echo_cb, nullptr);
   ASSERT_EQ(0, evhttp_set_flags(http, EVHTTP_SERVER_LINGERING_CLOSE));
   evhttp_set_max_body_size(http, 10);
-  int fd = httptest::connect_to(port);
-  ASSERT_GE(fd, 0);
-  httptest::send_all(fd,
-                     "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
-                     "a\r\n0123456789\r\n5\r\nabcde\r\n");
   bool closed = false;
-  std::string r = httptest::pump(base, fd, nullptr, &closed, 200);
-  EXPECT_EQ("", r);
-  EXPECT_FALSE(closed);
-  httptest::send_all(fd, "3\r\nxyz\r\n0\r\nTrailer: dropped\r\n");
-  r = httptest::pump(base, fd, nullptr, &closed, 200);
-  EXPECT_EQ("", r);
-  EXPECT_FALSE(closed);
-  httptest::send_all(fd, "\r\n");
-  r = httptest::pump(base, fd, nullptr, &closed);
+  std::string r = send_parts({"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+                              "a\r\n0123456789\r\n5\r\nabcde\r\n",
+                              "3\r\nxyz\r\n0\r\nTrailer: dropped\r\n", "\r\n"},
+                             &closed);
   EXPECT_EQ(413, status_of(r));
   EXPECT_TRUE(closed);
-  close(fd);
 }
 
 // Lingering is bounded: a chunked body that goes on past the limit by more

@@ -11,11 +11,11 @@
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 
-#include <cstdio>
+#include <cstring>
 #include <string>
-#include <thread>
 
 #include "event_backend_param.hpp"
+#include "http_test_util.hpp"
 #include "openssl_test_util.hpp"
 
 namespace {
@@ -150,24 +150,12 @@ TEST_P(HttpTls, StreamedReply) {
 TEST_P(HttpTls, CurlClient) {
   if (access("/usr/bin/curl", X_OK) != 0) GTEST_SKIP() << "curl is not installed";
   std::string url = "https://127.0.0.1:" + std::to_string(port);
-  std::string out;
-  bool done = false;
-  std::thread t([&] {
-    std::string cmd = "curl -sS -k --max-time 10 --noproxy '*' " + url + "/x " + url +
-                      "/y --data-binary hello 2>&1";
-    FILE* p = popen(cmd.c_str(), "r");
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof(buf), p)) > 0) out.append(buf, n);
-    pclose(p);
-    __atomic_store_n(&done, true, __ATOMIC_RELEASE);
-  });
-  for (int i = 0; i < 15000 && !__atomic_load_n(&done, __ATOMIC_ACQUIRE); ++i) {
-    timeval tv{0, 1000};
-    event_base_loopexit(base, &tv);
-    event_base_dispatch(base);
-  }
-  t.join();
+  int st = 0;
+  std::string out = httptest::run_while_serving(base,
+                                                "curl -sS -k --max-time 10 --noproxy '*' " + url +
+                                                    "/x " + url + "/y --data-binary hello 2>&1",
+                                                &st);
+  EXPECT_EQ(0, st) << out;
   EXPECT_EQ("2 /x 52 /y 5", out);  // --data-binary makes both POSTs
 }
 
