@@ -139,7 +139,16 @@ void client_connect(evhttp_connection* c) {
     bufferevent_set_timeouts(c->bev, &tv, &tv);
   }
   c->state = State::kConnecting;
-  if (bufferevent_socket_connect_hostname(c->bev, c->dns, c->family, c->address, c->port) < 0) {
+  // EVHTTP_CON_REUSE_CONNECTED_ADDR: a reconnection goes to the address the
+  // last connection reached, without resolving the name again (libevent).
+  const sockaddr* sa = c->conn_addr;
+  int r;
+  if ((c->flags & EVHTTP_CON_REUSE_CONNECTED_ADDR) && sa != nullptr &&
+      (sa->sa_family == AF_INET || sa->sa_family == AF_INET6))
+    r = bufferevent_socket_connect(c->bev, sa, static_cast<int>(c->conn_addr_len));
+  else
+    r = bufferevent_socket_connect_hostname(c->bev, c->dns, c->family, c->address, c->port);
+  if (r < 0) {
     c->state = State::kDisconnected;
     client_connect_failed(c);
   }

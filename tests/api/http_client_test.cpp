@@ -706,6 +706,66 @@ TEST_P(HttpClient, LocalPortIsTheSourcePort) {
   EXPECT_EQ(local, seen.port);
 }
 
+// EVHTTP_CON_REUSE_CONNECTED_ADDR: after the server closes, the next
+// request reconnects to the address the name resolved to the first time,
+// without a new lookup (libevent); without the flag the lookup is made
+// again, and here fails.  The name comes from a hosts file of the test's
+// own, and the only nameserver is a closed loopback port.  Before the fix
+// the flag was accepted but ignored.
+TEST_P(HttpClient, ReuseConnectedAddrSkipsTheSecondLookup) {
+  for (bool reuse : {true, false}) {
+    SCOPED_TRACE(reuse ? "reuse" : "lookup");
+    Scripted s;
+    s.start(base);
+    s.response = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok";
+    s.close_after = true;
+    char hosts[] = "/tmp/http_client_hosts_XXXXXX";
+    int hfd = mkstemp(hosts);
+    ASSERT_GE(hfd, 0);
+    const char line[] = "127.0.0.1 httptest.invalid\n";
+    ASSERT_EQ(static_cast<ssize_t>(sizeof(line) - 1), write(hfd, line, sizeof(line) - 1));
+    close(hfd);
+    int ufd = socket(AF_INET, SOCK_DGRAM, 0);  // a UDP port with nobody reading
+    sockaddr_in sin{};
+    sin.sin_family = AF_INET;
+    sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(0, bind(ufd, reinterpret_cast<sockaddr*>(&sin), sizeof(sin)));
+    socklen_t len = sizeof(sin);
+    getsockname(ufd, reinterpret_cast<sockaddr*>(&sin), &len);
+    close(ufd);
+    evdns_base* dns = evdns_base_new(base, 0);
+    ASSERT_NE(nullptr, dns);
+    std::string ns = "127.0.0.1:" + std::to_string(ntohs(sin.sin_port));
+    ASSERT_EQ(0, evdns_base_nameserver_ip_add(dns, ns.c_str()));
+    evdns_base_set_option(dns, "timeout:", "0.2");
+    evdns_base_set_option(dns, "attempts:", "1");
+    ASSERT_EQ(0, evdns_base_load_hosts(dns, hosts));
+    unlink(hosts);
+    evcon =
+        evhttp_connection_base_new(base, dns, "httptest.invalid", static_cast<uint16_t>(s.port));
+    if (reuse) ASSERT_EQ(0, evhttp_connection_set_flags(evcon, EVHTTP_CON_REUSE_CONNECTED_ADDR));
+    Result first, second;
+    first.base = second.base = base;
+    evhttp_make_request(evcon, new_req(&first), EVHTTP_REQ_GET, "/1");
+    run(base);
+    EXPECT_EQ(200, first.code);
+    evdns_base_clear_host_addresses(dns);  // the name no longer resolves
+    evhttp_make_request(evcon, new_req(&second), EVHTTP_REQ_GET, "/2");
+    run(base);
+    EXPECT_EQ(1, second.calls);
+    if (reuse) {
+      EXPECT_EQ(200, second.code);
+      EXPECT_EQ(2, s.connections);
+    } else {
+      EXPECT_TRUE(second.null_req);
+      EXPECT_EQ(1, s.connections);
+    }
+    evhttp_connection_free(evcon);
+    evcon = nullptr;
+    evdns_base_free(dns, 0);
+  }
+}
+
 EVTEST_INSTANTIATE_PER_BACKEND(HttpClient);
 
 // Debian's python3 http.server on loopback, once (not per backend).
