@@ -154,6 +154,16 @@ def _http():
                              cpu_target=None if is_floor else 0.67,
                              instr_target=None if is_floor else 10000 / 31500,
                              syscall_target=None if is_floor else 2, floor=floor))
+    # One request per connection, one connection at a time: an event is a
+    # connection (accept, request, close); its system calls less the two of
+    # the request are what a connection costs, beside the raw epoll floor.
+    for name, mode, timed, floor in (("http_conn", "conn", "bench_timed_http", "raw_http_conn"),
+                                     ("raw_http_conn", "rawconn", "bench_timed_raw_http", None)):
+        args = ["-m", mode]
+        benches.append(Bench(name, "http_bench", timed, args + ["-n", "5000"],
+                             args + ["-n", "500"], 5, 1, callgrind_args=args + ["-n", "500"],
+                             follow_forks=False, throughput=True, cpu_target=None,
+                             instr_target=None, floor=floor))
     return benches
 
 

@@ -4,14 +4,23 @@
  *   evhttp  the library's server;
  *   floor   the same answers from a plain epoll loop without libevent (a
  *           fixed response per request head): the kernel's share;
+ *   conn    the library's server, each request on a new connection: a child
+ *           process connects, sends one request, reads the answer and
+ *           closes, in a loop; an event is a connection (accept, one
+ *           request, close), so its system calls less the two of a request
+ *           are what a connection costs;
+ *   rawconn the floor of conn: the plain epoll loop of `floor`;
  *   mem     no rounds: -c keep-alive connections each make one request and
  *           stay idle; prints the heap bytes the library holds per idle
  *           connection (counting event_set_mem_functions).
- * wrk (Debian package) runs as a child process for the whole program with
- * -c connections, one thread, HTTP/1.1 keep-alive, no pipelining.
+ * For evhttp and floor, wrk (Debian package) runs as a child process for the
+ * whole program with -c connections, one thread, HTTP/1.1 keep-alive, no
+ * pipelining; before the first round (warm-up or timed) every one of its
+ * connections is accepted and answered once, so the rounds measure the
+ * steady state only (no connection set-up).
  *
- * Usage: http_bench -m evhttp|floor|mem [-n requests] [-c conns] [-r rounds]
- *                   [-u warmup] [-x] */
+ * Usage: http_bench -m evhttp|floor|conn|rawconn|mem [-n requests] [-c conns]
+ *                   [-r rounds] [-u warmup] [-x] */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <event2/buffer.h>
@@ -41,15 +50,28 @@ static struct {
   int port;
   pid_t wrk;
   int epoll_fd, listen_fd;
+  /* Settling: the distinct connections answered so far (evhttp), or
+   * accepted (floor). */
+  int settling;
+  long seen;
+  void** seen_conns;
 } bench;
 
 static char body[kBodySize];
 
+static void note_connection(struct evhttp_connection* evcon) {
+  for (long i = 0; i < bench.seen; i++)
+    if (bench.seen_conns[i] == evcon) return;
+  if (bench.seen < bench.conns) bench.seen_conns[bench.seen++] = evcon;
+  if (bench.seen >= bench.conns) event_base_loopbreak(bench.base);
+}
+
 static void on_request(struct evhttp_request* req, void* arg) {
   (void)arg;
   evbuffer_add(bench.reply, body, kBodySize);
+  if (bench.settling) note_connection(evhttp_request_get_connection(req));
   evhttp_send_reply(req, HTTP_OK, "OK", bench.reply);
-  if (++bench.requests >= bench.target) event_base_loopbreak(bench.base);
+  if (!bench.settling && ++bench.requests >= bench.target) event_base_loopbreak(bench.base);
 }
 
 static int listen_loopback(void) {
@@ -83,6 +105,50 @@ static void start_wrk(void) {
   }
 }
 
+static const char client_request[] = "GET / HTTP/1.1\r\nHost: bench\r\n\r\n";
+
+/* A blocking client socket connected to the server that has sent one
+ * request, or -1. */
+static int connect_and_request(void) {
+  struct sockaddr_in sin;
+  memset(&sin, 0, sizeof(sin));
+  sin.sin_family = AF_INET;
+  sin.sin_port = htons((unsigned short)bench.port);
+  sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return -1;
+  if (connect(fd, (struct sockaddr*)&sin, sizeof(sin)) != 0 ||
+      write(fd, client_request, sizeof client_request - 1) !=
+          (ssize_t)(sizeof client_request - 1)) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+/* The conn load: one request per connection, one connection at a time. */
+static void start_conn_client(void) {
+  bench.wrk = fork();
+  if (bench.wrk < 0) bench_die("fork failed");
+  if (bench.wrk != 0) return;
+  for (;;) {
+    int fd = connect_and_request();
+    if (fd < 0) _exit(1);
+    /* The answer ends with the 100-byte body of 'b's. */
+    char buf[1024];
+    size_t got = 0;
+    for (;;) {
+      ssize_t n = read(fd, buf + got, sizeof buf - got);
+      if (n <= 0) _exit(1);
+      got += (size_t)n;
+      char* end = memmem(buf, got, "\r\n\r\n", 4);
+      if (end != NULL && got - (size_t)(end + 4 - buf) >= kBodySize) break;
+      if (got == sizeof buf) _exit(1);
+    }
+    close(fd);
+  }
+}
+
 static void stop_wrk(void) {
   if (bench.wrk > 0) {
     kill(bench.wrk, SIGKILL);
@@ -104,17 +170,21 @@ static void raw_accept(void) {
   for (;;) {
     int fd = accept4(bench.listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0) return;
+    bench.seen++;
     struct epoll_event ev = {.events = EPOLLIN, .data.fd = fd};
     epoll_ctl(bench.epoll_fd, EPOLL_CTL_ADD, fd, &ev);
   }
 }
 
-BENCH_TIMED static void bench_timed_raw_http(void) {
+/* Serves until `target` requests were answered, or while settling until
+ * every connection was accepted and answered once. */
+static void raw_serve(void) {
   static char scratch[16384];
   static char out[65536];
   struct epoll_event events[256];
   bench.requests = 0;
-  while (bench.requests < bench.target) {
+  while (bench.settling ? bench.seen < bench.conns || bench.requests < bench.conns
+                        : bench.requests < bench.target) {
     int k = epoll_wait(bench.epoll_fd, events, 256, -1);
     if (k < 0 && errno == EINTR) continue;
     if (k < 0) bench_die("epoll_wait failed");
@@ -143,6 +213,24 @@ BENCH_TIMED static void bench_timed_raw_http(void) {
       if (used > 0 && write(fd, out, used) < 0) close(fd);
     }
   }
+}
+
+BENCH_TIMED static void bench_timed_raw_http(void) { raw_serve(); }
+
+/* Before any round: every wrk connection accepted and answered once. */
+static void settle(int is_floor) {
+  bench.settling = 1;
+  bench.seen = 0;
+  if (is_floor) {
+    raw_serve();
+  } else {
+    bench.seen_conns = calloc((size_t)bench.conns, sizeof *bench.seen_conns);
+    if (!bench.seen_conns) bench_die("out of memory");
+    event_base_dispatch(bench.base);
+    free(bench.seen_conns);
+    bench.seen_conns = NULL;
+  }
+  bench.settling = 0;
 }
 
 static void setup_raw(void) {
@@ -176,18 +264,9 @@ static void measure_memory(void) {
   int* clients = malloc((size_t)bench.conns * sizeof *clients);
   if (!clients) bench_die("out of memory");
   long long before = bench_heap_live_bytes();
-  static const char request[] = "GET / HTTP/1.1\r\nHost: bench\r\n\r\n";
-  struct sockaddr_in sin;
-  memset(&sin, 0, sizeof(sin));
-  sin.sin_family = AF_INET;
-  sin.sin_port = htons((unsigned short)bench.port);
-  sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   for (long i = 0; i < bench.conns; i++) {
-    clients[i] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (clients[i] < 0 || connect(clients[i], (struct sockaddr*)&sin, sizeof(sin)) != 0)
-      bench_die("client connect failed");
-    if (write(clients[i], request, sizeof request - 1) != (ssize_t)(sizeof request - 1))
-      bench_die("client write failed");
+    clients[i] = connect_and_request();
+    if (clients[i] < 0) bench_die("client connect failed");
   }
   bench.requests = 0;
   while (bench.requests < bench.target) event_base_loop(bench.base, EVLOOP_ONCE);
@@ -219,13 +298,17 @@ int main(int argc, char** argv) {
     else if (opt == 'c')
       bench.conns = bench_parse_count("-c", optarg);
     else
-      bench_die("usage: http_bench -m evhttp|floor|mem [-n requests] [-c conns] [-r rounds]");
+      bench_die(
+          "usage: http_bench -m evhttp|floor|conn|rawconn|mem [-n requests] [-c conns] [-r "
+          "rounds]");
   }
   memset(body, 'b', sizeof body);
   signal(SIGPIPE, SIG_IGN);
-  int is_mem = strcmp(args.mode, "mem") == 0, is_floor = strcmp(args.mode, "floor") == 0;
-  if (!is_mem && !is_floor && strcmp(args.mode, "evhttp") != 0)
-    bench_die("-m must be evhttp, floor or mem");
+  int is_mem = strcmp(args.mode, "mem") == 0, is_rawconn = strcmp(args.mode, "rawconn") == 0;
+  int is_conn = strcmp(args.mode, "conn") == 0 || is_rawconn;
+  int is_floor = strcmp(args.mode, "floor") == 0 || is_rawconn;
+  if (!is_mem && !is_floor && !is_conn && strcmp(args.mode, "evhttp") != 0)
+    bench_die("-m must be evhttp, floor, conn, rawconn or mem");
   if (is_mem) bench_heap_count(); /* before the library allocates anything */
   bench_check_loaded_library();
   if (is_mem) {
@@ -238,9 +321,15 @@ int main(int argc, char** argv) {
   } else {
     setup_evhttp();
   }
-  start_wrk();
-  bench_run_rounds(is_floor ? "raw_http" : "http",
-                   is_floor ? bench_timed_raw_http : bench_timed_http, args.warmup, args.rounds, n);
+  if (is_conn) {
+    start_conn_client();
+  } else {
+    start_wrk();
+    settle(is_floor);
+  }
+  bench_run_rounds(
+      is_conn ? (is_floor ? "raw_http_conn" : "http_conn") : (is_floor ? "raw_http" : "http"),
+      is_floor ? bench_timed_raw_http : bench_timed_http, args.warmup, args.rounds, n);
   stop_wrk();
   if (args.skip_teardown) _exit(0);
   if (bench.http) evhttp_free(bench.http);

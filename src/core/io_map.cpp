@@ -42,7 +42,10 @@ int event_base::add_io_event_locked(event* e) {
   const int fd = e->ev_fd;
   if (fd >= 0) {  // a negative fd is counted, but there is nothing to watch (as libevent)
     if (static_cast<std::size_t>(fd) >= fds_.size()) [[unlikely]] {
-      if (fd_is_absurd(fd)) return -1;  // as libevent, without a message
+      // Within the table's capacity nothing is allocated: no need to ask
+      // the kernel for the limit (a getrlimit per accepted connection).
+      if (static_cast<std::size_t>(fd) >= fds_.capacity() && fd_is_absurd(fd))
+        return -1;  // as libevent, without a message
       if (!grow_to(fds_, static_cast<std::size_t>(fd) + 1)) {
         evpriv_warnx("%s: out of memory", "event_add");
         return -1;

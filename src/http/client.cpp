@@ -139,7 +139,16 @@ void client_connect(evhttp_connection* c) {
     bufferevent_set_timeouts(c->bev, &tv, &tv);
   }
   c->state = State::kConnecting;
-  if (bufferevent_socket_connect_hostname(c->bev, c->dns, c->family, c->address, c->port) < 0) {
+  // EVHTTP_CON_REUSE_CONNECTED_ADDR: a reconnection goes to the address the
+  // last connection reached, without resolving the name again (libevent).
+  const sockaddr* sa = c->conn_addr;
+  int r;
+  if ((c->flags & EVHTTP_CON_REUSE_CONNECTED_ADDR) && sa != nullptr &&
+      (sa->sa_family == AF_INET || sa->sa_family == AF_INET6))
+    r = bufferevent_socket_connect(c->bev, sa, static_cast<int>(c->conn_addr_len));
+  else
+    r = bufferevent_socket_connect_hostname(c->bev, c->dns, c->family, c->address, c->port);
+  if (r < 0) {
     c->state = State::kDisconnected;
     client_connect_failed(c);
   }
@@ -180,7 +189,7 @@ void client_connect_failed(evhttp_connection* c) {
     return;
   }
   fail_all_pending(c);
-  if ((c->flags & kConAutofree) && TAILQ_EMPTY(&c->requests)) evhttp_connection_free(c);
+  if ((c->flags & kConAutofree) && TAILQ_EMPTY(&c->requests)) conn_free(c);
 }
 
 void client_dispatch(evhttp_connection* c) {
@@ -233,7 +242,7 @@ void client_response_done(evhttp_connection* c) {
   }
   if (req->cb != nullptr) req->cb(req, req->cb_arg);
   request_free_auto(req);
-  if (free_conn && TAILQ_EMPTY(&c->requests)) evhttp_connection_free(c);
+  if (free_conn && TAILQ_EMPTY(&c->requests)) conn_free(c);
 }
 
 void client_fail(evhttp_connection* c, evhttp_request_error error) {
@@ -241,7 +250,7 @@ void client_fail(evhttp_connection* c, evhttp_request_error error) {
   if (req == nullptr || c->state == State::kIdle) {
     // Nothing in flight: the server closed an idle connection.
     client_reset(c);
-    if ((c->flags & kConAutofree) && TAILQ_EMPTY(&c->requests)) evhttp_connection_free(c);
+    if ((c->flags & kConAutofree) && TAILQ_EMPTY(&c->requests)) conn_free(c);
     return;
   }
   int saved = errno;
@@ -256,134 +265,28 @@ void client_fail(evhttp_connection* c, evhttp_request_error error) {
   if (TAILQ_FIRST(&c->requests) != nullptr)
     client_connect(c);
   else if (c->flags & kConAutofree)
-    evhttp_connection_free(c);
+    conn_free(c);
   errno = saved;
   if (error_cb != nullptr) error_cb(error, arg);
   if (cb != nullptr) cb(nullptr, arg);
 }
 
-}  // namespace ev::http
-
-using namespace ev::http;
-
-extern "C" {
-
-struct evhttp_connection* evhttp_connection_base_bufferevent_new(struct event_base* base,
-                                                                 struct evdns_base* dnsbase,
-                                                                 struct bufferevent* bev,
-                                                                 const char* address,
-                                                                 ev_uint16_t port) {
-  evhttp_connection* c = conn_new(base, dnsbase, bev, address, port);
+evhttp_connection* client_new(event_base* base, evdns_base* dns, bufferevent* bev,
+                              const char* address, std::uint16_t port) {
+  evhttp_connection* c = conn_new(base, dns, bev, address, port);
   if (c == nullptr) return nullptr;
   c->flags |= kConOutgoing;
   return c;
 }
 
-struct evhttp_connection* evhttp_connection_base_new(struct event_base* base,
-                                                     struct evdns_base* dnsbase,
-                                                     const char* address, ev_uint16_t port) {
-  return evhttp_connection_base_bufferevent_new(base, dnsbase, nullptr, address, port);
+void client_set_local_address(evhttp_connection* c, const char* address) {
+  mm_free(c->bind_address);
+  c->bind_address = address != nullptr ? mm_strdup(address) : nullptr;
 }
 
-void evhttp_connection_free(struct evhttp_connection* evcon) {
-  if (evcon != nullptr) conn_free(evcon);
-}
-
-void evhttp_connection_free_on_completion(struct evhttp_connection* evcon) {
-  if (evcon != nullptr) evcon->flags |= kConAutofree;
-}
-
-struct bufferevent* evhttp_connection_get_bufferevent(struct evhttp_connection* evcon) {
-  return evcon != nullptr ? evcon->bev : nullptr;
-}
-
-struct event_base* evhttp_connection_get_base(struct evhttp_connection* evcon) {
-  return evcon != nullptr ? evcon->base : nullptr;
-}
-
-void evhttp_connection_set_family(struct evhttp_connection* evcon, int family) {
-  if (evcon != nullptr) evcon->family = family;
-}
-
-int evhttp_connection_set_flags(struct evhttp_connection* evcon, int flags) {
-  if (evcon == nullptr) return -1;
-  int avail =
-      EVHTTP_CON_REUSE_CONNECTED_ADDR | EVHTTP_CON_READ_ON_WRITE_ERROR | EVHTTP_CON_LINGERING_CLOSE;
-  if ((flags & ~avail) || flags > EVHTTP_CON_PUBLIC_FLAGS_END) return 1;
-  evcon->flags = (evcon->flags & ~avail) | flags;
-  return 0;
-}
-
-void evhttp_connection_set_max_headers_size(struct evhttp_connection* evcon, ev_ssize_t max) {
-  if (evcon != nullptr) evcon->max_headers = max < 0 ? UINT64_MAX : static_cast<std::uint64_t>(max);
-}
-
-void evhttp_connection_set_max_body_size(struct evhttp_connection* evcon, ev_ssize_t max) {
-  if (evcon != nullptr) evcon->max_body = max < 0 ? UINT64_MAX : static_cast<std::uint64_t>(max);
-}
-
-void evhttp_connection_set_local_address(struct evhttp_connection* evcon, const char* address) {
-  if (evcon == nullptr) return;
-  ev::mm_free(evcon->bind_address);
-  evcon->bind_address = address != nullptr ? ev::mm_strdup(address) : nullptr;
-}
-
-void evhttp_connection_set_local_port(struct evhttp_connection* evcon, ev_uint16_t port) {
-  if (evcon != nullptr) evcon->bind_port = port;
-}
-
-void evhttp_connection_set_timeout_tv(struct evhttp_connection* evcon, const struct timeval* tv) {
-  if (evcon == nullptr) return;
-  if (tv != nullptr) {
-    evcon->timeout = *tv;
-    evcon->has_timeout = true;
-  } else {
-    evcon->has_timeout = false;
-  }
-  if (evcon->state != State::kDisconnected) conn_apply_timeouts(evcon);
-}
-
-void evhttp_connection_set_timeout(struct evhttp_connection* evcon, int timeout_in_secs) {
-  if (timeout_in_secs == -1) {
-    evhttp_connection_set_timeout_tv(evcon, nullptr);
-  } else {
-    timeval tv{timeout_in_secs, 0};
-    evhttp_connection_set_timeout_tv(evcon, &tv);
-  }
-}
-
-void evhttp_connection_set_initial_retry_tv(struct evhttp_connection* evcon,
-                                            const struct timeval* tv) {
-  if (evcon == nullptr) return;
-  evcon->initial_retry = tv != nullptr ? *tv : timeval{2, 0};
-}
-
-void evhttp_connection_set_retries(struct evhttp_connection* evcon, int retry_max) {
-  if (evcon != nullptr) evcon->retry_max = retry_max;
-}
-
-void evhttp_connection_set_closecb(struct evhttp_connection* evcon,
-                                   void (*cb)(struct evhttp_connection*, void*), void* arg) {
-  if (evcon == nullptr) return;
-  evcon->closecb = cb;
-  evcon->closecb_arg = arg;
-}
-
-void evhttp_connection_get_peer(struct evhttp_connection* evcon, char** address,
-                                ev_uint16_t* port) {
-  if (evcon == nullptr) return;
-  if (address != nullptr) *address = evcon->address;
-  if (port != nullptr) *port = evcon->port;
-}
-
-const struct sockaddr* evhttp_connection_get_addr(struct evhttp_connection* evcon) {
-  return evcon != nullptr ? evcon->conn_addr : nullptr;
-}
-
-int evhttp_make_request(struct evhttp_connection* evcon, struct evhttp_request* req,
-                        enum evhttp_cmd_type type, const char* uri) {
-  if (evcon == nullptr || req == nullptr || uri == nullptr) return -1;
-  if (evcon->flags & kConIncoming) return -1;
+int client_make_request(evhttp_connection* c, evhttp_request* req, evhttp_cmd_type type,
+                        const char* uri) {
+  if (c->flags & kConIncoming) return -1;
   req->kind = EVHTTP_REQUEST;
   req->type = type;
   char* old = req->uri;
@@ -396,22 +299,21 @@ int evhttp_make_request(struct evhttp_connection* evcon, struct evhttp_request* 
     req->minor = 1;
   }
   if (req->evcon != nullptr) return -1;
-  req->evcon = evcon;
-  TAILQ_INSERT_TAIL(&evcon->requests, req, next);
-  if (evcon->retry_armed) return 0;
-  if (evcon->state == State::kDisconnected) {
-    conn_enter(evcon);
-    client_connect(evcon);
-    conn_leave(evcon);
+  req->evcon = c;
+  TAILQ_INSERT_TAIL(&c->requests, req, next);
+  if (c->retry_armed) return 0;
+  if (c->state == State::kDisconnected) {
+    conn_enter(c);
+    client_connect(c);
+    conn_leave(c);
     return 0;
   }
-  if (evcon->state == State::kConnecting) return 0;
-  if (TAILQ_FIRST(&evcon->requests) == req) client_dispatch(evcon);
+  if (c->state == State::kConnecting) return 0;
+  if (TAILQ_FIRST(&c->requests) == req) client_dispatch(c);
   return 0;
 }
 
-void evhttp_cancel_request(struct evhttp_request* req) {
-  if (req == nullptr) return;
+void client_cancel(evhttp_request* req) {
   evhttp_connection* c = req->evcon;
   if (c != nullptr) {
     if (TAILQ_FIRST(&c->requests) == req) {
@@ -426,4 +328,4 @@ void evhttp_cancel_request(struct evhttp_request* req) {
   request_free_auto(req);
 }
 
-}  // extern "C"
+}  // namespace ev::http

@@ -69,7 +69,8 @@ void event_cb(bufferevent*, short what, void* arg) {
   } else if (what & BEV_EVENT_EOF) {
     conn_fail(c, EVREQ_HTTP_EOF);
   } else if (what & BEV_EVENT_ERROR) {
-    conn_fail(c, EVREQ_HTTP_BUFFER_ERROR);
+    // libevent reports a client's socket error (a reset) as EOF too.
+    conn_fail(c, (c->flags & kConOutgoing) ? EVREQ_HTTP_EOF : EVREQ_HTTP_BUFFER_ERROR);
   }
   conn_leave(c);
 }
@@ -255,7 +256,7 @@ bool deliver_chunk(evhttp_connection* c, evhttp_request* req) {
     // Freed by the user in the middle of its body: drop the connection.
     TAILQ_REMOVE(&c->requests, req, next);
     req->evcon = nullptr;
-    evhttp_request_free(req);
+    request_free(req);
     client_reset(c);
     if (TAILQ_FIRST(&c->requests) != nullptr) client_connect(c);
     return false;
@@ -332,16 +333,33 @@ Step read_chunked(evhttp_connection* c, evhttp_request* req) {
         c->state = State::kReadingTrailer;
         return Step::kMore;
       }
-      if (req->body_size + size > c->max_body) {
-        conn_fail(c, EVREQ_HTTP_DATA_TOO_LONG);
-        return Step::kStop;
+      if (!c->lingering && req->body_size + size > c->max_body) {
+        // EVHTTP_SERVER_LINGERING_CLOSE: drop the rest of the body, as for
+        // a Content-Length one, and answer 413 after its last chunk.
+        if (!(c->flags & kConIncoming) || !(c->flags & EVHTTP_CON_LINGERING_CLOSE)) {
+          conn_fail(c, EVREQ_HTTP_DATA_TOO_LONG);
+          return Step::kStop;
+        }
+        c->lingering = true;
       }
       c->chunk_left = size;
     }
     std::size_t avail = evbuffer_get_length(in);
     if (avail == 0) return Step::kStop;
     std::size_t n = avail < c->chunk_left ? avail : static_cast<std::size_t>(c->chunk_left);
-    if (!body_add(c, req, n)) return Step::kStop;
+    if (c->lingering) {
+      // Dropped bytes still count in body_size (as in libevent's lingering).
+      evbuffer_drain(in, n);
+      req->body_size += n;
+      if (req->body_size > c->max_body && req->body_size - c->max_body > kLingerMax) {
+        // A client that keeps sending does not hold the connection forever.
+        c->lingering = false;
+        conn_fail(c, EVREQ_HTTP_DATA_TOO_LONG);
+        return Step::kStop;
+      }
+    } else if (!body_add(c, req, n)) {
+      return Step::kStop;
+    }
     c->chunk_left -= n;
     if (c->chunk_left == 0) c->expect_chunk_end = true;
   }
@@ -368,7 +386,10 @@ Step read_trailer(evhttp_connection* c, evhttp_request* req) {
       return Step::kStop;
     }
   }
-  if (c->flags & kConIncoming) {
+  if (c->lingering) {
+    c->lingering = false;
+    conn_fail(c, EVREQ_HTTP_DATA_TOO_LONG);
+  } else if (c->flags & kConIncoming) {
     server_request_ready(c, req);
   } else {
     client_response_done(c);
@@ -502,6 +523,16 @@ void conn_write(evhttp_connection* c, void (*done)(evhttp_connection*, void*), v
   }
 }
 
+void conn_set_timeout(evhttp_connection* c, const timeval* tv) {
+  if (tv != nullptr) {
+    c->timeout = *tv;
+    c->has_timeout = true;
+  } else {
+    c->has_timeout = false;
+  }
+  if (c->state != State::kDisconnected) conn_apply_timeouts(c);
+}
+
 void conn_apply_timeouts(evhttp_connection* c) {
   if (c->has_timeout) {
     bufferevent_set_timeouts(c->bev, &c->timeout, &c->timeout);
@@ -576,7 +607,7 @@ void conn_free(evhttp_connection* c) {
     TAILQ_REMOVE(&c->requests, req, next);
     req->evcon = nullptr;
     if (c->flags & kConIncoming)
-      evhttp_request_free(req);
+      request_free(req);
     else
       request_free_auto(req);
   }

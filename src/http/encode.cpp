@@ -11,15 +11,6 @@ bool is_unreserved(char c) {
   return ev::is_alnum(c) || c == '-' || c == '.' || c == '_' || c == '~';
 }
 
-char* decode_dup(const char* uri, int decode_plus, std::size_t* size_out) {
-  std::size_t n = std::strlen(uri);
-  char* out = static_cast<char*>(ev::mm_malloc(n + 1));
-  if (out == nullptr) return nullptr;
-  std::size_t len = ev::http::decode_into(uri, n, out, decode_plus);
-  if (size_out != nullptr) *size_out = len;
-  return out;
-}
-
 }  // namespace
 
 namespace ev::http {
@@ -45,13 +36,7 @@ std::size_t decode_into(const char* uri, std::size_t length, char* out, int deco
   return j;
 }
 
-}  // namespace ev::http
-
-extern "C" {
-
-char* evhttp_uriencode(const char* str, ev_ssize_t size, int space_to_plus) {
-  if (str == nullptr) return nullptr;
-  std::size_t n = size < 0 ? std::strlen(str) : static_cast<std::size_t>(size);
+char* uriencode(const char* str, std::size_t n, bool space_to_plus) {
   if (n > (static_cast<std::size_t>(-1) - 1) / 3) return nullptr;
   char* out = static_cast<char*>(ev::mm_malloc(n * 3 + 1));
   if (out == nullptr) return nullptr;
@@ -74,20 +59,16 @@ char* evhttp_uriencode(const char* str, ev_ssize_t size, int space_to_plus) {
   return out;
 }
 
-char* evhttp_encode_uri(const char* str) { return evhttp_uriencode(str, -1, 0); }
-
-char* evhttp_decode_uri(const char* uri) {
-  if (uri == nullptr) return nullptr;
-  return decode_dup(uri, 0, nullptr);
+char* decode_dup(const char* uri, int decode_plus, std::size_t* size_out) {
+  std::size_t n = std::strlen(uri);
+  char* out = static_cast<char*>(ev::mm_malloc(n + 1));
+  if (out == nullptr) return nullptr;
+  std::size_t len = decode_into(uri, n, out, decode_plus);
+  if (size_out != nullptr) *size_out = len;
+  return out;
 }
 
-char* evhttp_uridecode(const char* uri, int decode_plus, size_t* size_out) {
-  if (uri == nullptr) return nullptr;
-  return decode_dup(uri, decode_plus ? 1 : -1, size_out);
-}
-
-char* evhttp_htmlescape(const char* html) {
-  if (html == nullptr) return nullptr;
+char* htmlescape(const char* html) {
   std::size_t n = 0;
   for (const char* p = html; *p != '\0'; ++p) {
     switch (*p) {
@@ -139,18 +120,14 @@ char* evhttp_htmlescape(const char* html) {
   return out;
 }
 
-}  // extern "C"
-
-namespace {
-
-int parse_query_impl(const char* str, evkeyvalq* headers, bool whole_uri) {
+int parse_query(const char* str, evkeyvalq* headers, bool whole_uri) {
   TAILQ_INIT(headers);
   const char* query = str;
   evhttp_uri* uri = nullptr;
   if (whole_uri) {
-    uri = evhttp_uri_parse(str);
+    uri = uri_parse(str, 0);
     if (uri == nullptr) return -1;
-    query = evhttp_uri_get_query(uri);
+    query = uri->query;
   }
   int ret = 0;
   if (query != nullptr && *query != '\0') {
@@ -182,23 +159,9 @@ int parse_query_impl(const char* str, evkeyvalq* headers, bool whole_uri) {
       p = amp + 1;
     }
   }
-  if (ret < 0) evhttp_clear_headers(headers);
-  if (uri != nullptr) evhttp_uri_free(uri);
+  if (ret < 0) headers_clear(headers);
+  if (uri != nullptr) uri_free(uri);
   return ret;
 }
 
-}  // namespace
-
-extern "C" {
-
-int evhttp_parse_query(const char* uri, struct evkeyvalq* headers) {
-  if (uri == nullptr || headers == nullptr) return -1;
-  return parse_query_impl(uri, headers, true);
-}
-
-int evhttp_parse_query_str(const char* uri, struct evkeyvalq* headers) {
-  if (uri == nullptr || headers == nullptr) return -1;
-  return parse_query_impl(uri, headers, false);
-}
-
-}  // extern "C"
+}  // namespace ev::http

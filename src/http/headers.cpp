@@ -79,36 +79,27 @@ bool header_append(evkeyvalq* q, const char* s, std::size_t n) {
   return true;
 }
 
-}  // namespace ev::http
-
-using namespace ev::http;
-
-extern "C" {
-
-const char* evhttp_find_header(const struct evkeyvalq* headers, const char* key) {
-  if (headers == nullptr || key == nullptr) return nullptr;
+const char* header_find(const evkeyvalq* q, const char* key) {
   evkeyval* kv;
-  TAILQ_FOREACH(kv, headers, next) {
+  TAILQ_FOREACH(kv, q, next) {
     if (ascii_strieq(kv->key, key)) return kv->value;
   }
   return nullptr;
 }
 
-void evhttp_clear_headers(struct evkeyvalq* headers) {
-  if (headers == nullptr) return;
+void headers_clear(evkeyvalq* q) {
   evkeyval* kv;
-  while ((kv = TAILQ_FIRST(headers)) != nullptr) {
-    TAILQ_REMOVE(headers, kv, next);
+  while ((kv = TAILQ_FIRST(q)) != nullptr) {
+    TAILQ_REMOVE(q, kv, next);
     header_free(kv);
   }
 }
 
-int evhttp_remove_header(struct evkeyvalq* headers, const char* key) {
-  if (headers == nullptr || key == nullptr) return -1;
+int header_remove(evkeyvalq* q, const char* key) {
   evkeyval* kv;
-  TAILQ_FOREACH(kv, headers, next) {
+  TAILQ_FOREACH(kv, q, next) {
     if (ascii_strieq(kv->key, key)) {
-      TAILQ_REMOVE(headers, kv, next);
+      TAILQ_REMOVE(q, kv, next);
       header_free(kv);
       return 0;
     }
@@ -116,18 +107,17 @@ int evhttp_remove_header(struct evkeyvalq* headers, const char* key) {
   return -1;
 }
 
-int evhttp_add_header(struct evkeyvalq* headers, const char* key, const char* value) {
-  if (headers == nullptr || key == nullptr || value == nullptr) return -1;
+int header_add_checked(evkeyvalq* q, const char* key, const char* value) {
   std::size_t kn = std::strlen(key), vn = std::strlen(value);
   if (has_crlf(key, kn)) {
-    evpriv_debugx("%s: dropping illegal header key", __func__);
+    evpriv_debugx("evhttp_add_header: dropping illegal header key");
     return -1;
   }
   if (has_crlf(value, vn)) {
-    evpriv_debugx("%s: dropping illegal header value", __func__);
+    evpriv_debugx("evhttp_add_header: dropping illegal header value");
     return -1;
   }
-  return header_add(headers, key, kn, value, vn);
+  return header_add(q, key, kn, value, vn);
 }
 
-}  // extern "C"
+}  // namespace ev::http

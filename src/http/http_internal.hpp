@@ -68,6 +68,10 @@ constexpr int kConIncoming = 0x1000000;
 constexpr int kConOutgoing = 0x2000000;
 constexpr int kConAutofree = 0x4000000;
 
+// How much of a chunked body over the limit a lingering server connection
+// reads and drops before it answers 413 and closes anyway.
+constexpr std::uint64_t kLingerMax = 4u << 20;
+
 bool ascii_strieq(const char* a, const char* b);
 bool ascii_strnieq(const char* a, std::size_t an, const char* b);
 int header_add(evkeyvalq* q, const char* key, std::size_t kn, const char* value, std::size_t vn);
@@ -222,7 +226,80 @@ void server_accept(evhttp* http, evutil_socket_t fd, sockaddr* sa, int socklen);
 // decode_plus: 1 always turns '+' into ' ', 0 only after a '?', -1 never.
 std::size_t decode_into(const char* uri, std::size_t length, char* out, int decode_plus);
 
+// Percent-encodes str[0, n) (NULL when the result's size would overflow).
+char* uriencode(const char* str, std::size_t n, bool space_to_plus);
+// A decoded copy of uri (decode_plus as for decode_into).
+char* decode_dup(const char* uri, int decode_plus, std::size_t* size_out);
+char* htmlescape(const char* html);
+// Fills headers from a query string, or from the query of a whole URI;
+// on failure the list is left empty.
+int parse_query(const char* str, evkeyvalq* headers, bool whole_uri);
+
 // uri.cpp
 evhttp_uri* uri_parse_authority(const char* source);
+evhttp_uri* uri_new();
+evhttp_uri* uri_parse(const char* source, unsigned flags);
+void uri_free(evhttp_uri* uri);
+// Setters check their part's syntax; -1 leaves the URI as it was.
+int uri_set_scheme(evhttp_uri* uri, const char* scheme);
+int uri_set_userinfo(evhttp_uri* uri, const char* userinfo);
+int uri_set_host(evhttp_uri* uri, const char* host);
+int uri_set_path(evhttp_uri* uri, const char* path);
+int uri_set_query(evhttp_uri* uri, const char* query);
+int uri_set_fragment(evhttp_uri* uri, const char* fragment);
+char* uri_join(const evhttp_uri* uri, char* buf, std::size_t limit);
+
+// headers.cpp
+const char* header_find(const evkeyvalq* q, const char* key);
+void headers_clear(evkeyvalq* q);
+int header_remove(evkeyvalq* q, const char* key);
+// header_add for a program's strings: CR or LF in either is refused.
+int header_add_checked(evkeyvalq* q, const char* key, const char* value);
+
+// request.cpp
+void request_free(evhttp_request* req);
+// The request's host: the URI's, else the Host header's without a port.
+const char* request_host(evhttp_request* req);
+
+// reply.cpp
+void send_error(evhttp_request* req, int error, const char* reason);
+void send_reply(evhttp_request* req, int code, const char* reason, evbuffer* body);
+void send_reply_start(evhttp_request* req, int code, const char* reason);
+void send_reply_chunk(evhttp_request* req, evbuffer* body, void (*cb)(evhttp_connection*, void*),
+                      void* arg);
+void send_reply_end(evhttp_request* req);
+
+// server.cpp
+evhttp* server_new(event_base* base);
+void server_free(evhttp* http);
+evhttp_bound_socket* bind_listener(evhttp* http, evconnlistener* listener);
+evhttp_bound_socket* accept_socket(evhttp* http, evutil_socket_t fd);
+evhttp_bound_socket* bind_socket(evhttp* http, const char* address, std::uint16_t port);
+void foreach_bound_socket(evhttp* http, evhttp_bound_socket_foreach_fn* fn, void* arg);
+void del_accept_socket(evhttp* http, evhttp_bound_socket* bound);
+void server_set_content_type(evhttp* http, const char* content_type);
+int server_set_cb(evhttp* http, const char* path, void (*cb)(evhttp_request*, void*), void* arg);
+int server_del_cb(evhttp* http, const char* path);
+int vhost_add(evhttp* http, const char* pattern, evhttp* vhost);
+int vhost_remove(evhttp* http, evhttp* vhost);
+int alias_add(evhttp* http, const char* alias);
+int alias_remove(evhttp* http, const char* alias);
+
+// client.cpp: the entry points of an outgoing connection
+evhttp_connection* client_new(event_base* base, evdns_base* dns, bufferevent* bev,
+                              const char* address, std::uint16_t port);
+void client_set_local_address(evhttp_connection* c, const char* address);
+int client_make_request(evhttp_connection* c, evhttp_request* req, evhttp_cmd_type type,
+                        const char* uri);
+void client_cancel(evhttp_request* req);
+
+// connection.cpp: NULL clears the timeout (the default applies).
+void conn_set_timeout(evhttp_connection* c, const timeval* tv);
+
+// priv_parse.cpp: libevent's line-oriented head parsing (api_priv.cpp)
+int priv_parse_firstline(evhttp_request* req, evbuffer* buf);
+int priv_parse_headers(evhttp_request* req, evbuffer* buf);
+bool str_is_chunked(const char* value, const char* eos);
+int check_transfer_encoding(const char* value);
 
 }  // namespace ev::http

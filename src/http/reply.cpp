@@ -174,9 +174,9 @@ void server_send_done(evhttp_connection* c, void*) {
   if (req->on_complete_cb != nullptr) req->on_complete_cb(req, req->on_complete_cb_arg);
   bool need_close = c->close_after || c->peer_eof;
   req->evcon = nullptr;
-  evhttp_request_free(req);
+  request_free(req);
   if (need_close || c->free_pending) {
-    evhttp_connection_free(c);
+    conn_free(c);
     return;
   }
   conn_start_read(c);
@@ -187,7 +187,7 @@ void server_send_done(evhttp_connection* c, void*) {
 void server_send(evhttp_request* req, evbuffer* body) {
   evhttp_connection* c = req->evcon;
   if (c == nullptr) {
-    evhttp_request_free(req);
+    request_free(req);
     return;
   }
   if (body == nullptr || evbuffer_get_length(req->output_buffer) > 0) {
@@ -214,20 +214,13 @@ void server_send_page(evhttp_request* req, evbuffer* body) {
   server_send(req, body);
 }
 
-}  // namespace ev::http
-
-using namespace ev::http;
-
-extern "C" {
-
-void evhttp_send_error(struct evhttp_request* req, int error, const char* reason) {
-  if (req == nullptr) return;
+void send_error(evhttp_request* req, int error, const char* reason) {
   evbuffer* buf = evbuffer_new();
   if (buf == nullptr) {
-    if (req->evcon != nullptr) evhttp_connection_free(req->evcon);
+    if (req->evcon != nullptr) conn_free(req->evcon);
     return;
   }
-  evhttp_add_header(req->output_headers, "Connection", "close");
+  header_add_checked(req->output_headers, "Connection", "close");
   if (reason == nullptr) reason = response_phrase(error);
   response_code(req, error, reason);
   evbuffer_add_printf(buf,
@@ -238,26 +231,23 @@ void evhttp_send_error(struct evhttp_request* req, int error, const char* reason
   evbuffer_free(buf);
 }
 
-void evhttp_send_reply(struct evhttp_request* req, int code, const char* reason,
-                       struct evbuffer* databuf) {
-  if (req == nullptr) return;
+void send_reply(evhttp_request* req, int code, const char* reason, evbuffer* body) {
   response_code(req, code, reason);
-  server_send(req, databuf);
+  server_send(req, body);
 }
 
-void evhttp_send_reply_start(struct evhttp_request* req, int code, const char* reason) {
-  if (req == nullptr) return;
+void send_reply_start(evhttp_request* req, int code, const char* reason) {
   response_code(req, code, reason);
   evhttp_connection* c = req->evcon;
   if (c == nullptr) return;
-  if (evhttp_find_header(req->output_headers, "Content-Length") == nullptr && needs_body(req)) {
+  if (header_find(req->output_headers, "Content-Length") == nullptr && needs_body(req)) {
     if (req->major == 1 && req->minor >= 1) {
-      evhttp_add_header(req->output_headers, "Transfer-Encoding", "chunked");
+      header_add_checked(req->output_headers, "Transfer-Encoding", "chunked");
       req->chunked = 1;
     } else {
       // HTTP/1.0 has no chunks: the body ends with the connection.
-      evhttp_remove_header(req->output_headers, "Connection");
-      evhttp_add_header(req->output_headers, "Connection", "close");
+      header_remove(req->output_headers, "Connection");
+      header_add_checked(req->output_headers, "Connection", "close");
       req->chunked = 0;
     }
   } else {
@@ -268,29 +258,23 @@ void evhttp_send_reply_start(struct evhttp_request* req, int code, const char* r
   conn_write(c, nullptr, nullptr);
 }
 
-void evhttp_send_reply_chunk_with_cb(struct evhttp_request* req, struct evbuffer* databuf,
-                                     void (*cb)(struct evhttp_connection*, void*), void* arg) {
-  if (req == nullptr || databuf == nullptr) return;
+void send_reply_chunk(evhttp_request* req, evbuffer* body, void (*cb)(evhttp_connection*, void*),
+                      void* arg) {
   evhttp_connection* c = req->evcon;
   if (c == nullptr) return;
-  std::size_t n = evbuffer_get_length(databuf);
+  std::size_t n = evbuffer_get_length(body);
   if (n == 0 || !needs_body(req)) return;
   evbuffer* out = bufferevent_get_output(c->bev);
   if (req->chunked) evbuffer_add_printf(out, "%zx\r\n", n);
-  evbuffer_add_buffer(out, databuf);
+  evbuffer_add_buffer(out, body);
   if (req->chunked) evbuffer_add(out, "\r\n", 2);
   conn_write(c, cb, arg);
 }
 
-void evhttp_send_reply_chunk(struct evhttp_request* req, struct evbuffer* databuf) {
-  evhttp_send_reply_chunk_with_cb(req, databuf, nullptr, nullptr);
-}
-
-void evhttp_send_reply_end(struct evhttp_request* req) {
-  if (req == nullptr) return;
+void send_reply_end(evhttp_request* req) {
   evhttp_connection* c = req->evcon;
   if (c == nullptr) {
-    evhttp_request_free(req);
+    request_free(req);
     return;
   }
   req->userdone = 1;
@@ -301,4 +285,4 @@ void evhttp_send_reply_end(struct evhttp_request* req) {
   conn_write(c, server_send_done, nullptr);
 }
 
-}  // extern "C"
+}  // namespace ev::http

@@ -179,7 +179,7 @@ void request_str_free(evhttp_request* req, char* s) {
 }
 
 void request_free_auto(evhttp_request* req) {
-  if (!(req->flags & EVHTTP_USER_OWNED)) evhttp_request_free(req);
+  if (!(req->flags & EVHTTP_USER_OWNED)) request_free(req);
 }
 
 void response_code(evhttp_request* req, int code, const char* reason) {
@@ -193,119 +193,37 @@ void response_code(evhttp_request* req, int code, const char* reason) {
   req->response_code_line = request_strdup(req, StrSlot::kReason, reason, std::strlen(reason));
 }
 
-}  // namespace ev::http
-
-using namespace ev::http;
-
-extern "C" {
-
-struct evhttp_request* evhttp_request_new(void (*cb)(struct evhttp_request*, void*), void* arg) {
-  return request_new(cb, arg);
-}
-
-void evhttp_request_free(struct evhttp_request* req) {
-  if (req == nullptr) return;
+void request_free(evhttp_request* req) {
   if (req->flags & EVHTTP_REQ_DEFER_FREE) {
     req->flags |= EVHTTP_REQ_NEEDS_FREE;
     return;
   }
   request_str_free(req, req->remote_host);
   request_str_free(req, req->uri);
-  if (req->uri_elems != nullptr) evhttp_uri_free(req->uri_elems);
+  if (req->uri_elems != nullptr) uri_free(req->uri_elems);
   request_str_free(req, req->response_code_line);
-  ev::mm_free(req->host_cache);
-  evhttp_clear_headers(req->input_headers);
-  evhttp_clear_headers(req->output_headers);
+  mm_free(req->host_cache);
+  headers_clear(req->input_headers);
+  headers_clear(req->output_headers);
   if (req->input_buffer != nullptr) evbuffer_free(req->input_buffer);
   if (req->output_buffer != nullptr) evbuffer_free(req->output_buffer);
   // Headers lists a program swapped in are its own (never ours to free).
-  ev::mm_free(req);
+  mm_free(req);
 }
 
-void evhttp_request_set_chunked_cb(struct evhttp_request* req,
-                                   void (*cb)(struct evhttp_request*, void*)) {
-  if (req != nullptr) req->chunk_cb = cb;
-}
-
-void evhttp_request_set_header_cb(struct evhttp_request* req,
-                                  int (*cb)(struct evhttp_request*, void*)) {
-  if (req != nullptr) req->header_cb = cb;
-}
-
-void evhttp_request_set_error_cb(struct evhttp_request* req,
-                                 void (*cb)(enum evhttp_request_error, void*)) {
-  if (req != nullptr) req->error_cb = cb;
-}
-
-void evhttp_request_set_on_complete_cb(struct evhttp_request* req,
-                                       void (*cb)(struct evhttp_request*, void*), void* arg) {
-  if (req == nullptr) return;
-  req->on_complete_cb = cb;
-  req->on_complete_cb_arg = arg;
-}
-
-void evhttp_request_own(struct evhttp_request* req) {
-  if (req != nullptr) req->flags |= EVHTTP_USER_OWNED;
-}
-
-int evhttp_request_is_owned(struct evhttp_request* req) {
-  return req != nullptr && (req->flags & EVHTTP_USER_OWNED) != 0;
-}
-
-struct evhttp_connection* evhttp_request_get_connection(struct evhttp_request* req) {
-  return req != nullptr ? req->evcon : nullptr;
-}
-
-const char* evhttp_request_get_uri(const struct evhttp_request* req) {
-  return req != nullptr ? req->uri : nullptr;
-}
-
-const struct evhttp_uri* evhttp_request_get_evhttp_uri(const struct evhttp_request* req) {
-  return req != nullptr ? req->uri_elems : nullptr;
-}
-
-enum evhttp_cmd_type evhttp_request_get_command(const struct evhttp_request* req) {
-  return req->type;
-}
-
-int evhttp_request_get_response_code(const struct evhttp_request* req) {
-  return req != nullptr ? req->response_code : 0;
-}
-
-const char* evhttp_request_get_response_code_line(const struct evhttp_request* req) {
-  return req != nullptr ? req->response_code_line : nullptr;
-}
-
-struct evkeyvalq* evhttp_request_get_input_headers(struct evhttp_request* req) {
-  return req != nullptr ? req->input_headers : nullptr;
-}
-
-struct evkeyvalq* evhttp_request_get_output_headers(struct evhttp_request* req) {
-  return req != nullptr ? req->output_headers : nullptr;
-}
-
-struct evbuffer* evhttp_request_get_input_buffer(struct evhttp_request* req) {
-  return req != nullptr ? req->input_buffer : nullptr;
-}
-
-struct evbuffer* evhttp_request_get_output_buffer(struct evhttp_request* req) {
-  return req != nullptr ? req->output_buffer : nullptr;
-}
-
-const char* evhttp_request_get_host(struct evhttp_request* req) {
-  if (req == nullptr) return nullptr;
+const char* request_host(evhttp_request* req) {
   if (req->host_cache != nullptr) return req->host_cache;
-  const char* host = req->uri_elems != nullptr ? evhttp_uri_get_host(req->uri_elems) : nullptr;
+  const char* host = req->uri_elems != nullptr ? req->uri_elems->host : nullptr;
   if (host == nullptr && req->input_headers != nullptr) {
-    host = evhttp_find_header(req->input_headers, "Host");
+    host = header_find(req->input_headers, "Host");
     if (host != nullptr) {
       // Drop a ":port" suffix, as the URI's host never has one.
       std::size_t n = std::strlen(host);
       const char* p = host + n - 1;
-      while (p > host && ev::is_digit(*p)) --p;
+      while (p > host && is_digit(*p)) --p;
       if (p > host && *p == ':') {
         std::size_t len = static_cast<std::size_t>(p - host);
-        req->host_cache = static_cast<char*>(ev::mm_malloc(len + 1));
+        req->host_cache = static_cast<char*>(mm_malloc(len + 1));
         if (req->host_cache == nullptr) return nullptr;
         std::memcpy(req->host_cache, host, len);
         req->host_cache[len] = '\0';
@@ -316,4 +234,4 @@ const char* evhttp_request_get_host(struct evhttp_request* req) {
   return host;
 }
 
-}  // extern "C"
+}  // namespace ev::http

@@ -50,7 +50,7 @@ void send_not_found(evhttp_request* req) {
   if (escaped == nullptr || buf == nullptr) {
     mm_free(escaped);
     if (buf != nullptr) evbuffer_free(buf);
-    evhttp_connection_free(req->evcon);
+    if (req->evcon != nullptr) conn_free(req->evcon);
     return;
   }
   response_code(req, HTTP_NOTFOUND, "Not Found");
@@ -97,12 +97,25 @@ void server_accept(evhttp* http, evutil_socket_t fd, sockaddr* sa, int socklen) 
   char host[256];
   std::uint16_t port;
   peer_name(sa, static_cast<socklen_t>(socklen), host, sizeof(host), &port);
-  bufferevent* bev = nullptr;
-  if (http->bevcb != nullptr) bev = http->bevcb(http->base, http->bevcbarg);
+  // A socket bufferevent is made on the accepted socket: writing is enabled
+  // (the default) without arming its event, so the connection costs one
+  // epoll_ctl (reading).  A program's bufferevent (set_bevcb) gets the socket
+  // through bufferevent_setfd, as in libevent.
+  bufferevent* bev;
+  const bool own_bev = http->bevcb == nullptr;
+  if (own_bev) {
+    bev = bufferevent_socket_new(http->base, fd, BEV_OPT_CLOSE_ON_FREE);
+    if (bev == nullptr) {
+      evutil_closesocket(fd);
+      return;
+    }
+  } else {
+    bev = http->bevcb(http->base, http->bevcbarg);  // NULL: conn_new makes a socket one
+  }
   evhttp_connection* c = conn_new(http->base, nullptr, bev, host, port);
   if (c == nullptr) {
-    if (bev != nullptr) bufferevent_free(bev);
-    evutil_closesocket(fd);
+    if (bev != nullptr) bufferevent_free(bev);  // an own one closes fd
+    if (!own_bev) evutil_closesocket(fd);
     return;
   }
   c->flags |= kConIncoming;
@@ -114,7 +127,7 @@ void server_accept(evhttp* http, evutil_socket_t fd, sockaddr* sa, int socklen) 
     c->timeout = http->timeout;
   }
   conn_set_addr(c, sa, static_cast<socklen_t>(socklen));
-  if (bufferevent_setfd(c->bev, fd) != 0) {
+  if (!own_bev && bufferevent_setfd(c->bev, fd) != 0) {
     evutil_closesocket(fd);
     conn_free(c);
     return;
@@ -127,7 +140,7 @@ void server_accept(evhttp* http, evutil_socket_t fd, sockaddr* sa, int socklen) 
   // The request is made when its first byte arrives: an idle connection
   // holds none.
   c->state = State::kReadingHead;
-  bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+  bufferevent_enable(c->bev, own_bev ? EV_READ : EV_READ | EV_WRITE);
 }
 
 bool find_vhost(evhttp* http, evhttp** out, const char* hostname) {
@@ -321,22 +334,18 @@ void server_handle_request(evhttp_request* req, void* arg) {
   }
 }
 
-}  // namespace ev::http
-
-using namespace ev::http;
-
 namespace {
 
 void free_callbacks(evhttp* http) {
   while (CbEntry* e = http->callbacks) {
     http->callbacks = e->next;
-    ev::mm_free(e->path);
-    ev::mm_free(e);
+    mm_free(e->path);
+    mm_free(e);
   }
   while (Alias* a = http->aliases) {
     http->aliases = a->next;
-    ev::mm_free(a->alias);
-    ev::mm_free(a);
+    mm_free(a->alias);
+    mm_free(a);
   }
 }
 
@@ -377,30 +386,27 @@ int bind_address(const char* address, std::uint16_t port) {
 
 }  // namespace
 
-extern "C" {
-
-struct evhttp* evhttp_new(struct event_base* base) {
-  auto* http = static_cast<evhttp*>(ev::mm_calloc(1, sizeof(evhttp)));
+evhttp* server_new(event_base* base) {
+  auto* http = static_cast<evhttp*>(mm_calloc(1, sizeof(evhttp)));
   if (http == nullptr) return nullptr;
   http->base = base;
   http->max_headers = UINT64_MAX;
   http->max_body = UINT64_MAX;
-  http->default_content_type = ev::mm_strdup("text/html; charset=ISO-8859-1");
+  http->default_content_type = mm_strdup("text/html; charset=ISO-8859-1");
   http->allowed_methods =
       EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD | EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE;
   if (http->default_content_type == nullptr) {
-    ev::mm_free(http);
+    mm_free(http);
     return nullptr;
   }
   return http;
 }
 
-void evhttp_free(struct evhttp* http) {
-  if (http == nullptr) return;
+void server_free(evhttp* http) {
   while (evhttp_bound_socket* b = http->sockets) {
     http->sockets = b->next;
     evconnlistener_free(b->listener);
-    ev::mm_free(b);
+    mm_free(b);
   }
   while (evhttp_connection* c = http->connections) {
     // Unlink first: a connection busy in a callback is freed later.
@@ -408,24 +414,22 @@ void evhttp_free(struct evhttp* http) {
     if (c->next_conn != nullptr) c->next_conn->prev_conn = nullptr;
     c->server = nullptr;
     c->next_conn = c->prev_conn = nullptr;
-    evhttp_connection_free(c);
+    conn_free(c);
   }
   free_callbacks(http);
   while (evhttp* v = http->vhost_first) {
     http->vhost_first = v->vhost_next;
-    ev::mm_free(v->vhost_pattern);
+    mm_free(v->vhost_pattern);
     v->vhost_pattern = nullptr;
-    evhttp_free(v);
+    server_free(v);
   }
-  ev::mm_free(http->vhost_pattern);
-  ev::mm_free(http->default_content_type);
-  ev::mm_free(http);
+  mm_free(http->vhost_pattern);
+  mm_free(http->default_content_type);
+  mm_free(http);
 }
 
-struct evhttp_bound_socket* evhttp_bind_listener(struct evhttp* http,
-                                                 struct evconnlistener* listener) {
-  if (http == nullptr || listener == nullptr) return nullptr;
-  auto* b = static_cast<evhttp_bound_socket*>(ev::mm_calloc(1, sizeof(evhttp_bound_socket)));
+evhttp_bound_socket* bind_listener(evhttp* http, evconnlistener* listener) {
+  auto* b = static_cast<evhttp_bound_socket*>(mm_calloc(1, sizeof(evhttp_bound_socket)));
   if (b == nullptr) return nullptr;
   b->listener = listener;
   evhttp_bound_socket** tail = &http->sockets;
@@ -435,60 +439,37 @@ struct evhttp_bound_socket* evhttp_bind_listener(struct evhttp* http,
   return b;
 }
 
-struct evhttp_bound_socket* evhttp_accept_socket_with_handle(struct evhttp* http,
-                                                             evutil_socket_t fd) {
-  if (http == nullptr || fd < 0) return nullptr;
+evhttp_bound_socket* accept_socket(evhttp* http, evutil_socket_t fd) {
   evconnlistener* l = evconnlistener_new(http->base, nullptr, nullptr,
                                          LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_FREE, 0, fd);
   if (l == nullptr) return nullptr;
-  evhttp_bound_socket* b = evhttp_bind_listener(http, l);
+  evhttp_bound_socket* b = bind_listener(http, l);
   if (b == nullptr) evconnlistener_free(l);
   return b;
 }
 
-int evhttp_accept_socket(struct evhttp* http, evutil_socket_t fd) {
-  return evhttp_accept_socket_with_handle(http, fd) != nullptr ? 0 : -1;
-}
-
-struct evhttp_bound_socket* evhttp_bind_socket_with_handle(struct evhttp* http, const char* address,
-                                                           ev_uint16_t port) {
-  if (http == nullptr) return nullptr;
+evhttp_bound_socket* bind_socket(evhttp* http, const char* address, std::uint16_t port) {
   int fd = bind_address(address, port);
   if (fd < 0) return nullptr;
   if (listen(fd, 128) < 0) {
-    evpriv_sock_warn(fd, "%s: listen", __func__);
+    evpriv_sock_warn(fd, "evhttp_bind_socket_with_handle: listen");
     evutil_closesocket(fd);
     return nullptr;
   }
-  evhttp_bound_socket* b = evhttp_accept_socket_with_handle(http, fd);
+  evhttp_bound_socket* b = accept_socket(http, fd);
   if (b == nullptr) evutil_closesocket(fd);
   return b;
 }
 
-int evhttp_bind_socket(struct evhttp* http, const char* address, ev_uint16_t port) {
-  return evhttp_bind_socket_with_handle(http, address, port) != nullptr ? 0 : -1;
-}
-
-struct evconnlistener* evhttp_bound_socket_get_listener(struct evhttp_bound_socket* bound) {
-  return bound != nullptr ? bound->listener : nullptr;
-}
-
-evutil_socket_t evhttp_bound_socket_get_fd(struct evhttp_bound_socket* bound) {
-  return bound != nullptr ? evconnlistener_get_fd(bound->listener) : -1;
-}
-
-void evhttp_foreach_bound_socket(struct evhttp* http, evhttp_bound_socket_foreach_fn* fn,
-                                 void* arg) {
-  if (http == nullptr || fn == nullptr) return;
+void foreach_bound_socket(evhttp* http, evhttp_bound_socket_foreach_fn* fn, void* arg) {
   for (evhttp_bound_socket* b = http->sockets; b != nullptr;) {
-    evhttp_bound_socket* next = b->next;
+    evhttp_bound_socket* next = b->next;  // fn may delete b
     fn(b, arg);
     b = next;
   }
 }
 
-void evhttp_del_accept_socket(struct evhttp* http, struct evhttp_bound_socket* bound) {
-  if (http == nullptr || bound == nullptr) return;
+void del_accept_socket(evhttp* http, evhttp_bound_socket* bound) {
   for (evhttp_bound_socket** p = &http->sockets; *p != nullptr; p = &(*p)->next) {
     if (*p == bound) {
       *p = bound->next;
@@ -496,40 +477,25 @@ void evhttp_del_accept_socket(struct evhttp* http, struct evhttp_bound_socket* b
     }
   }
   evconnlistener_free(bound->listener);
-  ev::mm_free(bound);
+  mm_free(bound);
 }
 
-void evhttp_set_max_headers_size(struct evhttp* http, ev_ssize_t max) {
-  if (http != nullptr) http->max_headers = max < 0 ? UINT64_MAX : static_cast<std::uint64_t>(max);
-}
-
-void evhttp_set_max_body_size(struct evhttp* http, ev_ssize_t max) {
-  if (http != nullptr) http->max_body = max < 0 ? UINT64_MAX : static_cast<std::uint64_t>(max);
-}
-
-void evhttp_set_default_content_type(struct evhttp* http, const char* content_type) {
-  if (http == nullptr) return;
-  char* copy = content_type != nullptr ? ev::mm_strdup(content_type) : nullptr;
+void server_set_content_type(evhttp* http, const char* content_type) {
+  char* copy = content_type != nullptr ? mm_strdup(content_type) : nullptr;
   if (content_type != nullptr && copy == nullptr) return;
-  ev::mm_free(http->default_content_type);
+  mm_free(http->default_content_type);
   http->default_content_type = copy;
 }
 
-void evhttp_set_allowed_methods(struct evhttp* http, ev_uint16_t methods) {
-  if (http != nullptr) http->allowed_methods = methods;
-}
-
-int evhttp_set_cb(struct evhttp* http, const char* path, void (*cb)(struct evhttp_request*, void*),
-                  void* arg) {
-  if (http == nullptr || path == nullptr) return -1;
+int server_set_cb(evhttp* http, const char* path, void (*cb)(evhttp_request*, void*), void* arg) {
   CbEntry** tail = &http->callbacks;
   for (; *tail != nullptr; tail = &(*tail)->next)
     if (std::strcmp((*tail)->path, path) == 0) return -1;
-  auto* e = static_cast<CbEntry*>(ev::mm_calloc(1, sizeof(CbEntry)));
+  auto* e = static_cast<CbEntry*>(mm_calloc(1, sizeof(CbEntry)));
   if (e == nullptr) return -2;
-  e->path = ev::mm_strdup(path);
+  e->path = mm_strdup(path);
   if (e->path == nullptr) {
-    ev::mm_free(e);
+    mm_free(e);
     return -3;
   }
   e->cb = cb;
@@ -538,38 +504,23 @@ int evhttp_set_cb(struct evhttp* http, const char* path, void (*cb)(struct evhtt
   return 0;
 }
 
-int evhttp_del_cb(struct evhttp* http, const char* path) {
-  if (http == nullptr || path == nullptr) return -1;
+int server_del_cb(evhttp* http, const char* path) {
   for (CbEntry** p = &http->callbacks; *p != nullptr; p = &(*p)->next) {
     if (std::strcmp((*p)->path, path) == 0) {
       CbEntry* e = *p;
       *p = e->next;
-      ev::mm_free(e->path);
-      ev::mm_free(e);
+      mm_free(e->path);
+      mm_free(e);
       return 0;
     }
   }
   return -1;
 }
 
-void evhttp_set_gencb(struct evhttp* http, void (*cb)(struct evhttp_request*, void*), void* arg) {
-  if (http == nullptr) return;
-  http->gencb = cb;
-  http->gencbarg = arg;
-}
-
-void evhttp_set_bevcb(struct evhttp* http, struct bufferevent* (*cb)(struct event_base*, void*),
-                      void* arg) {
-  if (http == nullptr) return;
-  http->bevcb = cb;
-  http->bevcbarg = arg;
-}
-
-int evhttp_add_virtual_host(struct evhttp* http, const char* pattern, struct evhttp* vhost) {
-  if (http == nullptr || pattern == nullptr || vhost == nullptr) return -1;
+int vhost_add(evhttp* http, const char* pattern, evhttp* vhost) {
   // A vhost is one only once, and has no sockets of its own.
   if (vhost->vhost_pattern != nullptr || vhost->sockets != nullptr) return -1;
-  vhost->vhost_pattern = ev::mm_strdup(pattern);
+  vhost->vhost_pattern = mm_strdup(pattern);
   if (vhost->vhost_pattern == nullptr) return -1;
   evhttp** tail = &http->vhost_first;
   while (*tail != nullptr) tail = &(*tail)->vhost_next;
@@ -578,13 +529,13 @@ int evhttp_add_virtual_host(struct evhttp* http, const char* pattern, struct evh
   return 0;
 }
 
-int evhttp_remove_virtual_host(struct evhttp* http, struct evhttp* vhost) {
-  if (http == nullptr || vhost == nullptr || vhost->vhost_pattern == nullptr) return -1;
+int vhost_remove(evhttp* http, evhttp* vhost) {
+  if (vhost->vhost_pattern == nullptr) return -1;
   for (evhttp** p = &http->vhost_first; *p != nullptr; p = &(*p)->vhost_next) {
     if (*p == vhost) {
       *p = vhost->vhost_next;
       vhost->vhost_next = nullptr;
-      ev::mm_free(vhost->vhost_pattern);
+      mm_free(vhost->vhost_pattern);
       vhost->vhost_pattern = nullptr;
       return 0;
     }
@@ -592,13 +543,12 @@ int evhttp_remove_virtual_host(struct evhttp* http, struct evhttp* vhost) {
   return -1;
 }
 
-int evhttp_add_server_alias(struct evhttp* http, const char* alias) {
-  if (http == nullptr || alias == nullptr) return -1;
-  auto* a = static_cast<Alias*>(ev::mm_calloc(1, sizeof(Alias)));
+int alias_add(evhttp* http, const char* alias) {
+  auto* a = static_cast<Alias*>(mm_calloc(1, sizeof(Alias)));
   if (a == nullptr) return -1;
-  a->alias = ev::mm_strdup(alias);
+  a->alias = mm_strdup(alias);
   if (a->alias == nullptr) {
-    ev::mm_free(a);
+    mm_free(a);
     return -1;
   }
   Alias** tail = &http->aliases;
@@ -607,50 +557,17 @@ int evhttp_add_server_alias(struct evhttp* http, const char* alias) {
   return 0;
 }
 
-int evhttp_remove_server_alias(struct evhttp* http, const char* alias) {
-  if (http == nullptr || alias == nullptr) return -1;
+int alias_remove(evhttp* http, const char* alias) {
   for (Alias** p = &http->aliases; *p != nullptr; p = &(*p)->next) {
     if (ascii_strieq((*p)->alias, alias)) {
       Alias* a = *p;
       *p = a->next;
-      ev::mm_free(a->alias);
-      ev::mm_free(a);
+      mm_free(a->alias);
+      mm_free(a);
       return 0;
     }
   }
   return -1;
 }
 
-void evhttp_set_timeout_tv(struct evhttp* http, const struct timeval* tv) {
-  if (http == nullptr) return;
-  if (tv != nullptr) {
-    http->timeout = *tv;
-    http->has_timeout = true;
-  } else {
-    http->has_timeout = false;
-    http->timeout = timeval{0, 0};
-  }
-}
-
-void evhttp_set_timeout(struct evhttp* http, int timeout_in_secs) {
-  if (timeout_in_secs == -1) {
-    evhttp_set_timeout_tv(http, nullptr);
-  } else {
-    timeval tv{timeout_in_secs, 0};
-    evhttp_set_timeout_tv(http, &tv);
-  }
-}
-
-int evhttp_set_flags(struct evhttp* http, int flags) {
-  if (http == nullptr) return -1;
-  int avail = EVHTTP_SERVER_LINGERING_CLOSE;
-  if (flags & ~avail) return 1;
-  http->flags = (http->flags & ~avail) | flags;
-  return 0;
-}
-
-struct evhttp* evhttp_connection_get_server(struct evhttp_connection* evcon) {
-  return evcon != nullptr ? evcon->server : nullptr;
-}
-
-}  // extern "C"
+}  // namespace ev::http

@@ -240,7 +240,7 @@ evhttp_uri* parse(const char* source, unsigned flags) {
   }
   return uri;
 err:
-  evhttp_uri_free(uri);
+  ev::http::uri_free(uri);
   return nullptr;
 }
 
@@ -272,78 +272,37 @@ evhttp_uri* uri_parse_authority(const char* source) {
   const char* end = end_of_authority(source);
   if (*end != '\0' || !parse_authority(uri, source, end) || uri->port < 0 ||
       uri->userinfo != nullptr) {
-    evhttp_uri_free(uri);
+    ev::http::uri_free(uri);
     return nullptr;
   }
   return uri;
 }
 
-}  // namespace ev::http
+evhttp_uri* uri_new() { return uri_alloc(0); }
 
-extern "C" {
+evhttp_uri* uri_parse(const char* source, unsigned flags) { return parse(source, flags); }
 
-struct evhttp_uri* evhttp_uri_new(void) {
-  return uri_alloc(0);
-}
-
-void evhttp_uri_set_flags(struct evhttp_uri* uri, unsigned flags) {
-  if (uri != nullptr) uri->flags = flags;
-}
-
-struct evhttp_uri* evhttp_uri_parse_with_flags(const char* source_uri, unsigned flags) {
-  if (source_uri == nullptr) return nullptr;
-  return parse(source_uri, flags);
+void uri_free(evhttp_uri* uri) {
+  mm_free(uri->scheme);
+  mm_free(uri->userinfo);
+  mm_free(uri->host);
+  mm_free(uri->path);
+  mm_free(uri->query);
+  mm_free(uri->fragment);
+  mm_free(uri);
 }
 
-struct evhttp_uri* evhttp_uri_parse(const char* source_uri) {
-  return evhttp_uri_parse_with_flags(source_uri, 0);
-}
-
-void evhttp_uri_free(struct evhttp_uri* uri) {
-  if (uri == nullptr) return;
-  ev::mm_free(uri->scheme);
-  ev::mm_free(uri->userinfo);
-  ev::mm_free(uri->host);
-  ev::mm_free(uri->path);
-  ev::mm_free(uri->query);
-  ev::mm_free(uri->fragment);
-  ev::mm_free(uri);
-}
-
-const char* evhttp_uri_get_scheme(const struct evhttp_uri* uri) {
-  return uri != nullptr ? uri->scheme : nullptr;
-}
-const char* evhttp_uri_get_userinfo(const struct evhttp_uri* uri) {
-  return uri != nullptr ? uri->userinfo : nullptr;
-}
-const char* evhttp_uri_get_host(const struct evhttp_uri* uri) {
-  return uri != nullptr ? uri->host : nullptr;
-}
-int evhttp_uri_get_port(const struct evhttp_uri* uri) { return uri != nullptr ? uri->port : -1; }
-const char* evhttp_uri_get_path(const struct evhttp_uri* uri) {
-  return uri != nullptr ? uri->path : nullptr;
-}
-const char* evhttp_uri_get_query(const struct evhttp_uri* uri) {
-  return uri != nullptr ? uri->query : nullptr;
-}
-const char* evhttp_uri_get_fragment(const struct evhttp_uri* uri) {
-  return uri != nullptr ? uri->fragment : nullptr;
-}
-
-int evhttp_uri_set_scheme(struct evhttp_uri* uri, const char* scheme) {
-  if (uri == nullptr) return -1;
+int uri_set_scheme(evhttp_uri* uri, const char* scheme) {
   if (scheme != nullptr && !scheme_ok(scheme, scheme + std::strlen(scheme))) return -1;
   return set_str(&uri->scheme, scheme);
 }
 
-int evhttp_uri_set_userinfo(struct evhttp_uri* uri, const char* userinfo) {
-  if (uri == nullptr) return -1;
+int uri_set_userinfo(evhttp_uri* uri, const char* userinfo) {
   if (userinfo != nullptr && !userinfo_ok(userinfo, userinfo + std::strlen(userinfo))) return -1;
   return set_str(&uri->userinfo, userinfo);
 }
 
-int evhttp_uri_set_host(struct evhttp_uri* uri, const char* host) {
-  if (uri == nullptr) return -1;
+int uri_set_host(evhttp_uri* uri, const char* host) {
   if (host != nullptr) {
     const char* end = host + std::strlen(host);
     if (host[0] == '[' ? !bracket_addr_ok(host, end) : !regname_ok(host, end)) return -1;
@@ -351,32 +310,22 @@ int evhttp_uri_set_host(struct evhttp_uri* uri, const char* host) {
   return set_str(&uri->host, host);
 }
 
-int evhttp_uri_set_port(struct evhttp_uri* uri, int port) {
-  if (uri == nullptr || port < -1) return -1;
-  uri->port = port;
-  return 0;
-}
-
-int evhttp_uri_set_path(struct evhttp_uri* uri, const char* path) {
-  if (uri == nullptr) return -1;
+int uri_set_path(evhttp_uri* uri, const char* path) {
   if (path != nullptr && *end_of_path(path, Part::kPath, uri->flags) != '\0') return -1;
   return set_str(&uri->path, path);
 }
 
-int evhttp_uri_set_query(struct evhttp_uri* uri, const char* query) {
-  if (uri == nullptr) return -1;
+int uri_set_query(evhttp_uri* uri, const char* query) {
   if (query != nullptr && *end_of_path(query, Part::kQuery, uri->flags) != '\0') return -1;
   return set_str(&uri->query, query);
 }
 
-int evhttp_uri_set_fragment(struct evhttp_uri* uri, const char* fragment) {
-  if (uri == nullptr) return -1;
+int uri_set_fragment(evhttp_uri* uri, const char* fragment) {
   if (fragment != nullptr && *end_of_path(fragment, Part::kFragment, uri->flags) != '\0') return -1;
   return set_str(&uri->fragment, fragment);
 }
 
-char* evhttp_uri_join(struct evhttp_uri* uri, char* buf, size_t limit) {
-  if (uri == nullptr || buf == nullptr || limit == 0) return nullptr;
+char* uri_join(const evhttp_uri* uri, char* buf, std::size_t limit) {
   std::size_t len = 0;
   if (uri->scheme != nullptr) {
     add(buf, limit, &len, uri->scheme);
@@ -410,4 +359,4 @@ char* evhttp_uri_join(struct evhttp_uri* uri, char* buf, size_t limit) {
   return buf;
 }
 
-}  // extern "C"
+}  // namespace ev::http

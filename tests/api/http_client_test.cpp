@@ -577,6 +577,195 @@ TEST_P(HttpClient, ReadOnWriteErrorDeliversAnEarlyAnswer) {
   EXPECT_EQ("big!", r.body);
 }
 
+// A keep-alive connection the server closes (FIN) or resets (RST) after
+// reading the next request, before any byte of its answer: the request
+// fails with EVREQ_HTTP_EOF in both cases and is not sent again on a new
+// connection, as in libevent 2.1.12 (tests/diff/http_stale_diff.c runs the
+// same exchanges on both libraries).  Before the fix a reset gave
+// EVREQ_HTTP_BUFFER_ERROR.
+TEST_P(HttpClient, ReusedConnectionClosedByTheServerFailsWithEof) {
+  for (bool reset : {false, true}) {
+    SCOPED_TRACE(reset ? "reset" : "eof");
+    Scripted s;
+    s.start(base);
+    s.response = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+    connect(s.port);
+    Result first, second;
+    first.base = second.base = base;
+    evhttp_make_request(evcon, new_req(&first), EVHTTP_REQ_GET, "/1");
+    run(base);
+    ASSERT_EQ(200, first.code);
+    ASSERT_EQ(1u, s.bevs.size());
+    // The peer now drops the connection on the next request head.
+    bufferevent_setcb(
+        s.bevs[0],
+        [](bufferevent* b, void* arg) {
+          auto* sc = static_cast<Scripted*>(arg);
+          if (evbuffer_search(bufferevent_get_input(b), "\r\n\r\n", 4, nullptr).pos < 0) return;
+          if (sc->never_answer) {
+            linger l{1, 0};
+            setsockopt(bufferevent_getfd(b), SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+          }
+          std::erase(sc->bevs, b);
+          bufferevent_free(b);
+        },
+        nullptr, nullptr, &s);
+    s.never_answer = reset;
+    evhttp_make_request(evcon, new_req(&second), EVHTTP_REQ_GET, "/2");
+    run(base);
+    EXPECT_EQ(1, second.calls);
+    EXPECT_TRUE(second.null_req);
+    ASSERT_EQ(1u, second.errors.size());
+    EXPECT_EQ(EVREQ_HTTP_EOF, second.errors[0]);
+    EXPECT_EQ(1, s.connections);
+    evhttp_connection_free(evcon);
+    evcon = nullptr;
+  }
+}
+
+// evhttp_connection_set_max_headers_size: an answer whose head is over
+// the limit fails the request with EVREQ_HTTP_INVALID_HEADER (libevent's
+// bad header lines); within the limit it is read.
+TEST_P(HttpClient, MaxHeadersSizeRefusesALongerHead) {
+  Scripted s;
+  s.start(base);
+  s.response =
+      "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nX-Long: " + std::string(200, 'x') + "\r\n\r\nok";
+  connect(s.port);
+  evhttp_connection_set_max_headers_size(evcon, 100);
+  evhttp_make_request(evcon, new_req(&r), EVHTTP_REQ_GET, "/");
+  run(base);
+  EXPECT_EQ(1, r.calls);
+  EXPECT_TRUE(r.null_req);
+  ASSERT_EQ(1u, r.errors.size());
+  EXPECT_EQ(EVREQ_HTTP_INVALID_HEADER, r.errors[0]);
+  Result ok;
+  ok.base = base;
+  evhttp_connection_set_max_headers_size(evcon, 1000);
+  evhttp_make_request(evcon, new_req(&ok), EVHTTP_REQ_GET, "/");
+  run(base);
+  EXPECT_EQ(200, ok.code);
+  EXPECT_EQ("ok", ok.body);
+}
+
+// evhttp_connection_set_timeout in whole seconds: a server that never
+// answers fails the request with EVREQ_HTTP_TIMEOUT after about that long.
+TEST_P(HttpClient, TimeoutInSeconds) {
+  Scripted s;
+  s.start(base);
+  s.never_answer = true;
+  connect(s.port);
+  evhttp_connection_set_timeout(evcon, 1);
+  auto t0 = evtest::now_tv();
+  evhttp_make_request(evcon, new_req(&r), EVHTTP_REQ_GET, "/");
+  run(base, 5000);
+  long ms = evtest::elapsed_ms(t0, evtest::now_tv());
+  EXPECT_EQ(1, r.calls);
+  ASSERT_EQ(1u, r.errors.size());
+  EXPECT_EQ(EVREQ_HTTP_TIMEOUT, r.errors[0]);
+  EXPECT_GE(ms, 900);
+  EXPECT_LT(ms, 3000);
+}
+
+// evhttp_connection_set_local_port (with a local address): the connection
+// is made from that port.
+TEST_P(HttpClient, LocalPortIsTheSourcePort) {
+  // A port that is free now: bind one, note it, close it.
+  int probe = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in sin{};
+  sin.sin_family = AF_INET;
+  sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(0, bind(probe, reinterpret_cast<sockaddr*>(&sin), sizeof(sin)));
+  socklen_t len = sizeof(sin);
+  getsockname(probe, reinterpret_cast<sockaddr*>(&sin), &len);
+  uint16_t local = ntohs(sin.sin_port);
+  close(probe);
+  connect(port);
+  evhttp_connection_set_local_address(evcon, "127.0.0.1");
+  evhttp_connection_set_local_port(evcon, local);
+  evhttp_set_gencb(http, method_echo, nullptr);
+  struct Seen {
+    Result* r;
+    evhttp_connection* evcon;
+    int port = -1;
+  } seen{&r, evcon};
+  evhttp_request* req = evhttp_request_new(
+      [](evhttp_request* rq, void* arg) {
+        auto* sn = static_cast<Seen*>(arg);
+        sockaddr_in a{};
+        socklen_t n = sizeof(a);
+        int fd = bufferevent_getfd(evhttp_connection_get_bufferevent(sn->evcon));
+        if (fd >= 0 && getsockname(fd, reinterpret_cast<sockaddr*>(&a), &n) == 0)
+          sn->port = ntohs(a.sin_port);
+        done_cb(rq, sn->r);
+      },
+      &seen);
+  evhttp_make_request(evcon, req, EVHTTP_REQ_GET, "/");
+  run(base);
+  EXPECT_EQ(200, r.code);
+  EXPECT_EQ(local, seen.port);
+}
+
+// EVHTTP_CON_REUSE_CONNECTED_ADDR: after the server closes, the next
+// request reconnects to the address the name resolved to the first time,
+// without a new lookup (libevent); without the flag the lookup is made
+// again, and here fails.  The name comes from a hosts file of the test's
+// own, and the only nameserver is a closed loopback port.  Before the fix
+// the flag was accepted but ignored.
+TEST_P(HttpClient, ReuseConnectedAddrSkipsTheSecondLookup) {
+  for (bool reuse : {true, false}) {
+    SCOPED_TRACE(reuse ? "reuse" : "lookup");
+    Scripted s;
+    s.start(base);
+    s.response = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok";
+    s.close_after = true;
+    char hosts[] = "/tmp/http_client_hosts_XXXXXX";
+    int hfd = mkstemp(hosts);
+    ASSERT_GE(hfd, 0);
+    const char line[] = "127.0.0.1 httptest.invalid\n";
+    ASSERT_EQ(static_cast<ssize_t>(sizeof(line) - 1), write(hfd, line, sizeof(line) - 1));
+    close(hfd);
+    int ufd = socket(AF_INET, SOCK_DGRAM, 0);  // a UDP port with nobody reading
+    sockaddr_in sin{};
+    sin.sin_family = AF_INET;
+    sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(0, bind(ufd, reinterpret_cast<sockaddr*>(&sin), sizeof(sin)));
+    socklen_t len = sizeof(sin);
+    getsockname(ufd, reinterpret_cast<sockaddr*>(&sin), &len);
+    close(ufd);
+    evdns_base* dns = evdns_base_new(base, 0);
+    ASSERT_NE(nullptr, dns);
+    std::string ns = "127.0.0.1:" + std::to_string(ntohs(sin.sin_port));
+    ASSERT_EQ(0, evdns_base_nameserver_ip_add(dns, ns.c_str()));
+    evdns_base_set_option(dns, "timeout:", "0.2");
+    evdns_base_set_option(dns, "attempts:", "1");
+    ASSERT_EQ(0, evdns_base_load_hosts(dns, hosts));
+    unlink(hosts);
+    evcon =
+        evhttp_connection_base_new(base, dns, "httptest.invalid", static_cast<uint16_t>(s.port));
+    if (reuse) ASSERT_EQ(0, evhttp_connection_set_flags(evcon, EVHTTP_CON_REUSE_CONNECTED_ADDR));
+    Result first, second;
+    first.base = second.base = base;
+    evhttp_make_request(evcon, new_req(&first), EVHTTP_REQ_GET, "/1");
+    run(base);
+    EXPECT_EQ(200, first.code);
+    evdns_base_clear_host_addresses(dns);  // the name no longer resolves
+    evhttp_make_request(evcon, new_req(&second), EVHTTP_REQ_GET, "/2");
+    run(base);
+    EXPECT_EQ(1, second.calls);
+    if (reuse) {
+      EXPECT_EQ(200, second.code);
+      EXPECT_EQ(2, s.connections);
+    } else {
+      EXPECT_TRUE(second.null_req);
+      EXPECT_EQ(1, s.connections);
+    }
+    evhttp_connection_free(evcon);
+    evcon = nullptr;
+    evdns_base_free(dns, 0);
+  }
+}
+
 EVTEST_INSTANTIATE_PER_BACKEND(HttpClient);
 
 // Debian's python3 http.server on loopback, once (not per backend).

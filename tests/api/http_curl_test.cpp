@@ -1,36 +1,20 @@
 // Debian's curl against our server on loopback: keep-alive over several
 // URLs, uploads (plain, chunked, with Expect: 100-continue), HTTP/1.0 and
-// HEAD.  Each backend in turn.
+// HEAD; and Debian's wrk, one bounded second of keep-alive load.  Each
+// backend in turn.
 #include <sys/wait.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <string>
-#include <thread>
 
 #include "http_test_util.hpp"
 
 namespace {
 
-// Runs curl in a thread while the loop serves it; returns curl's stdout.
 std::string run_curl(event_base* base, const std::string& args, int* status) {
-  std::string out;
-  bool done = false;
-  std::thread t([&] {
-    std::string cmd = "curl -sS --max-time 10 --noproxy '*' " + args + " 2>&1";
-    FILE* p = popen(cmd.c_str(), "r");
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof(buf), p)) > 0) out.append(buf, n);
-    *status = pclose(p);
-    __atomic_store_n(&done, true, __ATOMIC_RELEASE);
-  });
-  for (int i = 0; i < 15000 && !__atomic_load_n(&done, __ATOMIC_ACQUIRE); ++i) {
-    timeval tv{0, 1000};
-    event_base_loopexit(base, &tv);
-    event_base_dispatch(base);
-  }
-  t.join();
-  return out;
+  return httptest::run_while_serving(base, "curl -sS --max-time 10 --noproxy '*' " + args + " 2>&1",
+                                     status);
 }
 
 void echo(evhttp_request* req, void*) {
@@ -82,6 +66,21 @@ TEST_P(HttpCurl, Http10AndHead) {
   EXPECT_EQ(0, st);
   EXPECT_NE(std::string::npos, head.find("HTTP/1.1 200 OK"));
   EXPECT_NE(std::string::npos, head.find("Date: "));
+}
+
+// wrk: 20 keep-alive connections for one second (bounded); every answer
+// is a 2xx and no socket error is reported.
+TEST_P(HttpCurl, WrkLoadWithoutErrors) {
+  if (access("/usr/bin/wrk", X_OK) != 0) GTEST_SKIP() << "wrk is not installed";
+  int st = 0;
+  std::string out =
+      httptest::run_while_serving(base, "wrk -t1 -c20 -d1s --timeout 5s " + url + "/w 2>&1", &st);
+  EXPECT_EQ(0, st) << out;
+  EXPECT_NE(std::string::npos, out.find(" requests in ")) << out;
+  EXPECT_EQ(std::string::npos, out.find("Non-2xx")) << out;
+  EXPECT_EQ(std::string::npos, out.find("Socket errors")) << out;
+  long requests = std::atol(out.c_str() + out.rfind('\n', out.find(" requests in ")) + 1);
+  EXPECT_GT(requests, 100) << out;
 }
 
 EVTEST_INSTANTIATE_PER_BACKEND(HttpCurl);

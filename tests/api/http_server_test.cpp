@@ -9,6 +9,7 @@
 
 #include "http_test_util.hpp"
 #include <event2/bufferevent.h>
+#include <event2/listener.h>
 // After http.h, which declares the enums it uses.
 #include <event2/http_struct.h>
 
@@ -33,7 +34,28 @@ void echo_cb(evhttp_request* req, void*) {
   evbuffer_free(b);
 }
 
-class HttpServer : public httptest::Server {};
+class HttpServer : public httptest::Server {
+ protected:
+  // Sends each part in turn on one connection: after every part but the
+  // last the server must neither answer nor close (it is still reading);
+  // returns what came after the last part, with *closed set.
+  std::string send_parts(const std::vector<std::string>& parts, bool* closed) {
+    int fd = httptest::connect_to(port);
+    EXPECT_GE(fd, 0);
+    std::string r;
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+      httptest::send_all(fd, parts[i]);
+      bool last = i + 1 == parts.size();
+      r = httptest::pump(base, fd, nullptr, closed, last ? 3000 : 200);
+      if (!last) {
+        EXPECT_EQ("", r) << "after part " << i;
+        EXPECT_FALSE(*closed) << "after part " << i;
+      }
+    }
+    close(fd);
+    return r;
+  }
+};
 
 TEST_P(HttpServer, GenericCallbackAnswersWithContentLengthAndDate) {
   evhttp_set_gencb(http, reply_text, nullptr);
@@ -126,15 +148,48 @@ TEST_P(HttpServer, LingeringCloseReadsTheBodyBeforeAnswering413) {
   evhttp_set_gencb(http, echo_cb, nullptr);
   ASSERT_EQ(0, evhttp_set_flags(http, EVHTTP_SERVER_LINGERING_CLOSE));
   evhttp_set_max_body_size(http, 10);
+  bool closed = false;
+  std::string r = send_parts(
+      {"POST / HTTP/1.1\r\nContent-Length: 20\r\n\r\n0123456789", "0123456789"}, &closed);
+  EXPECT_EQ(413, status_of(r));
+  EXPECT_TRUE(closed);
+}
+
+// The same for a chunked body: once its chunks pass the limit the rest is
+// read and dropped (chunk framing still checked) up to the last chunk and
+// the trailer, then the 413 and the close.  Before the fix the 413 went at
+// once and the close reset a client still sending.
+TEST_P(HttpServer, LingeringCloseReadsAChunkedBodyBeforeAnswering413) {
+  evhttp_set_gencb(http, echo_cb, nullptr);
+  ASSERT_EQ(0, evhttp_set_flags(http, EVHTTP_SERVER_LINGERING_CLOSE));
+  evhttp_set_max_body_size(http, 10);
+  bool closed = false;
+  std::string r = send_parts({"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+                              "a\r\n0123456789\r\n5\r\nabcde\r\n",
+                              "3\r\nxyz\r\n0\r\nTrailer: dropped\r\n", "\r\n"},
+                             &closed);
+  EXPECT_EQ(413, status_of(r));
+  EXPECT_TRUE(closed);
+}
+
+// Lingering is bounded: a chunked body that goes on past the limit by more
+// than the discard allowance (4 MiB) gets its 413 and the close without
+// waiting for the last chunk.
+TEST_P(HttpServer, LingeringOnAChunkedBodyIsBounded) {
+  evhttp_set_gencb(http, echo_cb, nullptr);
+  ASSERT_EQ(0, evhttp_set_flags(http, EVHTTP_SERVER_LINGERING_CLOSE));
+  evhttp_set_max_body_size(http, 10);
   int fd = httptest::connect_to(port);
   ASSERT_GE(fd, 0);
-  httptest::send_all(fd, "POST / HTTP/1.1\r\nContent-Length: 20\r\n\r\n0123456789");
+  httptest::send_all(fd, "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n");
+  std::string chunk = "10000\r\n" + std::string(0x10000, 'x') + "\r\n";
+  std::string r;
   bool closed = false;
-  std::string r = httptest::pump(base, fd, nullptr, &closed, 200);
-  EXPECT_EQ("", r);
-  EXPECT_FALSE(closed);
-  httptest::send_all(fd, "0123456789");
-  r = httptest::pump(base, fd, nullptr, &closed);
+  for (int i = 0; i < 80 && !closed && r.empty(); ++i) {  // 5 MiB at most
+    httptest::send_all(fd, chunk);
+    r += httptest::pump(base, fd, nullptr, &closed, 5);
+  }
+  r += httptest::pump(base, fd, nullptr, &closed, 2000);
   EXPECT_EQ(413, status_of(r));
   EXPECT_TRUE(closed);
   close(fd);
@@ -612,6 +667,145 @@ TEST_P(HttpServer, ReplyAfterTheClientLeftFreesTheRequest) {
   // Whether or not the connection is gone yet, replying is safe.
   reply_text(held, nullptr);
   for (int i = 0; i < 20; ++i) event_base_loop(base, EVLOOP_NONBLOCK);
+}
+
+// evhttp_bind_socket (no handle: the socket is found through
+// evhttp_foreach_bound_socket) and evhttp_bind_listener (a program's
+// listener) both serve; the listener is the bound socket's.
+TEST_P(HttpServer, BindSocketAndBindListenerServe) {
+  evhttp_set_gencb(http, reply_text, nullptr);
+  evhttp* other = evhttp_new(base);
+  ASSERT_NE(nullptr, other);
+  evhttp_set_gencb(other, reply_text, const_cast<char*>("other"));
+  ASSERT_EQ(0, evhttp_bind_socket(other, "127.0.0.1", 0));
+  std::vector<evhttp_bound_socket*> bound;
+  evhttp_foreach_bound_socket(
+      other,
+      [](evhttp_bound_socket* b, void* arg) {
+        static_cast<std::vector<evhttp_bound_socket*>*>(arg)->push_back(b);
+      },
+      &bound);
+  ASSERT_EQ(1u, bound.size());
+  int p1 = httptest::bound_port(bound[0]);
+  int fd = httptest::connect_to(p1);
+  ASSERT_GE(fd, 0);
+  httptest::send_all(fd, "GET / HTTP/1.1\r\n\r\n");
+  EXPECT_EQ("other", body_of(httptest::pump(base, fd, httptest::has_full_body)));
+  close(fd);
+  EXPECT_EQ(-1, evhttp_bind_socket(nullptr, "127.0.0.1", 0));
+
+  sockaddr_in sin{};
+  sin.sin_family = AF_INET;
+  sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  evconnlistener* l =
+      evconnlistener_new_bind(base, nullptr, nullptr, LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE, 16,
+                              reinterpret_cast<sockaddr*>(&sin), sizeof(sin));
+  ASSERT_NE(nullptr, l);
+  evhttp_bound_socket* b = evhttp_bind_listener(other, l);
+  ASSERT_NE(nullptr, b);
+  EXPECT_EQ(l, evhttp_bound_socket_get_listener(b));
+  EXPECT_EQ(evconnlistener_get_fd(l), evhttp_bound_socket_get_fd(b));
+  EXPECT_EQ(nullptr, evhttp_bind_listener(other, nullptr));
+  fd = httptest::connect_to(httptest::bound_port(b));
+  ASSERT_GE(fd, 0);
+  httptest::send_all(fd, "GET / HTTP/1.1\r\n\r\n");
+  EXPECT_EQ("other", body_of(httptest::pump(base, fd, httptest::has_full_body)));
+  close(fd);
+  evhttp_free(other);  // frees the listener too
+}
+
+// evhttp_set_default_content_type: the header of replies that set none;
+// NULL leaves it out; a reply's own Content-Type wins.
+TEST_P(HttpServer, DefaultContentType) {
+  evhttp_set_gencb(http, reply_text, nullptr);
+  evhttp_set_default_content_type(http, "text/plain");
+  std::string r = request("GET / HTTP/1.1\r\n\r\n");
+  EXPECT_NE(std::string::npos, r.find("Content-Type: text/plain\r\n")) << r;
+  evhttp_set_default_content_type(http, nullptr);
+  r = request("GET / HTTP/1.1\r\n\r\n");
+  EXPECT_EQ(std::string::npos, r.find("Content-Type:")) << r;
+  evhttp_set_default_content_type(http, "text/plain");
+  evhttp_set_cb(
+      http, "/own",
+      [](evhttp_request* req, void*) {
+        evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type", "image/png");
+        reply_text(req, nullptr);
+      },
+      nullptr);
+  r = request("GET /own HTTP/1.1\r\n\r\n");
+  EXPECT_NE(std::string::npos, r.find("Content-Type: image/png\r\n")) << r;
+  EXPECT_EQ(std::string::npos, r.find("text/plain")) << r;
+}
+
+// evhttp_set_timeout in whole seconds: a request head that stops coming
+// is dropped after the timeout; -1 restores no timeout.
+TEST_P(HttpServer, TimeoutInSeconds) {
+  evhttp_set_gencb(http, reply_text, nullptr);
+  evhttp_set_timeout(http, 1);
+  int fd = httptest::connect_to(port);
+  httptest::send_all(fd, "GET / HTTP/1.1\r\n");
+  bool closed = false;
+  auto t0 = evtest::now_tv();
+  std::string r = httptest::pump(base, fd, nullptr, &closed, 4000);
+  EXPECT_TRUE(closed);
+  EXPECT_EQ("", r);
+  long ms = evtest::elapsed_ms(t0, evtest::now_tv());
+  EXPECT_GE(ms, 900);
+  EXPECT_LT(ms, 3000);
+  close(fd);
+  evhttp_set_timeout(http, -1);
+  fd = httptest::connect_to(port);
+  httptest::send_all(fd, "GET / HTTP/1.1\r\n");
+  r = httptest::pump(base, fd, nullptr, &closed, 1300);
+  EXPECT_FALSE(closed);
+  close(fd);
+}
+
+// evhttp_send_reply_chunk_with_cb: the callback runs once the chunk has
+// been written, with the request's connection and its argument; a stream
+// goes on from it (as in libevent, a later write before then replaces it).
+TEST_P(HttpServer, ReplyChunkWithCallbackRunsAfterTheWrite) {
+  struct Ctx {
+    int calls = 0;
+    evhttp_request* req = nullptr;
+    evhttp_connection* conn = nullptr;
+    evhttp_connection* seen = nullptr;
+  } ctx;
+  evhttp_set_gencb(
+      http,
+      [](evhttp_request* req, void* arg) {
+        auto* c = static_cast<Ctx*>(arg);
+        c->req = req;
+        c->conn = evhttp_request_get_connection(req);
+        evhttp_send_reply_start(req, 200, "OK");
+        evbuffer* b = evbuffer_new();
+        evbuffer_add(b, "abc", 3);
+        evhttp_send_reply_chunk_with_cb(
+            req, b,
+            [](evhttp_connection* conn, void* a) {
+              auto* cc = static_cast<Ctx*>(a);
+              if (cc->calls++ == 0) {
+                cc->seen = conn;
+                evbuffer* more = evbuffer_new();
+                evbuffer_add(more, "de", 2);
+                evhttp_send_reply_chunk(cc->req, more);
+                evbuffer_free(more);
+                evhttp_send_reply_end(cc->req);
+              }
+            },
+            c);
+        EXPECT_EQ(0u, evbuffer_get_length(b));
+        evbuffer_free(b);
+      },
+      &ctx);
+  int fd = httptest::connect_to(port);
+  httptest::send_all(fd, "GET / HTTP/1.1\r\n\r\n");
+  std::string r = httptest::pump(
+      base, fd, [](const std::string& s) { return s.find("0\r\n\r\n") != std::string::npos; });
+  close(fd);
+  EXPECT_NE(std::string::npos, r.find("3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n")) << r;
+  EXPECT_EQ(1, ctx.calls);
+  EXPECT_EQ(ctx.conn, ctx.seen);
 }
 
 EVTEST_INSTANTIATE_PER_BACKEND(HttpServer);

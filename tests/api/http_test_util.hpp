@@ -16,7 +16,9 @@
 
 #include <chrono>
 #include <functional>
+#include <cstdio>
 #include <string>
+#include <thread>
 
 #include "event_backend_param.hpp"
 
@@ -93,6 +95,28 @@ inline bool has_full_body(const std::string& s) {
   if (cl == std::string::npos || cl > h) return true;
   size_t len = std::stoul(s.substr(cl + 16));
   return s.size() >= h + 4 + len;
+}
+
+// Runs a shell command in a thread while the loop serves it (at most 15 s);
+// returns its output and its pclose status.
+inline std::string run_while_serving(event_base* base, const std::string& cmd, int* status) {
+  std::string out;
+  bool done = false;
+  std::thread t([&] {
+    FILE* p = popen(cmd.c_str(), "r");
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof(buf), p)) > 0) out.append(buf, n);
+    *status = pclose(p);
+    __atomic_store_n(&done, true, __ATOMIC_RELEASE);
+  });
+  for (int i = 0; i < 15000 && !__atomic_load_n(&done, __ATOMIC_ACQUIRE); ++i) {
+    timeval tv{0, 1000};
+    event_base_loopexit(base, &tv);
+    event_base_dispatch(base);
+  }
+  t.join();
+  return out;
 }
 
 class Server : public evtest::PerBackend {

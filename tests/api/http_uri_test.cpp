@@ -156,3 +156,22 @@ TEST(HttpHeaders, AddFindRemoveClear) {
 }
 
 }  // namespace
+
+// evhttp_uri_set_flags: setters check their part by the URI's flags; with
+// EVHTTP_URI_NONCONFORMANT a path may hold what RFC 3986 forbids.
+TEST(HttpUri, SetFlagsGovernsTheSetters) {
+  evhttp_uri* u = evhttp_uri_new();
+  ASSERT_NE(nullptr, u);
+  EXPECT_EQ(-1, evhttp_uri_set_path(u, "/a b"));
+  EXPECT_EQ(-1, evhttp_uri_set_query(u, "x=<y>"));
+  evhttp_uri_set_flags(u, EVHTTP_URI_NONCONFORMANT);
+  EXPECT_EQ(0, evhttp_uri_set_path(u, "/a b"));
+  EXPECT_EQ(0, evhttp_uri_set_query(u, "x=<y>"));
+  EXPECT_STREQ("/a b", evhttp_uri_get_path(u));
+  EXPECT_EQ(-1, evhttp_uri_set_path(u, "/a?b"));  // still ends at '?'
+  evhttp_uri_set_flags(u, 0);
+  EXPECT_EQ(-1, evhttp_uri_set_path(u, "/c d"));
+  EXPECT_STREQ("/a b", evhttp_uri_get_path(u));
+  evhttp_uri_set_flags(nullptr, 0);  // no crash
+  evhttp_uri_free(u);
+}
