@@ -215,3 +215,61 @@ def _memory():
 
 BENCHMARKS = (_event_core() + _evbuffer() + _bufferevents() + _http() + _dns() + _tls() +
               _memory())
+
+
+# ---- Google Benchmark micro-benchmarks (bench/micro; issue 19) ----
+
+class MicroBench:
+    """One Google Benchmark benchmark of a bench/micro program; the row's
+    name is the benchmark's.  compare runs the program with
+    --benchmark_filter=^name$, repetitions and JSON output: CPU time per
+    iteration, the median over every repetition of every run.  Callgrind
+    counts `micro_timed_<name>` (one call per iteration) over exactly
+    `iterations` iterations (--micro_iterations); strace counts the system
+    calls of 2N iterations minus those of N.  A row whose program was not
+    built (no Google Benchmark) is skipped."""
+
+    kind = "micro"
+    throughput, follow_forks, msgs_target, syscall_target = False, True, None, None
+
+    def __init__(self, name, program, iterations, cpu_target=CPU_TARGET,
+                 instr_target=INSTR_TARGET, floor=None):
+        self.name, self.program, self.iterations = name, program, iterations
+        self.timed = "micro_timed_" + name
+        self.cpu_target, self.instr_target, self.floor = cpu_target, instr_target, floor
+        self.path = None
+
+
+def _micro():
+    rows = []
+    # program: (benchmark, iterations for callgrind and strace), ...
+    for program, benches in (
+            ("micro_evbuffer", [
+                ("buf_add_drain_small", 20000), ("buf_add_drain_large", 500),
+                ("raw_memcpy_64k", 500), ("buf_add_buffer", 20000),
+                ("buf_readln_any", 2000), ("buf_readln_crlf", 2000),
+                ("buf_readln_crlf_strict", 2000), ("buf_readln_lf", 2000),
+                ("buf_readln_nul", 2000), ("buf_search", 20), ("buf_search_eol", 2000),
+                ("buf_pullup", 2000), ("buf_reserve_commit", 20000), ("buf_peek", 20000),
+                ("buf_prepend", 20000), ("buf_remove", 20000)]),
+            ("micro_event", [
+                ("ev_add_del", 5000), ("ev_add_del_timeout", 5000), ("ev_new_free", 20000),
+                ("ev_timer_churn", 20000), ("ev_common_timeout", 20000),
+                ("ev_active_batch", 2000), ("ev_active_chain", 2000), ("ev_priority", 2000)]),
+            ("micro_evutil", [
+                ("util_parse_sockaddr_port_v4", 5000), ("util_parse_sockaddr_port_v6", 5000),
+                ("util_inet_pton_v4", 5000), ("util_inet_pton_v6", 5000),
+                ("util_inet_ntop_v4", 5000), ("util_inet_ntop_v6", 5000)]),
+    ):
+        for name, iterations in benches:
+            is_floor = name.startswith("raw_")
+            rows.append(MicroBench(name, program, iterations,
+                                   cpu_target=None if is_floor else CPU_TARGET,
+                                   instr_target=None if is_floor else INSTR_TARGET,
+                                   floor="raw_memcpy_64k" if name == "buf_add_drain_large"
+                                   else None))
+    return rows
+
+
+BENCHMARKS = BENCHMARKS + _micro()
+# ---- end of the micro-benchmarks ----

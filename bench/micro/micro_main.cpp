@@ -110,8 +110,12 @@ int main(int argc, char** argv) {
     b->Unit(benchmark::kNanosecond);
     if (iterations > 0) b->Iterations(iterations);
   }
-  benchmark::RunSpecifiedBenchmarks();
+  size_t ran = benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   fflush(stdout);
+  if (ran == 0) {
+    fprintf(stderr, "micro: no benchmark ran\n");
+    return 1;
+  }
   return 0;
 }
