@@ -63,14 +63,7 @@ def _event_core():
     raw = ["-n", "100", "-a", "100", "-w", "1000", "-f"]
     benches.append(Bench("raw_pipe_n100", "pipe_bench", "bench_timed_raw_pipe_round", raw, raw,
                          60, 2, cpu_target=None, instr_target=None))
-    benches.append(Bench("timer_churn", "timer_bench", "bench_timed_timer_churn",
-                         ["-m", "churn", "-n", "100000"], ["-m", "churn", "-n", "10000"], 12, 1))
-    benches.append(Bench("common_timeout", "timer_bench", "bench_timed_common_timeouts",
-                         ["-m", "common", "-n", "1000000"], ["-m", "common", "-n", "50000"], 4, 1,
-                         callgrind_args=["-m", "common", "-n", "200000"]))
-    for mode, rounds in (("batch", 30), ("chain", 25)):
-        benches.append(Bench("active_" + mode, "active_bench", "bench_timed_active_" + mode,
-                             ["-m", mode, "-t", "1000000"], ["-m", mode, "-t", "100000"], rounds, 1))
+    # Timers and active events: Google Benchmark rows ev_* (bench/micro).
     return benches
 
 
@@ -78,13 +71,6 @@ def _evbuffer():
     benches = []
     # name, extra arguments, operations per round: full, --quick, callgrind; rounds
     for name, extra, ops, quick_ops, callgrind_ops, rounds in (
-            ("small", [], 200000, 20000, 50000, 15),
-            ("large", [], 20000, 2000, 2000, 15),
-            ("move", [], 100000, 10000, 20000, 15),
-            ("readln", [], 10000, 1000, 2000, 15),
-            ("search", [], 20, 2, 4, 10),
-            ("pullup", [], 10000, 1000, 2000, 15),
-            ("reserve", [], 200000, 20000, 50000, 15),
             ("sockio_1024", ["-s", "1024"], 10000, 1000, 2000, 10),
             ("sockio_65536", ["-s", "65536"], 1000, 100, 200, 10),
             ("addfile", [], 200, 20, 40, 8)):
@@ -93,10 +79,10 @@ def _evbuffer():
         benches.append(Bench("buf_" + name, "buffer_bench", "bench_timed_buf_" + mode,
                              args + ["-n", str(ops)], args + ["-n", str(quick_ops)], rounds, 1,
                              callgrind_args=args + ["-n", str(callgrind_ops)],
-                             floor={"large": "raw_large", "addfile": "raw_addfile"}.get(name)))
-        # Floors: the 64 KiB memcpy alone (into a block kept for the run);
-        # the file's dup, sendfile and close alone.
-        floor_mode = {"large": ("raw_large", "copy"), "addfile": ("raw_addfile", "sendfile")}
+                             floor={"addfile": "raw_addfile"}.get(name)))
+        # The floor: the file's dup, sendfile and close alone.  (In-memory
+        # evbuffer operations: Google Benchmark rows buf_* of bench/micro.)
+        floor_mode = {"addfile": ("raw_addfile", "sendfile")}
         if name in floor_mode:
             raw_name, raw_mode = floor_mode[name]
             raw = ["-m", raw_mode]

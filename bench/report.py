@@ -60,7 +60,7 @@ def write_markdown(path, rows, memory_rows, failures, sides, opts):
         "the echo server without -f (its load generator is another process).",
         "- bev_echo_*: an event is an echoed message and CPU is the server process's alone; "
         "raw_* rows are floors: the same work without libevent (raw_echo_c100, raw_pipe_n100: "
-        "plain epoll, read and write; raw_large: the memcpy alone; raw_addfile: dup, sendfile, "
+        "plain epoll, read and write; raw_memcpy_64k: the memcpy alone; raw_addfile: dup, sendfile, "
         "close); the last table shows each side over its floor.",
         # ---- Google Benchmark micro-benchmarks (bench/micro) ----
         "- buf_*, ev_*, util_*, http_*, dns_*, tag_*, tls_* rows of bench/micro (Google Benchmark): "
