@@ -1,24 +1,7 @@
-/* evbuffer operations, one mode per run (-m).  Events per round in brackets.
+/* evbuffer socket IO, files and heap bytes, one mode per run (-m).  Events
+ * per round in brackets.  (The in-memory evbuffer operations are Google
+ * Benchmark micro-benchmarks now: bench/micro/evbuffer_micro.cpp.)
  *
- *   small    appends of 16-64 bytes (seeded lengths), each followed by a
- *            drain of an earlier append's length, so the buffer stays at
- *            about 1.3 KiB  [N appends + N drains]
- *   large    a 64 KiB append, drained again  [N appends]
- *   copy     the floor of large, without libevent: a 64 KiB memcpy into one
- *            block kept for the whole run (named raw_large)  [N copies]
- *   move     append 256 bytes to one buffer and move it to another with
- *            evbuffer_add_buffer, as a proxy forwards what it read; the
- *            destination is drained every 64 moves  [N moves]
- *   readln   an HTTP-like request header block (12 lines and the empty
- *            line) appended, then read line by line with EVBUFFER_EOL_CRLF
- *            [13 N lines]
- *   search   evbuffer_search for a 4-byte needle that sits at the end of
- *            1 MiB of seeded letters, built from 4 KiB appends  [N searches]
- *   pullup   four 4 KiB appends, evbuffer_pullup of all 16 KiB, drain
- *            [N pullups]
- *   reserve  evbuffer_reserve_space(4 KiB), 1000 bytes written and
- *            committed, as a socket read would; drained every 64 KiB
- *            [N reserve + commit pairs]
  *   sockio   -s bytes appended, evbuffer_write into a socketpair,
  *            evbuffer_read from the other end until all arrived, drain
  *            [N messages]
@@ -33,10 +16,6 @@
  *   mem      no rounds: heap bytes (counting event_set_mem_functions) of
  *            evbuffer_new and of evbuffer_add of 4 KiB to an empty buffer;
  *            prints "metric" lines instead of a result line
- *
- * The buffers stay small (large, move): a round that frees a few hundred KiB
- * at once makes malloc give memory back to the kernel and fault it in again,
- * and the page faults would hide the library's own cost.
  *
  * Usage: buffer_bench -m MODE [-n ops] [-s bytes] [-r rounds] [-u warmup] [-x]
  * Prints the result line of bench_run_rounds, named buf_<mode> (sockio:
@@ -56,43 +35,15 @@
 #include "bench_common.h"
 #include "bench_heap.h"
 
-enum {
-  kSmallWindow = 32,      /* appends the small mode keeps in the buffer */
-  kLargeSize = 64 * 1024, /* the large append, the file and the read scratch */
-  kMoveSize = 256,
-  kSearchSize = 1024 * 1024,
-  kSearchPiece = 4096,
-  kPullupPiece = 4096,
-  kReserveSize = 4096,
-  kReserveFill = 1000,
-  kHeaderLines = 13
-};
-
-static const char kNeedle[] = "xyz!"; /* '!' never occurs in the haystack */
-
-static const char kHeaderBlock[] =
-    "GET /catalog/items?id=1234&view=full HTTP/1.1\r\n"
-    "Host: www.example.com\r\n"
-    "User-Agent: bench/1.0 (X11; Linux x86_64)\r\n"
-    "Accept: text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8\r\n"
-    "Accept-Language: en-US,en;q=0.5\r\n"
-    "Accept-Encoding: gzip, deflate\r\n"
-    "Connection: keep-alive\r\n"
-    "Cookie: session=0123456789abcdef0123456789abcdef; theme=dark\r\n"
-    "Cache-Control: max-age=0\r\n"
-    "If-None-Match: \"5f2b-4e8c1d\"\r\n"
-    "Referer: http://www.example.com/catalog\r\n"
-    "Upgrade-Insecure-Requests: 1\r\n"
-    "\r\n";
+enum { kLargeSize = 64 * 1024 /* the file, the largest message and the read scratch */ };
 
 struct buffer_bench {
   long nops;
   long msg_size;
   struct evbuffer* a; /* the buffer every mode works on */
-  struct evbuffer* b; /* move: destination; sockio: the reading side */
+  struct evbuffer* b; /* sockio: the reading side */
   unsigned char* data;
   unsigned char* scratch;
-  unsigned char* small_lengths;
   int pair[2]; /* [0] is written, [1] is read */
   int file_fd;
 };
@@ -101,34 +52,6 @@ static struct buffer_bench bench;
 
 static void check(int ok, const char* what) {
   if (!ok) bench_die(what);
-}
-
-BENCH_TIMED void bench_timed_buf_small(void) {
-  const unsigned char* len = bench.small_lengths;
-  for (long i = 0; i < bench.nops; i++) {
-    check(evbuffer_add(bench.a, bench.data, len[i]) == 0, "evbuffer_add failed");
-    if (i >= kSmallWindow)
-      check(evbuffer_drain(bench.a, len[i - kSmallWindow]) == 0, "evbuffer_drain failed");
-  }
-  long first = bench.nops > kSmallWindow ? bench.nops - kSmallWindow : 0;
-  for (long i = first; i < bench.nops; i++)
-    check(evbuffer_drain(bench.a, len[i]) == 0, "evbuffer_drain failed");
-  check(evbuffer_get_length(bench.a) == 0, "small: the buffer is not empty after the round");
-}
-
-BENCH_TIMED void bench_timed_buf_large(void) {
-  for (long i = 0; i < bench.nops; i++) {
-    check(evbuffer_add(bench.a, bench.data, kLargeSize) == 0, "evbuffer_add failed");
-    check(evbuffer_drain(bench.a, kLargeSize) == 0, "evbuffer_drain failed");
-  }
-}
-
-BENCH_TIMED void bench_timed_raw_large(void) {
-  for (long i = 0; i < bench.nops; i++) {
-    memcpy(bench.scratch, bench.data, kLargeSize);
-    /* The copy is the point: keep the compiler from dropping it. */
-    __asm__ __volatile__("" : : "r"(bench.scratch) : "memory");
-  }
 }
 
 BENCH_TIMED void bench_timed_raw_addfile(void) {
@@ -150,65 +73,6 @@ BENCH_TIMED void bench_timed_raw_addfile(void) {
     }
     close(fd);
   }
-}
-
-BENCH_TIMED void bench_timed_buf_move(void) {
-  for (long i = 0; i < bench.nops; i++) {
-    check(evbuffer_add(bench.a, bench.data, kMoveSize) == 0, "evbuffer_add failed");
-    check(evbuffer_add_buffer(bench.b, bench.a) == 0, "evbuffer_add_buffer failed");
-    if (i % 64 == 63) check(evbuffer_drain(bench.b, 64 * kMoveSize) == 0, "drain failed");
-  }
-  check(evbuffer_get_length(bench.a) == 0, "move: the source is not empty");
-  evbuffer_drain(bench.b, evbuffer_get_length(bench.b));
-}
-
-BENCH_TIMED void bench_timed_buf_readln(void) {
-  long lines = 0;
-  for (long i = 0; i < bench.nops; i++) {
-    check(evbuffer_add(bench.a, kHeaderBlock, sizeof kHeaderBlock - 1) == 0, "evbuffer_add failed");
-    size_t length;
-    char* line;
-    while ((line = evbuffer_readln(bench.a, &length, EVBUFFER_EOL_CRLF)) != NULL) {
-      lines++;
-      free(line);
-    }
-  }
-  check(lines == bench.nops * kHeaderLines, "readln: wrong number of lines");
-}
-
-BENCH_TIMED void bench_timed_buf_search(void) {
-  for (long i = 0; i < bench.nops; i++) {
-    struct evbuffer_ptr found = evbuffer_search(bench.a, kNeedle, 4, NULL);
-    check(found.pos == kSearchSize - 4, "search: the needle was not found at the end");
-  }
-}
-
-BENCH_TIMED void bench_timed_buf_pullup(void) {
-  for (long i = 0; i < bench.nops; i++) {
-    for (int piece = 0; piece < 4; piece++)
-      check(evbuffer_add(bench.a, bench.data, kPullupPiece) == 0, "evbuffer_add failed");
-    check(evbuffer_pullup(bench.a, 4 * kPullupPiece) != NULL, "evbuffer_pullup failed");
-    check(evbuffer_drain(bench.a, 4 * kPullupPiece) == 0, "evbuffer_drain failed");
-  }
-}
-
-BENCH_TIMED void bench_timed_buf_reserve(void) {
-  for (long i = 0; i < bench.nops; i++) {
-    struct evbuffer_iovec vec[2];
-    int n = evbuffer_reserve_space(bench.a, kReserveSize, vec, 2);
-    check(n >= 1 && n <= 2, "evbuffer_reserve_space failed");
-    size_t left = kReserveFill;
-    for (int v = 0; v < n; v++) {
-      size_t part = vec[v].iov_len < left ? vec[v].iov_len : left;
-      memset(vec[v].iov_base, 'r', part);
-      vec[v].iov_len = part;
-      left -= part;
-    }
-    check(left == 0, "evbuffer_reserve_space gave less than asked for");
-    check(evbuffer_commit_space(bench.a, vec, n) == 0, "evbuffer_commit_space failed");
-    if (evbuffer_get_length(bench.a) >= 64 * 1024) evbuffer_drain(bench.a, 64 * 1024);
-  }
-  evbuffer_drain(bench.a, evbuffer_get_length(bench.a));
 }
 
 static void write_pending(struct evbuffer* out) {
@@ -276,28 +140,15 @@ static struct evbuffer* new_buffer(void) {
 static void setup(const char* mode) {
   uint64_t rng = 0x5eed0b0fULL;
   bench.data = malloc(kLargeSize);
-  /* Cache-line aligned, as the libraries' block storage is: raw_large's
-   * copy is the best case of the copy an append makes. */
+  /* Cache-line aligned, as the libraries' block storage is. */
   if (posix_memalign((void**)&bench.scratch, 64, kLargeSize) != 0) bench.scratch = NULL;
   check(bench.data && bench.scratch, "out of memory");
   for (int i = 0; i < kLargeSize; i++)
     bench.data[i] = (unsigned char)('a' + bench_random(&rng) % 26);
   bench.a = new_buffer();
   bench.b = new_buffer();
-  if (strcmp(mode, "small") == 0) {
-    bench.small_lengths = malloc((size_t)bench.nops + 1);
-    check(bench.small_lengths != NULL, "out of memory");
-    for (long i = 0; i < bench.nops; i++)
-      bench.small_lengths[i] = (unsigned char)(16 + bench_random(&rng) % 49);
-  } else if (strcmp(mode, "search") == 0) {
-    for (int i = 0; i < kSearchSize / kSearchPiece; i++) {
-      for (int j = 0; j < kSearchPiece; j++)
-        bench.scratch[j] = (unsigned char)('a' + bench_random(&rng) % 26);
-      if (i == kSearchSize / kSearchPiece - 1) memcpy(bench.scratch + kSearchPiece - 4, kNeedle, 4);
-      check(evbuffer_add(bench.a, bench.scratch, kSearchPiece) == 0, "evbuffer_add failed");
-    }
-  } else if (strcmp(mode, "sockio") == 0 || strcmp(mode, "addfile") == 0 ||
-             strcmp(mode, "sendfile") == 0) {
+  if (strcmp(mode, "sockio") == 0 || strcmp(mode, "addfile") == 0 ||
+      strcmp(mode, "sendfile") == 0) {
     check(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, bench.pair) == 0,
           "socketpair failed");
     int wanted = 4 * kLargeSize; /* room for a whole message in flight */
@@ -326,14 +177,6 @@ struct mode {
 };
 
 static const struct mode kModes[] = {
-    {"small", bench_timed_buf_small, 200000, 2},
-    {"large", bench_timed_buf_large, 20000, 1},
-    {"copy", bench_timed_raw_large, 20000, 1},
-    {"move", bench_timed_buf_move, 100000, 1},
-    {"readln", bench_timed_buf_readln, 10000, kHeaderLines},
-    {"search", bench_timed_buf_search, 20, 1},
-    {"pullup", bench_timed_buf_pullup, 10000, 1},
-    {"reserve", bench_timed_buf_reserve, 200000, 1},
     {"sockio", bench_timed_buf_sockio, 10000, 1},
     {"addfile", bench_timed_buf_addfile, 200, 1},
     {"sendfile", bench_timed_raw_addfile, 200, 1},
@@ -341,7 +184,7 @@ static const struct mode kModes[] = {
 };
 
 int main(int argc, char** argv) {
-  struct bench_args args = {"small", 5, 1, 0};
+  struct bench_args args = {"sockio", 5, 1, 0};
   bench.nops = -1;
   bench.msg_size = 1024;
   int opt;
@@ -361,10 +204,7 @@ int main(int argc, char** argv) {
   const struct mode* mode = NULL;
   for (size_t i = 0; i < sizeof kModes / sizeof kModes[0]; i++)
     if (strcmp(kModes[i].name, args.mode) == 0) mode = &kModes[i];
-  if (!mode)
-    bench_die(
-        "-m must be small, large, copy, move, readln, search, pullup, reserve, sockio, addfile, "
-        "sendfile or mem");
+  if (!mode) bench_die("-m must be sockio, addfile, sendfile or mem");
   if (bench.nops < 0) bench.nops = mode->default_ops;
   if (bench.nops < 1) bench_die("-n must be at least 1");
   if (bench.msg_size < 1 || bench.msg_size > kLargeSize) bench_die("-s must be 1..65536");
@@ -378,8 +218,6 @@ int main(int argc, char** argv) {
     char name[64];
     if (mode->round == bench_timed_buf_sockio)
       snprintf(name, sizeof name, "buf_sockio_%ld", bench.msg_size);
-    else if (mode->round == bench_timed_raw_large)
-      snprintf(name, sizeof name, "raw_large");
     else if (mode->round == bench_timed_raw_addfile)
       snprintf(name, sizeof name, "raw_addfile");
     else
@@ -391,7 +229,6 @@ int main(int argc, char** argv) {
     evbuffer_free(bench.b);
     free(bench.data);
     free(bench.scratch);
-    free(bench.small_lengths);
   }
   return 0;
 }

@@ -63,14 +63,7 @@ def _event_core():
     raw = ["-n", "100", "-a", "100", "-w", "1000", "-f"]
     benches.append(Bench("raw_pipe_n100", "pipe_bench", "bench_timed_raw_pipe_round", raw, raw,
                          60, 2, cpu_target=None, instr_target=None))
-    benches.append(Bench("timer_churn", "timer_bench", "bench_timed_timer_churn",
-                         ["-m", "churn", "-n", "100000"], ["-m", "churn", "-n", "10000"], 12, 1))
-    benches.append(Bench("common_timeout", "timer_bench", "bench_timed_common_timeouts",
-                         ["-m", "common", "-n", "1000000"], ["-m", "common", "-n", "50000"], 4, 1,
-                         callgrind_args=["-m", "common", "-n", "200000"]))
-    for mode, rounds in (("batch", 30), ("chain", 25)):
-        benches.append(Bench("active_" + mode, "active_bench", "bench_timed_active_" + mode,
-                             ["-m", mode, "-t", "1000000"], ["-m", mode, "-t", "100000"], rounds, 1))
+    # Timers and active events: Google Benchmark rows ev_* (bench/micro).
     return benches
 
 
@@ -78,13 +71,6 @@ def _evbuffer():
     benches = []
     # name, extra arguments, operations per round: full, --quick, callgrind; rounds
     for name, extra, ops, quick_ops, callgrind_ops, rounds in (
-            ("small", [], 200000, 20000, 50000, 15),
-            ("large", [], 20000, 2000, 2000, 15),
-            ("move", [], 100000, 10000, 20000, 15),
-            ("readln", [], 10000, 1000, 2000, 15),
-            ("search", [], 20, 2, 4, 10),
-            ("pullup", [], 10000, 1000, 2000, 15),
-            ("reserve", [], 200000, 20000, 50000, 15),
             ("sockio_1024", ["-s", "1024"], 10000, 1000, 2000, 10),
             ("sockio_65536", ["-s", "65536"], 1000, 100, 200, 10),
             ("addfile", [], 200, 20, 40, 8)):
@@ -93,10 +79,10 @@ def _evbuffer():
         benches.append(Bench("buf_" + name, "buffer_bench", "bench_timed_buf_" + mode,
                              args + ["-n", str(ops)], args + ["-n", str(quick_ops)], rounds, 1,
                              callgrind_args=args + ["-n", str(callgrind_ops)],
-                             floor={"large": "raw_large", "addfile": "raw_addfile"}.get(name)))
-        # Floors: the 64 KiB memcpy alone (into a block kept for the run);
-        # the file's dup, sendfile and close alone.
-        floor_mode = {"large": ("raw_large", "copy"), "addfile": ("raw_addfile", "sendfile")}
+                             floor={"addfile": "raw_addfile"}.get(name)))
+        # The floor: the file's dup, sendfile and close alone.  (In-memory
+        # evbuffer operations: Google Benchmark rows buf_* of bench/micro.)
+        floor_mode = {"addfile": ("raw_addfile", "sendfile")}
         if name in floor_mode:
             raw_name, raw_mode = floor_mode[name]
             raw = ["-m", raw_mode]
@@ -230,3 +216,75 @@ def _memory():
 
 BENCHMARKS = (_event_core() + _evbuffer() + _bufferevents() + _http() + _dns() + _tls() +
               _memory())
+
+
+# ---- Google Benchmark micro-benchmarks (bench/micro; issue 19) ----
+
+class MicroBench:
+    """One Google Benchmark benchmark of a bench/micro program; the row's
+    name is the benchmark's.  compare runs the program with
+    --benchmark_filter=^name$, repetitions and JSON output: CPU time per
+    iteration, the median over every repetition of every run.  Callgrind
+    counts `micro_timed_<name>` (one call per iteration) over exactly
+    `iterations` iterations (--micro_iterations); strace counts the system
+    calls of 2N iterations minus those of N.  A row whose program was not
+    built (no Google Benchmark) is skipped."""
+
+    kind = "micro"
+    throughput, follow_forks, msgs_target, syscall_target = False, True, None, None
+
+    def __init__(self, name, program, iterations, cpu_target=CPU_TARGET,
+                 instr_target=INSTR_TARGET, floor=None):
+        self.name, self.program, self.iterations = name, program, iterations
+        self.timed = "micro_timed_" + name
+        self.cpu_target, self.instr_target, self.floor = cpu_target, instr_target, floor
+        self.path = None
+
+
+def _micro():
+    rows = []
+    # program: (benchmark, iterations for callgrind and strace), ...
+    for program, benches in (
+            ("micro_evbuffer", [
+                ("buf_add_drain_small", 20000), ("buf_add_drain_large", 500),
+                ("raw_memcpy_64k", 500), ("buf_add_buffer", 20000),
+                ("buf_readln_any", 2000), ("buf_readln_crlf", 2000),
+                ("buf_readln_crlf_strict", 2000), ("buf_readln_lf", 2000),
+                ("buf_readln_nul", 2000), ("buf_search", 20), ("buf_search_eol", 2000),
+                ("buf_pullup", 2000), ("buf_reserve_commit", 20000), ("buf_peek", 20000),
+                ("buf_prepend", 20000), ("buf_remove", 20000)]),
+            ("micro_event", [
+                ("ev_add_del", 5000), ("ev_add_del_timeout", 5000), ("ev_new_free", 20000),
+                ("ev_timer_churn", 20000), ("ev_common_timeout", 20000),
+                ("ev_active_batch", 2000), ("ev_active_chain", 2000), ("ev_priority", 2000)]),
+            ("micro_evutil", [
+                ("util_parse_sockaddr_port_v4", 5000), ("util_parse_sockaddr_port_v6", 5000),
+                ("util_inet_pton_v4", 5000), ("util_inet_pton_v6", 5000),
+                ("util_inet_ntop_v4", 5000), ("util_inet_ntop_v6", 5000)]),
+            ("micro_http", [
+                ("http_parse_query_str", 5000), ("http_uri_parse", 5000), ("http_uri_join", 5000),
+                ("http_uriencode", 5000), ("http_uridecode", 5000), ("http_encode_uri", 5000),
+                ("http_decode_uri", 5000), ("http_htmlescape", 5000), ("http_header_find", 5000),
+                ("http_header_add_remove", 5000)]),
+            ("micro_dns", [
+                ("dns_resolve_loopback", 500), ("dns_getaddrinfo_loopback", 500),
+                ("dns_load_hosts", 100), ("dns_resolv_conf_parse", 1000)]),
+            ("micro_tag", [("tag_marshal", 2000), ("tag_unmarshal", 2000), ("tag_int_codec", 2000)]),
+            ("micro_tls", [("tls_socket_echo_4k", 200), ("tls_filter_echo_4k", 200)]),
+    ):
+        for name, iterations in benches:
+            cpu_target, instr_target = CPU_TARGET, INSTR_TARGET
+            if name.startswith("raw_") or name.startswith("tls_"):
+                # A floor; TLS: OpenSSL's share is the same on both sides.
+                cpu_target, instr_target = None, None
+            elif name.endswith("_loopback"):  # as the process-level dns_* rows
+                cpu_target, instr_target = 0.7, None
+            rows.append(MicroBench(name, program, iterations, cpu_target=cpu_target,
+                                   instr_target=instr_target,
+                                   floor="raw_memcpy_64k" if name == "buf_add_drain_large"
+                                   else None))
+    return rows
+
+
+BENCHMARKS = BENCHMARKS + _micro()
+# ---- end of the micro-benchmarks ----

@@ -60,8 +60,16 @@ def write_markdown(path, rows, memory_rows, failures, sides, opts):
         "the echo server without -f (its load generator is another process).",
         "- bev_echo_*: an event is an echoed message and CPU is the server process's alone; "
         "raw_* rows are floors: the same work without libevent (raw_echo_c100, raw_pipe_n100: "
-        "plain epoll, read and write; raw_large: the memcpy alone; raw_addfile: dup, sendfile, "
-        "close); the last table shows each side over its floor.", "",
+        "plain epoll, read and write; raw_memcpy_64k: the memcpy alone; raw_addfile: dup, sendfile, "
+        "close); the last table shows each side over its floor.",
+        # ---- Google Benchmark micro-benchmarks (bench/micro) ----
+        "- buf_*, ev_*, util_*, http_*, dns_*, tag_*, tls_* rows of bench/micro (Google Benchmark): "
+        "CPU is ns per iteration, the median over every repetition of %d alternating runs per "
+        "side (%d repetitions each); instructions are counted in the iteration's function over "
+        "a fixed iteration count; syscalls per iteration are 2N iterations minus N."
+        % ((1, 1) if opts.quick else (opts.micro_runs, opts.micro_repetitions)),
+        # ---- end of the micro-benchmarks ----
+        "",
         "| benchmark | CPU ref (ns/event) | CPU ours (ns/event) | ratio | instr ratio "
         "| syscalls/event ref | syscalls/event ours |",
         "|---|---:|---:|---:|---:|---:|---:|",

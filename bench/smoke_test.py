@@ -25,12 +25,44 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 COMPARE = os.path.join(HERE, "compare")
-PROGRAMS = ("pipe_bench", "timer_bench", "active_bench", "buffer_bench", "bufferevent_bench",
-            "http_bench", "dns_bench")
+PROGRAMS = ("pipe_bench", "buffer_bench", "bufferevent_bench", "http_bench", "dns_bench")
 # Measured with every tool: one benchmark or more of each program and of each
 # kind (a forked load generator, memory).  The rest get CPU numbers only.
-FULLY_MEASURED = ("pipe_oneshot_n100", "timer_churn", "active_batch", "buf_readln",
-                  "buf_sockio_1024", "bev_pair", "bev_echo_c100", "buf_mem", "bev_mem")
+FULLY_MEASURED = ("pipe_oneshot_n100", "buf_sockio_1024", "bev_pair", "bev_echo_c100", "buf_mem",
+                  "bev_mem")
+
+# ---- Google Benchmark micro-benchmarks (bench/micro) ----
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, HERE)
+from catalog import BENCHMARKS  # noqa: E402
+MICRO_PROGRAMS = sorted({b.program for b in BENCHMARKS if b.kind == "micro"})
+# Micro rows measured with every tool (one event-core, one evbuffer row).
+MICRO_FULLY_MEASURED = ("ev_active_batch", "buf_readln_crlf")
+
+
+def micro_built(bin_dir):
+    """The micro programs built (none without Google Benchmark)."""
+    return [p for p in MICRO_PROGRAMS if os.access(os.path.join(bin_dir, p), os.X_OK)]
+
+
+def runnable(names, bin_dir):
+    """`names` without the micro rows whose program was not built."""
+    built = set(micro_built(bin_dir))
+    micro = {b.name: b.program for b in BENCHMARKS if b.kind == "micro"}
+    return [n for n in names if n not in micro or micro[n] in built]
+
+
+def check_micro_direct(bin_dir, empty_dir):
+    """Every micro program loading the wrong library exits 3; loading the
+    right one, each of its benchmarks runs a few iterations."""
+    for program in micro_built(bin_dir):
+        path = os.path.join(bin_dir, program)
+        env = dict(os.environ, LD_LIBRARY_PATH=empty_dir, BENCH_EXPECT_LIBDIR=empty_dir)
+        proc = subprocess.run([path, "--micro_iterations=2"], env=env, capture_output=True,
+                              text=True, timeout=60)
+        check(proc.returncode == 3 and "loaded lib=" in proc.stdout,
+              "%s loading the wrong library exits 3 (exit %d)" % (program, proc.returncode))
+# ---- end of the micro-benchmarks ----
 MEMORY = {"buf_mem": ("buf_mem_new", "buf_mem_add4k"),
           "bev_mem": ("bev_mem_idle_socket", "bev_mem_idle_socket_allocs"),
           "http_mem": ("http_mem_idle_conn",),
@@ -57,7 +89,7 @@ def missing_exports(bin_dir, libdir):
     if not os.path.exists(library):
         return {"(no libevent-2.1.so.7 at all)"}
     wanted = set()
-    for program in PROGRAMS:
+    for program in PROGRAMS + tuple(micro_built(bin_dir)):
         wanted |= {s for s in dynamic_symbols(os.path.join(bin_dir, program), False)
                    if s.startswith(("event", "evutil", "evdns"))}
     return wanted - dynamic_symbols(library, True)
@@ -164,11 +196,15 @@ def main():
     check(len(names) >= 10, "compare --list names the benchmarks")
     same = os.path.realpath(opts.ours) == os.path.realpath(opts.ref)
     check(all(n in names for n in FULLY_MEASURED), "compare --list names %s" % (FULLY_MEASURED,))
-    proc = run_compare(["--quick", "--only", ",".join(FULLY_MEASURED), "--bin-dir", opts.bin_dir,
+    names = runnable(names, opts.bin_dir)  # micro rows: only when built
+    fully_measured = FULLY_MEASURED + tuple(n for n in MICRO_FULLY_MEASURED if n in names)
+    print("micro-benchmark programs built: %s" % (" ".join(micro_built(opts.bin_dir)) or
+                                                  "none (no Google Benchmark)"))
+    proc = run_compare(["--quick", "--only", ",".join(fully_measured), "--bin-dir", opts.bin_dir,
                         "--ref", opts.ref, "--ours", opts.ours, "--out-dir", out_dir])
     check(proc.returncode == 0, "compare --quick succeeds (exit %d)" % proc.returncode)
-    check_table(out_dir, FULLY_MEASURED, same)
-    rest = [n for n in names if n not in FULLY_MEASURED]
+    check_table(out_dir, fully_measured, same)
+    rest = [n for n in names if n not in fully_measured]
     proc = run_compare(["--quick", "--only", ",".join(rest), "--skip", "callgrind,strace,chart",
                         "--bin-dir", opts.bin_dir, "--ref", opts.ref, "--ours", opts.ours,
                         "--out-dir", os.path.join(opts.work_dir, "out-rest")])
@@ -176,7 +212,7 @@ def main():
           % proc.returncode)
     check_table(os.path.join(opts.work_dir, "out-rest"), rest, same, full=False)
 
-    proc = run_compare(["--quick", "--only", "active_chain", "--skip", "callgrind,strace,chart",
+    proc = run_compare(["--quick", "--only", "pipe_persist_n100", "--skip", "callgrind,strace,chart",
                         "--bin-dir", opts.bin_dir, "--ref", opts.ref, "--ours", empty_dir,
                         "--out-dir", os.path.join(opts.work_dir, "out-empty")])
     check(proc.returncode != 0, "compare fails when ours has no libevent (exit %d)"
@@ -185,11 +221,12 @@ def main():
           "the failure names the library verification and the directory")
 
     env = dict(os.environ, LD_LIBRARY_PATH=empty_dir, BENCH_EXPECT_LIBDIR=empty_dir)
-    direct = subprocess.run([os.path.join(opts.bin_dir, "active_bench"), "-t", "10"], env=env,
+    direct = subprocess.run([os.path.join(opts.bin_dir, "pipe_bench"), "-n", "10"], env=env,
                             capture_output=True, text=True, timeout=60)
     check(direct.returncode == 3 and "loaded lib=" in direct.stdout,
           "a program loading the wrong library prints it and exits 3 (exit %d)"
           % direct.returncode)
+    check_micro_direct(opts.bin_dir, empty_dir)
 
     print("%d passed, %d failed" % (len(passed), len(failures)))
     return 1 if failures else 0
