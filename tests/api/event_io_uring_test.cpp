@@ -317,12 +317,12 @@ TEST(IoUringClose, BaseFreeReleasesFiles) {
   REQUIRE_URING(base);
   int fds[2];
   ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, fds));
-  event* ev = event_new(base, fds[0], EV_READ, count_cb, nullptr);
-  event_add(ev, nullptr);
+  event ev;  // the program's memory: event_base_free deletes it
+  event_assign(&ev, base, fds[0], EV_READ, count_cb, nullptr);
+  event_add(&ev, nullptr);
   event_base_loop(base, EVLOOP_NONBLOCK);
   close(fds[0]);  // still added: the ring holds the file
   event_base_free(base);
-  event_free(ev);
   char c;
   ssize_t n = -1;
   for (int i = 0; i < 200 && (n = read(fds[1], &c, 1)) < 0; ++i) usleep(1000);
