@@ -207,10 +207,17 @@ int UringBackend::update(int fd, short old_events, short new_events) {
   st.wanted = static_cast<uint8_t>(now);
   if (now == 0) {
     if (st.armed != 0) {
-      // The program may close the fd next: let go of the file now.
-      queue_remove(st, fd);
-      ring_.publish();
-      ring_.submit();
+      // The program may close the fd next: let go of the file now.  Not in
+      // a forked child before event_reinit (freeing the inherited base, say):
+      // the mapping it shares would cancel the parent's request.
+      if (owner_ == getpid()) {
+        queue_remove(st, fd);
+        ring_.publish();
+        ring_.submit();
+      } else {
+        st.armed = 0;
+        ++st.gen;
+      }
     }
     return 0;
   }

@@ -221,6 +221,38 @@ TEST(IoUringFork, ReinitGivesTheChildItsOwnRing) {
   close(fds[1]);
 }
 
+// A child that frees the inherited base without event_reinit (as daemons
+// do after fork) must not cancel the parent's requests through the ring
+// mapping it shares.
+TEST(IoUringFork, ChildFreeingTheBaseLeavesTheParentsRingAlone) {
+  event_base* base = uring_base();
+  REQUIRE_URING(base);
+  int fds[2];
+  ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, fds));
+  int calls = 0;
+  event* ev = event_new(base, fds[0], EV_READ | EV_PERSIST, count_cb, &calls);
+  event_add(ev, nullptr);
+  event_base_loop(base, EVLOOP_NONBLOCK);  // armed in the kernel
+  pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    event_free(ev);
+    event_base_free(base);
+    _exit(0);
+  }
+  int status = 0;
+  ASSERT_EQ(pid, waitpid(pid, &status, 0));
+  ASSERT_EQ(1, write(fds[1], "p", 1));
+  timeval limit{2, 0};
+  event_base_loopexit(base, &limit);
+  event_base_loop(base, EVLOOP_ONCE);
+  EXPECT_EQ(1, calls);
+  event_free(ev);
+  event_base_free(base);
+  close(fds[0]);
+  close(fds[1]);
+}
+
 TEST(IoUringScale, ManyDescriptorsReadyAtOnce) {
   event_base* base = uring_base();
   REQUIRE_URING(base);
