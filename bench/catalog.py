@@ -28,8 +28,9 @@ class Bench:
     def __init__(self, name, program, timed, args, quick_args, rounds, quick_rounds,
                  callgrind_args=None, follow_forks=True, throughput=False,
                  cpu_target=CPU_TARGET, instr_target=INSTR_TARGET, msgs_target=None,
-                 syscall_target=None, floor=None):
+                 syscall_target=None, floor=None, env=None):
         self.name, self.program, self.timed = name, program, timed
+        self.env = env or {}  # extra environment of every run, both sides
         self.args, self.quick_args = args, quick_args
         self.rounds, self.quick_rounds = rounds, quick_rounds
         self.callgrind_args = callgrind_args or args
@@ -214,8 +215,34 @@ def _memory():
     ]
 
 
+def _io_uring():
+    """Our io_uring method (opt-in through EVENT_IOURING, which the reference
+    ignores: it runs on epoll) against the reference; the rows of the same
+    name without the suffix are our epoll method, in the same run."""
+    uring = {"EVENT_IOURING": "1"}
+    benches = []
+    args = ["-n", "100", "-a", "100", "-w", "1000"]
+    benches.append(Bench("pipe_persist_n100_uring", "pipe_bench", "bench_timed_pipe_round", args,
+                         args, 60, 2, cpu_target=None, instr_target=None, env=uring))
+    for conns, messages, quick_messages, callgrind_messages, rounds in (
+            (100, 10000, 2000, 2000, 4), (1000, 20000, 2000, 5000, 3)):
+        for size, env in ((64, uring), (4096, {}), (4096, uring)):
+            # 64-byte messages on our epoll method are bev_echo_c<conns>.
+            args = ["-m", "echo", "-c", str(conns), "-s", str(size)]
+            name = "bev_echo_c%d%s%s" % (conns, "" if size == 64 else "_s%d" % size,
+                                         "_uring" if env else "")
+            benches.append(Bench(name, "bufferevent_bench",
+                                 "bench_timed_bev_echo", args + ["-n", str(messages)],
+                                 args + ["-n", str(quick_messages)], rounds, 1,
+                                 callgrind_args=args + ["-n", str(callgrind_messages)],
+                                 follow_forks=False, throughput=True, cpu_target=None,
+                                 instr_target=None, env=env,
+                                 floor="raw_echo_c100" if conns == 100 and size == 64 else None))
+    return benches
+
+
 BENCHMARKS = (_event_core() + _evbuffer() + _bufferevents() + _http() + _dns() + _tls() +
-              _memory())
+              _memory() + _io_uring())
 
 
 # ---- Google Benchmark micro-benchmarks (bench/micro; issue 19) ----

@@ -27,3 +27,12 @@
 #else
 #define EV_BACKEND_HAVE_SELECT 0
 #endif
+
+// io_uring through raw system calls (<linux/io_uring.h>, no liburing).  Its
+// poll masks are 32-bit fields laid out for little-endian hosts only.
+#if defined(__linux__) && __has_include(<linux/io_uring.h>) && \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define EV_BACKEND_HAVE_IO_URING 1
+#else
+#define EV_BACKEND_HAVE_IO_URING 0
+#endif

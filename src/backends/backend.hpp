@@ -68,11 +68,14 @@ struct BackendOptions {
 
 // One entry of the registry, in libevent's order of preference.
 struct BackendInfo {
-  const char* name;  // "epoll", "poll", "select", "kqueue": event_base_get_method()
+  const char* name;  // "epoll", "poll", "select", "kqueue", "io_uring": event_base_get_method()
   int features;      // EV_FEATURE_* bits it provides
   bool needs_reinit;
   // Returns nullptr (and logs) when the kernel facility is unavailable.
   Backend* (*create)(BackendHost& host, const BackendOptions& options);
+  // Chosen only when asked for: by EVENT_IOURING in the environment (tried
+  // before every other method), or by avoiding every method listed before it.
+  bool opt_in = false;
 };
 
 // All backends compiled into this build, most preferred first.

@@ -21,6 +21,9 @@ Backend* create_epoll_backend(BackendHost& host, const BackendOptions& options);
 #if EV_BACKEND_HAVE_POLL
 Backend* create_poll_backend(BackendHost& host, const BackendOptions& options);
 #endif
+#if EV_BACKEND_HAVE_IO_URING
+Backend* create_io_uring_backend(BackendHost& host, const BackendOptions& options);
+#endif
 #if EV_BACKEND_HAVE_SELECT
 Backend* create_select_backend(BackendHost& host, const BackendOptions& options);
 #endif
@@ -46,6 +49,12 @@ constexpr BackendInfo kBackends[] = {
 #endif
 #if EV_BACKEND_HAVE_SELECT
     {"select", EV_FEATURE_FDS, false, &create_select_backend},
+#endif
+#if EV_BACKEND_HAVE_IO_URING
+    // An addition of ours, opt-in and last: programs that avoid epoll still
+    // get poll.  Edge-triggered through multishot polls; any pollable fd.
+    {"io_uring", EV_FEATURE_ET | EV_FEATURE_O1 | EV_FEATURE_FDS | EV_FEATURE_EARLY_CLOSE, true,
+     &create_io_uring_backend, true},
 #endif
 };
 

@@ -34,6 +34,15 @@ bool disabled_by_env(const char* method) {
   return safe_getenv(var) != nullptr;
 }
 
+// True when `cfg` avoids, by name, every method libevent has (the way to pick
+// an opt-in method such as io_uring through the event_config).
+bool avoids_all_standard(const event_config* cfg) {
+  if (cfg == nullptr) return false;
+  for (const BackendInfo& info : backend_registry())
+    if (!info.opt_in && !cfg->avoids(info.name)) return false;
+  return true;
+}
+
 }  // namespace
 }  // namespace ev
 
@@ -65,17 +74,27 @@ bool event_base::init(const event_config* cfg) {
 
   BackendOptions options;
   options.base_flags = config_flags_;
-  for (const BackendInfo& info : backend_registry()) {
-    if (cfg != nullptr) {
-      if (cfg->avoids(info.name)) continue;
-      if ((info.features & cfg->require_features) != cfg->require_features) continue;
-    }
-    if (use_env && disabled_by_env(info.name)) continue;
-    backend_ = info.create(*this, options);
-    if (backend_ != nullptr) {
-      backend_info_ = &info;
-      ready_et_bit_ = (info.features & EV_FEATURE_ET) ? EV_ET : 0;
-      break;
+  // Opt-in methods (io_uring) are only chosen on request: EVENT_IOURING in the
+  // environment tries them first, then libevent's order follows; or the
+  // config avoids every method of libevent's by name.  Otherwise the choice
+  // is libevent's, even for a program that avoids epoll or requires features.
+  const bool opted_in = use_env && safe_getenv("EVENT_IOURING") != nullptr;
+  const bool opt_in_by_config = avoids_all_standard(cfg);
+  for (int pass = opted_in ? 0 : 1; pass < 2 && backend_ == nullptr; ++pass) {
+    for (const BackendInfo& info : backend_registry()) {
+      if (pass == 0 && !info.opt_in) continue;
+      if (pass == 1 && info.opt_in && (opted_in || !opt_in_by_config)) continue;
+      if (cfg != nullptr) {
+        if (cfg->avoids(info.name)) continue;
+        if ((info.features & cfg->require_features) != cfg->require_features) continue;
+      }
+      if (use_env && disabled_by_env(info.name)) continue;
+      backend_ = info.create(*this, options);
+      if (backend_ != nullptr) {
+        backend_info_ = &info;
+        ready_et_bit_ = (info.features & EV_FEATURE_ET) ? EV_ET : 0;
+        break;
+      }
     }
   }
   if (backend_ == nullptr) {

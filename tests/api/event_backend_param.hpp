@@ -21,6 +21,17 @@ inline std::vector<std::string> supported_methods() {
   return out;
 }
 
+// Methods of ours that libevent does not have (chosen only on request).
+inline bool is_added_method(const std::string& method) { return method == "io_uring"; }
+
+// supported_methods(), split into libevent's and our added ones.
+inline std::vector<std::string> methods_where_added(bool added) {
+  std::vector<std::string> out;
+  for (const std::string& m : supported_methods())
+    if (is_added_method(m) == added) out.push_back(m);
+  return out;
+}
+
 // A base that uses exactly `method` (nullptr when unavailable here).
 inline event_base* new_base_with(const std::string& method, int flags = 0) {
   event_config* cfg = event_config_new();
@@ -88,6 +99,11 @@ inline std::string method_name(const ::testing::TestParamInfo<std::string>& info
 
 }  // namespace evtest
 
-#define EVTEST_INSTANTIATE_PER_BACKEND(suite)                                                   \
-  INSTANTIATE_TEST_SUITE_P(Backends, suite, ::testing::ValuesIn(::evtest::supported_methods()), \
+// The added methods (io_uring) run last, as "OptIn/..." (so that a stage can
+// filter them, e.g. --gtest_filter=-OptIn/*).
+#define EVTEST_INSTANTIATE_PER_BACKEND(suite)                                                      \
+  INSTANTIATE_TEST_SUITE_P(Backends, suite,                                                        \
+                           ::testing::ValuesIn(::evtest::methods_where_added(false)),              \
+                           ::evtest::method_name);                                                 \
+  INSTANTIATE_TEST_SUITE_P(OptIn, suite, ::testing::ValuesIn(::evtest::methods_where_added(true)), \
                            ::evtest::method_name)
