@@ -40,8 +40,13 @@ struct TlsBev : BevCore {
   uint8_t state = BUFFEREVENT_SSL_OPEN;      // OPEN, or handshaking
   uint8_t old_state = BUFFEREVENT_SSL_OPEN;  // the state set_fd restarts in
   bool allow_dirty : 1 = false;
-  bool closed : 1 = false;          // EOF/error reported: no more I/O
-  bool hs_want_read : 1 = false;    // the handshake waits for input
+  bool closed : 1 = false;  // EOF/error reported: no more I/O
+  // Socket mode, while handshaking: whether ev_read/ev_write are to be
+  // watched.  As in libevent, each follows the last of: what OpenSSL asked
+  // for (the other direction off), bufferevent_enable() (on) and
+  // _disable() (off), starting from the enabled directions.
+  bool hs_read : 1 = false;
+  bool hs_write : 1 = false;
   bool rbow : 1 = false;            // SSL_read wants to write first
   bool wbow : 1 = false;            // SSL_write wants to read first
   bool write_blocked : 1 = false;   // SSL_write wants the transport writable

@@ -93,6 +93,57 @@ TEST_P(TlsSocket, OutputQueuedBeforeTheHandshakeGoesAfterIt) {
   EXPECT_TRUE(rc.all_what & BEV_EVENT_CONNECTED);
 }
 
+// As in libevent 2.1.12, the handshake over a socket watches the
+// directions the user enabled until OpenSSL asks for one: a server with
+// both turned off before the loop runs never answers (libevent's
+// bufferevent_socketpair_timeout relies on it), and enabling resumes.
+TEST_P(TlsSocket, DisabledServerHoldsTheHandshakeUntilEnabled) {
+  make_pair();
+  bufferevent_disable(server, EV_READ | EV_WRITE);
+  run_for(base, 150);
+  EXPECT_EQ(0, rs.events);
+  EXPECT_EQ(0, rc.events);
+  bufferevent_enable(server, EV_READ | EV_WRITE);
+  EXPECT_TRUE(connected());
+}
+
+// A client with only reading enabled never sends its hello; writing
+// enabled is enough to start (reading is then watched for the answer).
+TEST_P(TlsSocket, ClientWithOnlyReadingEnabledWaitsToStart) {
+  make_pair();
+  bufferevent_disable(client, EV_WRITE);
+  run_for(base, 150);
+  EXPECT_EQ(0, rs.events);
+  EXPECT_EQ(0, rc.events);
+  bufferevent_disable(client, EV_READ);
+  bufferevent_enable(client, EV_WRITE);
+  EXPECT_TRUE(connected());
+  EXPECT_EQ(EV_WRITE, bufferevent_get_enabled(client));
+}
+
+// Turning reading off while the handshake waits for the peer holds it
+// there; turning writing off does not.
+TEST_P(TlsSocket, ReadingTurnedOffDuringTheHandshakeHoldsIt) {
+  make_pair();
+  bufferevent_disable(server, EV_READ | EV_WRITE);
+  run_for(base, 50);  // the client's hello is out; it waits for the answer
+  bufferevent_disable(client, EV_READ);
+  bufferevent_enable(server, EV_READ | EV_WRITE);
+  run_for(base, 150);
+  EXPECT_EQ(0, rc.events);
+  bufferevent_enable(client, EV_READ);
+  EXPECT_TRUE(connected());
+}
+
+TEST_P(TlsSocket, WritingTurnedOffDuringTheHandshakeDoesNotHoldIt) {
+  make_pair();
+  bufferevent_disable(server, EV_READ | EV_WRITE);
+  run_for(base, 50);
+  bufferevent_disable(client, EV_WRITE);
+  bufferevent_enable(server, EV_READ | EV_WRITE);
+  EXPECT_TRUE(connected());
+}
+
 TEST_P(TlsSocket, MegabytesBothWays) {
   make_pair();
   ASSERT_TRUE(connected());
