@@ -14,24 +14,17 @@
 using bevtest::Recorder;
 using bevtest::run_for;
 using bevtest::run_until;
-using bevtest::SockPair;
-using tlstest::CtxOptions;
 
 namespace {
 
-class TlsFilter : public evtest::PerBackend {
+class TlsFilter : public evtest::PerBackend, protected tlstest::Endpoints {
  protected:
   void SetUp() override {
     evtest::PerBackend::SetUp();
-    sctx = tlstest::server_ctx();
-    cctx = tlstest::client_ctx();
+    make_contexts();
   }
   void TearDown() override {
-    if (server != nullptr) bufferevent_free(server);
-    if (client != nullptr) bufferevent_free(client);
-    server = client = nullptr;
-    SSL_CTX_free(sctx);
-    SSL_CTX_free(cctx);
+    free_endpoints();
     evtest::PerBackend::TearDown();
   }
   // TLS filters over the two given bufferevents, owning them; both
@@ -42,24 +35,14 @@ class TlsFilter : public evtest::PerBackend {
         bufferevent_openssl_filter_new(base, us, SSL_new(sctx), BUFFEREVENT_SSL_ACCEPTING, options);
     client = bufferevent_openssl_filter_new(base, uc, SSL_new(cctx), BUFFEREVENT_SSL_CONNECTING,
                                             options);
-    ASSERT_NE(nullptr, server);
-    ASSERT_NE(nullptr, client);
-    rs.attach(server);
-    rc.attach(client);
-    if (!enable) return;
-    bufferevent_enable(server, EV_READ | EV_WRITE);
-    bufferevent_enable(client, EV_READ | EV_WRITE);
+    attach(enable);
   }
   void over_sockets(int options = BEV_OPT_CLOSE_ON_FREE, bool enable = true) {
     us = bufferevent_socket_new(base, sp.release(0), BEV_OPT_CLOSE_ON_FREE);
     uc = bufferevent_socket_new(base, sp.release(1), BEV_OPT_CLOSE_ON_FREE);
     wrap(us, uc, options, enable);
   }
-  bool connected() {
-    return run_until(base, [&] {
-      return (rs.all_what & BEV_EVENT_CONNECTED) && (rc.all_what & BEV_EVENT_CONNECTED);
-    });
-  }
+  bool connected() { return connected_in(base); }
   void exchange(size_t up_size, size_t down_size) {
     const std::string up = tlstest::pattern(up_size, 3);
     const std::string down = tlstest::pattern(down_size, 4);
@@ -71,14 +54,8 @@ class TlsFilter : public evtest::PerBackend {
     EXPECT_TRUE(rc.data == down);
   }
 
-  SockPair sp;
-  SSL_CTX* sctx = nullptr;
-  SSL_CTX* cctx = nullptr;
   bufferevent* us = nullptr;
   bufferevent* uc = nullptr;
-  bufferevent* server = nullptr;
-  bufferevent* client = nullptr;
-  Recorder rs, rc;
 };
 
 TEST_P(TlsFilter, OverSocketBuffereventsHandshakeAndMegabytes) {
@@ -167,13 +144,7 @@ TEST_P(TlsFilter, CloseNotifyThroughTheUnderlyingIsEof) {
 TEST_P(TlsFilter, UnderlyingEofWithoutCloseNotifyIsAnErrorUnlessAllowed) {
   for (int allow : {0, 1}) {
     SCOPED_TRACE(allow);
-    SockPair pair;
-    if (server != nullptr) bufferevent_free(server);
-    if (client != nullptr) bufferevent_free(client);
-    rs = Recorder();
-    rc = Recorder();
-    sp.fd[0] = pair.release(0);
-    sp.fd[1] = pair.release(1);
+    next_connection();
     over_sockets();
     bufferevent_openssl_set_allow_dirty_shutdown(server, allow);
     ASSERT_TRUE(connected());
@@ -262,29 +233,19 @@ TEST_P(TlsFilter, SetfdMinusOneKeepsTheUnderlyingDescriptor) {
 // without a descriptor connects the underlying one; data written after the
 // handshake, in several rounds, goes through.
 TEST_P(TlsFilter, SocketConnectThroughTheFilter) {
-  evutil_socket_t lfd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in sin{};
-  sin.sin_family = AF_INET;
-  sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(0, bind(lfd, reinterpret_cast<sockaddr*>(&sin), sizeof(sin)));
-  socklen_t len = sizeof(sin);
-  getsockname(lfd, reinterpret_cast<sockaddr*>(&sin), &len);
-  ASSERT_EQ(0, listen(lfd, 4));
+  tlstest::Listener l;
   uc = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
   client = bufferevent_openssl_filter_new(base, uc, SSL_new(cctx), BUFFEREVENT_SSL_CONNECTING,
                                           BEV_OPT_CLOSE_ON_FREE);
   ASSERT_NE(nullptr, client);
   rc.attach(client);
-  ASSERT_EQ(0, bufferevent_socket_connect(client, reinterpret_cast<sockaddr*>(&sin), sizeof(sin)));
+  ASSERT_EQ(0, bufferevent_socket_connect(client, l.addr(), sizeof(l.sin)));
   EXPECT_GE(bufferevent_getfd(uc), 0);
   EXPECT_EQ(bufferevent_getfd(uc), bufferevent_getfd(client));
   bufferevent_write(client, "ping", 4);
   bufferevent_enable(client, EV_READ | EV_WRITE);
-  int afd = -1;
-  ASSERT_TRUE(run_until(base, [&] {
-    afd = accept4(lfd, nullptr, nullptr, SOCK_NONBLOCK);
-    return afd >= 0;
-  }));
+  evutil_socket_t afd = l.accept_in(base);
+  ASSERT_GE(afd, 0);
   server = bufferevent_openssl_socket_new(base, afd, SSL_new(sctx), BUFFEREVENT_SSL_ACCEPTING,
                                           BEV_OPT_CLOSE_ON_FREE);
   rs.attach(server);
@@ -297,7 +258,6 @@ TEST_P(TlsFilter, SocketConnectThroughTheFilter) {
   rc.data.clear();
   exchange(50000, 70000);
   EXPECT_EQ(1, rc.events);  // the handshake's CONNECTED only
-  close(lfd);
 }
 
 EVTEST_INSTANTIATE_PER_BACKEND(TlsFilter);

@@ -12,54 +12,50 @@
 #include "event_backend_param.hpp"
 #include "openssl_test_util.hpp"
 
-using bevtest::Recorder;
 using bevtest::run_for;
 using bevtest::run_until;
-using bevtest::SockPair;
 using tlstest::CtxOptions;
 
 namespace {
 
-class TlsSocket : public evtest::PerBackend {
+class TlsSocket : public evtest::PerBackend, protected tlstest::Endpoints {
  protected:
   void TearDown() override {
-    if (server != nullptr) bufferevent_free(server);
-    if (client != nullptr) bufferevent_free(client);
-    server = client = nullptr;
-    if (sctx != nullptr) SSL_CTX_free(sctx);
-    if (cctx != nullptr) SSL_CTX_free(cctx);
+    free_endpoints();
     evtest::PerBackend::TearDown();
   }
   // A server on sp.fd[0] and a client on sp.fd[1], both owning their SSL
   // and socket; `rs`/`rc` record their callbacks.
   void make_pair(const CtxOptions& so = {}, const CtxOptions& co = {}, int options = 0) {
-    sctx = tlstest::server_ctx(so);
-    cctx = tlstest::client_ctx(co);
+    make_contexts(so, co);
     server =
         bufferevent_openssl_socket_new(base, sp.release(0), SSL_new(sctx),
                                        BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE | options);
     client =
         bufferevent_openssl_socket_new(base, sp.release(1), SSL_new(cctx),
                                        BUFFEREVENT_SSL_CONNECTING, BEV_OPT_CLOSE_ON_FREE | options);
-    ASSERT_NE(nullptr, server);
+    attach();
+  }
+  bool connected() { return connected_in(base); }
+  // A client with fd -1 (bufferevent_socket_connect follows), reading.
+  void client_without_descriptor() {
+    make_contexts();
+    client = bufferevent_openssl_socket_new(base, -1, SSL_new(cctx), BUFFEREVENT_SSL_CONNECTING,
+                                            BEV_OPT_CLOSE_ON_FREE);
     ASSERT_NE(nullptr, client);
-    rs.attach(server);
     rc.attach(client);
-    bufferevent_enable(server, EV_READ | EV_WRITE);
-    bufferevent_enable(client, EV_READ | EV_WRITE);
+    bufferevent_enable(client, EV_READ);
   }
-  bool connected() {
-    return run_until(base, [&] {
-      return (rs.all_what & BEV_EVENT_CONNECTED) && (rc.all_what & BEV_EVENT_CONNECTED);
-    });
+  // The server side of a connection accepted from `l`, reading.
+  void accept_server(tlstest::Listener& l) {
+    evutil_socket_t afd = l.accept_in(base);
+    ASSERT_GE(afd, 0);
+    server = bufferevent_openssl_socket_new(base, afd, SSL_new(sctx), BUFFEREVENT_SSL_ACCEPTING,
+                                            BEV_OPT_CLOSE_ON_FREE);
+    ASSERT_NE(nullptr, server);
+    rs.attach(server);
+    bufferevent_enable(server, EV_READ);
   }
-
-  SockPair sp;
-  SSL_CTX* sctx = nullptr;
-  SSL_CTX* cctx = nullptr;
-  bufferevent* server = nullptr;
-  bufferevent* client = nullptr;
-  Recorder rs, rc;
 };
 
 TEST_P(TlsSocket, HandshakeThenDataBothWaysTls13) {
@@ -196,17 +192,8 @@ TEST_P(TlsSocket, SslShutdownByHandIsEof) {
 TEST_P(TlsSocket, TcpCloseWithoutCloseNotifyIsAnError) {
   for (int version : {TLS1_2_VERSION, TLS1_3_VERSION}) {
     SCOPED_TRACE(version);
-    SockPair pair;
-    sp.close_end(0);
-    sp.close_end(1);
-    sp.fd[0] = pair.release(0);
-    sp.fd[1] = pair.release(1);
-    rs = Recorder();
-    rc = Recorder();
-    if (server != nullptr) bufferevent_free(server);
-    if (client != nullptr) bufferevent_free(client);
-    if (sctx != nullptr) SSL_CTX_free(sctx);
-    if (cctx != nullptr) SSL_CTX_free(cctx);
+    next_connection();
+    free_endpoints();  // new contexts for the version
     make_pair({.version = version}, {.version = version});
     ASSERT_TRUE(connected());
     EXPECT_EQ(0, bufferevent_openssl_get_allow_dirty_shutdown(client));
@@ -355,68 +342,25 @@ TEST_P(TlsSocket, FreeInsideTheReadCallback) {
 }
 
 TEST_P(TlsSocket, ConnectWithoutDescriptorThenSocketConnect) {
-  evutil_socket_t lfd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in sin{};
-  sin.sin_family = AF_INET;
-  sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(0, bind(lfd, reinterpret_cast<sockaddr*>(&sin), sizeof(sin)));
-  socklen_t len = sizeof(sin);
-  getsockname(lfd, reinterpret_cast<sockaddr*>(&sin), &len);
-  ASSERT_EQ(0, listen(lfd, 4));
-  sctx = tlstest::server_ctx();
-  cctx = tlstest::client_ctx();
-  client = bufferevent_openssl_socket_new(base, -1, SSL_new(cctx), BUFFEREVENT_SSL_CONNECTING,
-                                          BEV_OPT_CLOSE_ON_FREE);
-  ASSERT_NE(nullptr, client);
-  rc.attach(client);
-  bufferevent_enable(client, EV_READ);
-  ASSERT_EQ(0, bufferevent_socket_connect(client, reinterpret_cast<sockaddr*>(&sin), sizeof(sin)));
+  tlstest::Listener l;
+  client_without_descriptor();
+  ASSERT_EQ(0, bufferevent_socket_connect(client, l.addr(), sizeof(l.sin)));
   bufferevent_write(client, "ping", 4);
-  int afd = -1;
-  ASSERT_TRUE(run_until(base, [&] {
-    afd = accept4(lfd, nullptr, nullptr, SOCK_NONBLOCK);
-    return afd >= 0;
-  }));
-  server = bufferevent_openssl_socket_new(base, afd, SSL_new(sctx), BUFFEREVENT_SSL_ACCEPTING,
-                                          BEV_OPT_CLOSE_ON_FREE);
-  rs.attach(server);
-  bufferevent_enable(server, EV_READ);
+  accept_server(l);
   ASSERT_TRUE(connected());
   ASSERT_TRUE(run_until(base, [&] { return rs.data == "ping"; }));
   EXPECT_EQ(1, rc.events);  // the handshake's CONNECTED only, no TCP one
-  close(lfd);
 }
 
 TEST_P(TlsSocket, ConnectHostnameWithANumericHost) {
-  evutil_socket_t lfd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in sin{};
-  sin.sin_family = AF_INET;
-  sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(0, bind(lfd, reinterpret_cast<sockaddr*>(&sin), sizeof(sin)));
-  socklen_t len = sizeof(sin);
-  getsockname(lfd, reinterpret_cast<sockaddr*>(&sin), &len);
-  ASSERT_EQ(0, listen(lfd, 4));
-  sctx = tlstest::server_ctx();
-  cctx = tlstest::client_ctx();
-  client = bufferevent_openssl_socket_new(base, -1, SSL_new(cctx), BUFFEREVENT_SSL_CONNECTING,
-                                          BEV_OPT_CLOSE_ON_FREE);
-  rc.attach(client);
-  bufferevent_enable(client, EV_READ);
-  ASSERT_EQ(0, bufferevent_socket_connect_hostname(client, nullptr, AF_INET, "127.0.0.1",
-                                                   ntohs(sin.sin_port)));
+  tlstest::Listener l;
+  client_without_descriptor();
+  ASSERT_EQ(0,
+            bufferevent_socket_connect_hostname(client, nullptr, AF_INET, "127.0.0.1", l.port()));
   bufferevent_write(client, "named", 5);
-  int afd = -1;
-  ASSERT_TRUE(run_until(base, [&] {
-    afd = accept4(lfd, nullptr, nullptr, SOCK_NONBLOCK);
-    return afd >= 0;
-  }));
-  server = bufferevent_openssl_socket_new(base, afd, SSL_new(sctx), BUFFEREVENT_SSL_ACCEPTING,
-                                          BEV_OPT_CLOSE_ON_FREE);
-  rs.attach(server);
-  bufferevent_enable(server, EV_READ);
+  accept_server(l);
   ASSERT_TRUE(run_until(base, [&] { return rs.data == "named"; }));
   EXPECT_EQ(BEV_EVENT_CONNECTED, rc.last_what);
-  close(lfd);
 }
 
 TEST_P(TlsSocket, RefusedConnectIsAnError) {
