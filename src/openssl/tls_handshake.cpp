@@ -30,6 +30,7 @@ void start_state(TlsBev* t, int state) {
   t->closed = false;
   t->rbow = t->wbow = t->write_blocked = false;
   t->retry_len = 0;
+  t->retry_lost = false;
   t->reneg_pending = false;
   if (state == BUFFEREVENT_SSL_CONNECTING) {
     SSL_set_connect_state(t->ssl);
@@ -49,8 +50,24 @@ void start_state(TlsBev* t, int state) {
 
 void do_handshake(TlsBev* t) {
   if (t->closed || t->state == BUFFEREVENT_SSL_OPEN) return;
-  ERR_clear_error();
-  int r = SSL_do_handshake(t->ssl);
+  // Over a bufferevent whose output runs its callbacks at once (a filter),
+  // OpenSSL's write to it comes back here: the running step goes on
+  // instead (OpenSSL frees its buffers when the handshake ends).
+  if (t->in_io) {
+    t->hs_again = true;
+    return;
+  }
+  t->in_io = true;
+  int r;
+  for (;;) {
+    t->hs_again = false;
+    ERR_clear_error();
+    r = SSL_do_handshake(t->ssl);
+    if (r == 1 || !t->hs_again) break;
+    int e = SSL_get_error(t->ssl, r);
+    if (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE) break;
+  }
+  t->in_io = false;
   if (r == 1) {
     t->state = BUFFEREVENT_SSL_OPEN;
     sync_transport(t);
@@ -98,6 +115,10 @@ int renegotiate(TlsBev* t) {
     put_error(t, ERR_PACK(ERR_LIB_SSL, 0, SSL_R_WRONG_SSL_VERSION));
     return -1;
   }
+  if (t->in_io) {
+    evpriv_warnx("bufferevent_ssl_renegotiate: called while data moves through the SSL");
+    return -1;
+  }
   ERR_clear_error();
   if (SSL_renegotiate(t->ssl) != 1) {
     collect_errors(t);
@@ -105,7 +126,12 @@ int renegotiate(TlsBev* t) {
     return -1;
   }
   t->reneg_pending = true;
+  // (No re-entry from an underlying bufferevent's callbacks meanwhile;
+  // output they would have written goes from the loop.)
+  t->in_io = true;
   int r = SSL_do_handshake(t->ssl);
+  t->in_io = false;
+  evpriv_bev_request_write(t);
   if (r != 1) {
     int err = SSL_get_error(t->ssl, r);
     if (err == SSL_ERROR_WANT_WRITE) {

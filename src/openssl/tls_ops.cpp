@@ -159,6 +159,7 @@ void tls_try_write(bufferevent* bev) {
 
 void tls_output_changed(bufferevent* bev, const evbuffer_cb_info* info) {
   TlsBev* t = tls_of(bev);
+  if (info->n_deleted != 0) output_drained(t);
   if (info->n_added == 0 || !open_for_io(t) || t->connecting || t->in_io) return;
   // Waiting for the transport: that handler writes.
   if (t->write_blocked || t->wbow) return;

@@ -295,6 +295,23 @@ TEST_P(TlsFeatures, RenegotiationIsRefusedOnTls13) {
   EXPECT_EQ(1, rc.events);
 }
 
+// bufferevent_get_openssl_error() hands the queue out oldest first: the
+// refused renegotiation's entry, then the dirty close's.
+TEST_P(TlsFeatures, ErrorQueueDrainsOldestFirst) {
+  make_pair({.version = TLS1_3_VERSION}, {.version = TLS1_3_VERSION});
+  ASSERT_TRUE(connected());
+  EXPECT_EQ(-1, bufferevent_ssl_renegotiate(client));
+  bufferevent_free(server);  // no close_notify
+  server = nullptr;
+  ASSERT_TRUE(run_until(base, [&] { return rc.events == 2; }));
+  EXPECT_EQ(BEV_EVENT_ERROR | BEV_EVENT_READING, rc.last_what);
+  std::vector<unsigned long> errs = tlstest::drain_errors(client);
+  ASSERT_EQ(2u, errs.size());
+  EXPECT_EQ(SSL_R_WRONG_SSL_VERSION, ERR_GET_REASON(errs[0]));
+  EXPECT_EQ(SSL_R_UNEXPECTED_EOF_WHILE_READING, ERR_GET_REASON(errs[1]));
+  EXPECT_EQ(0u, bufferevent_get_openssl_error(client));
+}
+
 std::string mode_name(const ::testing::TestParamInfo<Mode>& info) {
   return info.param.backend + (info.param.filter ? "_filter" : "_socket");
 }

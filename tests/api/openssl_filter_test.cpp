@@ -101,6 +101,49 @@ TEST_P(TlsFilter, OverSocketBuffereventsTheHandshakeIgnoresTheDirections) {
   EXPECT_TRUE(connected());
 }
 
+// Over filter bufferevents (bufferevent_filter_new with no filter
+// functions, passing bytes through) over sockets.
+TEST_P(TlsFilter, OverFilterBufferevents) {
+  us = bufferevent_socket_new(base, sp.release(0), BEV_OPT_CLOSE_ON_FREE);
+  uc = bufferevent_socket_new(base, sp.release(1), BEV_OPT_CLOSE_ON_FREE);
+  bufferevent* fs =
+      bufferevent_filter_new(us, nullptr, nullptr, BEV_OPT_CLOSE_ON_FREE, nullptr, nullptr);
+  bufferevent* fc =
+      bufferevent_filter_new(uc, nullptr, nullptr, BEV_OPT_CLOSE_ON_FREE, nullptr, nullptr);
+  ASSERT_NE(nullptr, fs);
+  ASSERT_NE(nullptr, fc);
+  wrap(fs, fc);
+  ASSERT_TRUE(connected());
+  EXPECT_EQ(fc, bufferevent_get_underlying(client));
+  exchange(300000, 100000);
+}
+
+// BUFFEREVENT_SSL_OPEN over the same underlying bufferevents and SSL
+// objects after filters freed without BEV_OPT_CLOSE_ON_FREE did the
+// handshake.
+TEST_P(TlsFilter, StartsOpenWhereAnotherFinishedTheHandshake) {
+  us = bufferevent_socket_new(base, sp.release(0), BEV_OPT_CLOSE_ON_FREE);
+  uc = bufferevent_socket_new(base, sp.release(1), BEV_OPT_CLOSE_ON_FREE);
+  SSL* ss = SSL_new(sctx);
+  SSL* cs = SSL_new(cctx);
+  server = bufferevent_openssl_filter_new(base, us, ss, BUFFEREVENT_SSL_ACCEPTING, 0);
+  client = bufferevent_openssl_filter_new(base, uc, cs, BUFFEREVENT_SSL_CONNECTING, 0);
+  attach();
+  ASSERT_TRUE(connected());
+  bufferevent_free(server);
+  bufferevent_free(client);
+  rs = Recorder();
+  rc = Recorder();
+  server =
+      bufferevent_openssl_filter_new(base, us, ss, BUFFEREVENT_SSL_OPEN, BEV_OPT_CLOSE_ON_FREE);
+  client =
+      bufferevent_openssl_filter_new(base, uc, cs, BUFFEREVENT_SSL_OPEN, BEV_OPT_CLOSE_ON_FREE);
+  attach();
+  exchange(20000, 30000);
+  EXPECT_EQ(0, rs.events);
+  EXPECT_EQ(0, rc.events);
+}
+
 TEST_P(TlsFilter, TlsInsideTls) {
   SSL_CTX* outer_s = tlstest::server_ctx();
   SSL_CTX* outer_c = tlstest::client_ctx();

@@ -155,6 +155,91 @@ TEST_P(TlsSocket, MegabytesBothWays) {
   EXPECT_GE(rc.writes, 1);
 }
 
+// Output keeps growing in new blocks while a record waits for the kernel
+// (SSL_write retried with the same bytes, which may have moved): all of
+// it arrives once, in order.
+TEST_P(TlsSocket, OutputAddedWhileAWriteWaitsForTheKernel) {
+  make_pair();
+  ASSERT_TRUE(connected());
+  bufferevent_disable(server, EV_READ);
+  std::string expect;
+  for (unsigned i = 0; i < 40; ++i) {
+    const std::string chunk = tlstest::pattern(50000 + i, i);
+    expect += chunk;
+    bufferevent_write(client, chunk.data(), chunk.size());
+    run_for(base, 2);
+  }
+  // The socket buffers are full: part of it still waits in the output.
+  EXPECT_GT(evbuffer_get_length(bufferevent_get_output(client)), 0u);
+  bufferevent_enable(server, EV_READ);
+  ASSERT_TRUE(run_until(
+      base, [&] { return rs.data.size() >= expect.size(); }, 20000));
+  EXPECT_TRUE(rs.data == expect);
+  EXPECT_EQ(1, rs.events);
+  EXPECT_EQ(1, rc.events);
+}
+
+// Output that OpenSSL has not been handed may be drained; output an
+// SSL_write waits to retry (the kernel pushed back) may not: OpenSSL
+// cannot be given those bytes again, which is a clear error rather than
+// other bytes sent in their place.
+TEST_P(TlsSocket, DrainingOutputNotYetWrittenIsFine) {
+  make_pair();
+  ASSERT_TRUE(connected());
+  bufferevent_disable(client, EV_WRITE);
+  bufferevent_write(client, "cancelled", 9);
+  evbuffer_drain(bufferevent_get_output(client), 9);
+  bufferevent_enable(client, EV_WRITE);
+  bufferevent_write(client, "sent", 4);
+  ASSERT_TRUE(run_until(base, [&] { return rs.data == "sent"; }));
+  EXPECT_EQ(1, rc.events);
+}
+
+TEST_P(TlsSocket, DrainingOutputAWriteWaitsToRetryIsAnError) {
+  make_pair();
+  ASSERT_TRUE(connected());
+  bufferevent_disable(server, EV_READ);
+  const std::string big = tlstest::pattern(2 << 20);
+  bufferevent_write(client, big.data(), big.size());
+  run_for(base, 100);
+  evbuffer* out = bufferevent_get_output(client);
+  ASSERT_GT(evbuffer_get_length(out), 0u);
+  evbuffer_drain(out, evbuffer_get_length(out));
+  ASSERT_TRUE(run_until(base, [&] { return rc.events == 2; }));
+  EXPECT_EQ(BEV_EVENT_ERROR | BEV_EVENT_WRITING, rc.last_what);
+  EXPECT_TRUE(tlstest::has_reason(tlstest::drain_errors(client), SSL_R_BAD_WRITE_RETRY));
+}
+
+// BUFFEREVENT_SSL_OPEN: new bufferevents over SSL objects (and sockets)
+// whose handshake was done by earlier ones freed without
+// BEV_OPT_CLOSE_ON_FREE carry on with the data, reporting no CONNECTED.
+TEST_P(TlsSocket, StartsOpenWhereAnotherFinishedTheHandshake) {
+  make_contexts();
+  SSL* ss = SSL_new(sctx);
+  SSL* cs = SSL_new(cctx);
+  const int sfd = sp.release(0);
+  const int cfd = sp.release(1);
+  server = bufferevent_openssl_socket_new(base, sfd, ss, BUFFEREVENT_SSL_ACCEPTING, 0);
+  client = bufferevent_openssl_socket_new(base, cfd, cs, BUFFEREVENT_SSL_CONNECTING, 0);
+  attach();
+  ASSERT_TRUE(connected());
+  bufferevent_free(server);
+  bufferevent_free(client);
+  rs = bevtest::Recorder();
+  rc = bevtest::Recorder();
+  server =
+      bufferevent_openssl_socket_new(base, sfd, ss, BUFFEREVENT_SSL_OPEN, BEV_OPT_CLOSE_ON_FREE);
+  client =
+      bufferevent_openssl_socket_new(base, cfd, cs, BUFFEREVENT_SSL_OPEN, BEV_OPT_CLOSE_ON_FREE);
+  attach();
+  bufferevent_write(client, "still open", 10);
+  ASSERT_TRUE(run_until(base, [&] { return rs.data == "still open"; }));
+  bufferevent_write(server, "yes", 3);
+  ASSERT_TRUE(run_until(base, [&] { return rc.data == "yes"; }));
+  EXPECT_EQ(0, rs.events);
+  EXPECT_EQ(0, rc.events);
+}
+
 TEST_P(TlsSocket, ManySmallWritesArriveInOrder) {
   make_pair();
   ASSERT_TRUE(connected());
