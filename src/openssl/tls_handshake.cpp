@@ -8,8 +8,8 @@
 // side with reading disabled while OpenSSL waits for input stalls until
 // reading is enabled again.  Over a bufferevent the underlying one's
 // callbacks drive the handshake (its write callback sends the first
-// flight, as a socket bufferevent's runs once writable) and so does
-// enabling reading.  The user hears BEV_EVENT_CONNECTED once it is
+// flight, as a socket bufferevent's runs once writable; its connect
+// completing starts it) and so does enabling reading.  The user hears BEV_EVENT_CONNECTED once it is
 // complete, then queued output goes out and input already received is
 // decrypted.
 //

@@ -272,6 +272,26 @@ TEST_P(TlsFilter, SetfdMinusOneKeepsTheUnderlyingDescriptor) {
   EXPECT_EQ(fd, bufferevent_getfd(uc));
 }
 
+// The connect completing starts a connecting filter's handshake, with
+// nothing enabled but the default writing (as evhttp's client has).
+TEST_P(TlsFilter, SocketConnectThroughTheFilterStartsTheHandshake) {
+  tlstest::Listener l;
+  uc = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
+  client = bufferevent_openssl_filter_new(base, uc, SSL_new(cctx), BUFFEREVENT_SSL_CONNECTING,
+                                          BEV_OPT_CLOSE_ON_FREE);
+  ASSERT_NE(nullptr, client);
+  rc.attach(client);
+  ASSERT_EQ(0, bufferevent_socket_connect(client, l.addr(), sizeof(l.sin)));
+  evutil_socket_t afd = l.accept_in(base);
+  ASSERT_GE(afd, 0);
+  server = bufferevent_openssl_socket_new(base, afd, SSL_new(sctx), BUFFEREVENT_SSL_ACCEPTING,
+                                          BEV_OPT_CLOSE_ON_FREE);
+  rs.attach(server);
+  bufferevent_enable(server, EV_READ | EV_WRITE);
+  EXPECT_TRUE(connected());
+  EXPECT_EQ(EV_WRITE, bufferevent_get_enabled(client));
+}
+
 // bufferevent_socket_connect() on a TLS filter over a socket bufferevent
 // without a descriptor connects the underlying one; data written after the
 // handshake, in several rounds, goes through.
