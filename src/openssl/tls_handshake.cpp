@@ -9,9 +9,9 @@
 // reading is enabled again.  Over a bufferevent the underlying one's
 // callbacks drive the handshake (its write callback sends the first
 // flight, as a socket bufferevent's runs once writable; its connect
-// completing starts it) and so does enabling reading.  The user hears BEV_EVENT_CONNECTED once it is
-// complete, then queued output goes out and input already received is
-// decrypted.
+// completing starts it) and so does enabling reading.  The user hears
+// BEV_EVENT_CONNECTED once it is complete, then queued output goes out
+// and input already received is decrypted.
 //
 // Renegotiation stays in the open state: SSL_read and SSL_write carry the
 // rest of the exchange (and the data interleaved with it), and
