@@ -43,6 +43,26 @@ class TlsFilter : public evtest::PerBackend, protected tlstest::Endpoints {
     wrap(us, uc, options, enable);
   }
   bool connected() { return connected_in(base); }
+  // A client filter over a socket bufferevent without a descriptor,
+  // connected to `l` with bufferevent_socket_connect().
+  void connect_filter_client(tlstest::Listener& l) {
+    uc = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
+    client = bufferevent_openssl_filter_new(base, uc, SSL_new(cctx), BUFFEREVENT_SSL_CONNECTING,
+                                            BEV_OPT_CLOSE_ON_FREE);
+    ASSERT_NE(nullptr, client);
+    rc.attach(client);
+    ASSERT_EQ(0, bufferevent_socket_connect(client, l.addr(), sizeof(l.sin)));
+  }
+  // The server end of the connection `l` accepts, both directions on.
+  void accept_server(tlstest::Listener& l) {
+    evutil_socket_t afd = l.accept_in(base);
+    ASSERT_GE(afd, 0);
+    server = bufferevent_openssl_socket_new(base, afd, SSL_new(sctx), BUFFEREVENT_SSL_ACCEPTING,
+                                            BEV_OPT_CLOSE_ON_FREE);
+    ASSERT_NE(nullptr, server);
+    rs.attach(server);
+    bufferevent_enable(server, EV_READ | EV_WRITE);
+  }
   void exchange(size_t up_size, size_t down_size) {
     const std::string up = tlstest::pattern(up_size, 3);
     const std::string down = tlstest::pattern(down_size, 4);
@@ -276,18 +296,8 @@ TEST_P(TlsFilter, SetfdMinusOneKeepsTheUnderlyingDescriptor) {
 // nothing enabled but the default writing (as evhttp's client has).
 TEST_P(TlsFilter, SocketConnectThroughTheFilterStartsTheHandshake) {
   tlstest::Listener l;
-  uc = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
-  client = bufferevent_openssl_filter_new(base, uc, SSL_new(cctx), BUFFEREVENT_SSL_CONNECTING,
-                                          BEV_OPT_CLOSE_ON_FREE);
-  ASSERT_NE(nullptr, client);
-  rc.attach(client);
-  ASSERT_EQ(0, bufferevent_socket_connect(client, l.addr(), sizeof(l.sin)));
-  evutil_socket_t afd = l.accept_in(base);
-  ASSERT_GE(afd, 0);
-  server = bufferevent_openssl_socket_new(base, afd, SSL_new(sctx), BUFFEREVENT_SSL_ACCEPTING,
-                                          BEV_OPT_CLOSE_ON_FREE);
-  rs.attach(server);
-  bufferevent_enable(server, EV_READ | EV_WRITE);
+  connect_filter_client(l);
+  accept_server(l);
   EXPECT_TRUE(connected());
   EXPECT_EQ(EV_WRITE, bufferevent_get_enabled(client));
 }
@@ -297,22 +307,12 @@ TEST_P(TlsFilter, SocketConnectThroughTheFilterStartsTheHandshake) {
 // handshake, in several rounds, goes through.
 TEST_P(TlsFilter, SocketConnectThroughTheFilter) {
   tlstest::Listener l;
-  uc = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
-  client = bufferevent_openssl_filter_new(base, uc, SSL_new(cctx), BUFFEREVENT_SSL_CONNECTING,
-                                          BEV_OPT_CLOSE_ON_FREE);
-  ASSERT_NE(nullptr, client);
-  rc.attach(client);
-  ASSERT_EQ(0, bufferevent_socket_connect(client, l.addr(), sizeof(l.sin)));
+  connect_filter_client(l);
   EXPECT_GE(bufferevent_getfd(uc), 0);
   EXPECT_EQ(bufferevent_getfd(uc), bufferevent_getfd(client));
   bufferevent_write(client, "ping", 4);
   bufferevent_enable(client, EV_READ | EV_WRITE);
-  evutil_socket_t afd = l.accept_in(base);
-  ASSERT_GE(afd, 0);
-  server = bufferevent_openssl_socket_new(base, afd, SSL_new(sctx), BUFFEREVENT_SSL_ACCEPTING,
-                                          BEV_OPT_CLOSE_ON_FREE);
-  rs.attach(server);
-  bufferevent_enable(server, EV_READ | EV_WRITE);
+  accept_server(l);
   ASSERT_TRUE(connected());
   ASSERT_TRUE(run_until(base, [&] { return rs.data == "ping"; }));
   rs.data.clear();
