@@ -137,17 +137,12 @@ BENCH_TIMED void bench_timed_bev_filter(void) { ping_pong_round(1); }
 
 static void on_control(evutil_socket_t fd, short what, void* arg) {
   (void)what, (void)arg;
-  char reply;
-  bench_harness_reads++;
-  if (read(fd, &reply, 1) != 1 || reply != 'd') bench_die("the load generator quit");
+  bench_generator_done(fd);
   bench.round_done = 1;
   event_base_loopbreak(bench.base);
 }
 
-static void start_generator_round(void) {
-  if (write(bench.control, "g", 1) != 1) bench_die("cannot start the load generator");
-  bench_harness_writes++;
-}
+static void start_generator_round(void) { bench_generator_go(bench.control); }
 
 BENCH_TIMED void bench_timed_bev_echo(void) {
   bench.round_done = 0;
@@ -184,14 +179,8 @@ static void setup_ping_pong(int filtered) {
 static void setup_echo(int raw) {
   bench_raise_fd_limit(2 * bench.nconns + 64);
   int listener = bench_listen_loopback();
-  int control[2];
-  if (socketpair(AF_UNIX, SOCK_STREAM, 0, control) != 0) bench_die("socketpair failed");
-  fcntl(control[0], F_SETFD, FD_CLOEXEC);
-  fflush(stdout);
-  bench.generator = bench_start_load_generator(control[1], listener, bench.nconns,
-                                               bench.nmessages / bench.nconns, bench.msg_size);
-  close(control[1]);
-  bench.control = control[0];
+  bench.control = bench_launch_load_generator(
+      listener, bench.nconns, bench.nmessages / bench.nconns, bench.msg_size, &bench.generator);
   bench.conns = calloc((size_t)bench.nconns, sizeof *bench.conns);
   int* fds = calloc((size_t)bench.nconns, sizeof *fds);
   if (!bench.conns || !fds) bench_die("out of memory");

@@ -58,6 +58,28 @@ pid_t bench_start_load_generator(int control, int listener, long nconns, long pe
   return pid;
 }
 
+int bench_launch_load_generator(int listener, long nconns, long per_conn, long size,
+                                pid_t* generator) {
+  int control[2];
+  if (socketpair(AF_UNIX, SOCK_STREAM, 0, control) != 0) bench_die("socketpair failed");
+  fcntl(control[0], F_SETFD, FD_CLOEXEC);
+  fflush(stdout); /* nothing buffered may be written twice */
+  *generator = bench_start_load_generator(control[1], listener, nconns, per_conn, size);
+  close(control[1]);
+  return control[0];
+}
+
+void bench_generator_go(int control) {
+  if (write(control, "g", 1) != 1) bench_die("cannot start the load generator");
+  bench_harness_writes++;
+}
+
+void bench_generator_done(int control) {
+  char reply;
+  bench_harness_reads++;
+  if (read(control, &reply, 1) != 1 || reply != 'd') bench_die("the load generator quit");
+}
+
 static void set_no_delay(int fd) {
   int on = 1;
   if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on) != 0)
@@ -83,6 +105,8 @@ void bench_stop_load_generator(int control, pid_t generator) {
 struct generator {
   int control;
   long nconns, per_conn, size;
+  const struct bench_transport* transport; /* NULL: read/write */
+  void** conns;                            /* the transport's handles */
   int* fds;
   long* sent;     /* messages sent this round, per connection */
   long* received; /* bytes echoed back this round, per connection */
@@ -95,6 +119,8 @@ static void generator_fail(const char* what) {
   exit(1);
 }
 
+/* Every TCP connection first (the server accepts them all before its loop
+ * runs), then the transport's set-up of each, then non-blocking. */
 static void connect_all(struct generator* g, int port, int epoll_fd) {
   struct sockaddr_in addr;
   memset(&addr, 0, sizeof addr);
@@ -108,16 +134,28 @@ static void connect_all(struct generator* g, int port, int epoll_fd) {
     if (fd < 0 || connect(fd, (struct sockaddr*)&addr, sizeof addr) != 0) generator_fail("connect");
     set_no_delay(fd);
     setsockopt(fd, SOL_SOCKET, SO_LINGER, &abort_on_close, sizeof abort_on_close);
+    g->fds[i] = fd;
+  }
+  for (long i = 0; i < g->nconns; i++) {
+    int fd = g->fds[i];
+    if (g->transport && !(g->conns[i] = g->transport->open(fd)))
+      generator_fail("the transport's set-up");
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
     struct epoll_event ev = {.events = EPOLLIN, .data.u64 = (uint64_t)i};
     if (epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &ev) != 0) generator_fail("epoll_ctl");
-    g->fds[i] = fd;
   }
 }
 
 static void send_message(struct generator* g, long i) {
-  if (write(g->fds[i], g->message, (size_t)g->size) != g->size) generator_fail("write");
+  long n = g->transport ? g->transport->send(g->conns[i], g->message, g->size)
+                        : (long)write(g->fds[i], g->message, (size_t)g->size);
+  if (n != g->size) generator_fail("write");
   g->sent[i]++;
+}
+
+static long receive(struct generator* g, long i) {
+  if (g->transport) return g->transport->recv(g->conns[i], g->buffer, (long)sizeof g->buffer);
+  return (long)read(g->fds[i], g->buffer, sizeof g->buffer);
 }
 
 static void run_round(struct generator* g, int epoll_fd) {
@@ -133,7 +171,7 @@ static void run_round(struct generator* g, int epoll_fd) {
     if (n < 0) generator_fail("epoll_wait");
     for (int e = 0; e < n; e++) {
       long i = (long)events[e].data.u64;
-      ssize_t got = read(g->fds[i], g->buffer, sizeof g->buffer);
+      long got = receive(g, i);
       if (got < 0 && errno == EAGAIN) continue;
       if (got <= 0) generator_fail("the server closed a connection");
       g->received[i] += got;
@@ -147,8 +185,11 @@ static void run_round(struct generator* g, int epoll_fd) {
   }
 }
 
-int bench_run_load_generator(const char* spec) {
+int bench_run_load_generator(const char* spec) { return bench_run_load_generator_over(spec, NULL); }
+
+int bench_run_load_generator_over(const char* spec, const struct bench_transport* transport) {
   static struct generator g;
+  g.transport = transport;
   int port;
   if (sscanf(spec, "%d:%d:%ld:%ld:%ld", &g.control, &port, &g.nconns, &g.per_conn, &g.size) != 5 ||
       g.nconns < 1 || g.per_conn < 1 || g.size < 1)
@@ -156,8 +197,9 @@ int bench_run_load_generator(const char* spec) {
   g.fds = calloc((size_t)g.nconns, sizeof *g.fds);
   g.sent = calloc((size_t)g.nconns, sizeof *g.sent);
   g.received = calloc((size_t)g.nconns, sizeof *g.received);
+  g.conns = calloc((size_t)g.nconns, sizeof *g.conns);
   g.message = malloc((size_t)g.size);
-  if (!g.fds || !g.sent || !g.received || !g.message) bench_die("out of memory");
+  if (!g.fds || !g.sent || !g.received || !g.conns || !g.message) bench_die("out of memory");
   memset(g.message, 'm', (size_t)g.size);
   int epoll_fd = epoll_create1(EPOLL_CLOEXEC);
   if (epoll_fd < 0) generator_fail("epoll_create1");

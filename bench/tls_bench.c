@@ -3,11 +3,12 @@
  *
  *   echo    an echo server of -c TLS connections over loopback, each an
  *           OpenSSL socket bufferevent whose read callback writes the input
- *           back; the clients are a load generator in a process of its own
- *           (this program re-executed with -C), written with plain OpenSSL,
- *           epoll and non-blocking sockets, never libevent, so it costs the
- *           same whichever library the server runs on.  Each connection sends
- *           its next -s byte message once the previous echo is back.  The
+ *           back; the clients are the echo benchmarks' load generator
+ *           (load_generator.c: a process of its own, this program
+ *           re-executed with -C, epoll and non-blocking sockets, never
+ *           libevent) talking through plain OpenSSL, so it costs the same
+ *           whichever library the server runs on.  Each connection sends its
+ *           next -s byte message once the previous echo is back.  The
  *           handshakes happen before the timed rounds.  Both sides use
  *           TLS 1.3 with TLS_AES_128_GCM_SHA256 and a P-256 certificate made
  *           here at start.
@@ -19,15 +20,11 @@
  * Result names: tls_echo_c<conns>, metric tls_mem_idle. */
 #include <errno.h>
 #include <fcntl.h>
-#include <netinet/in.h>
-#include <arpa/inet.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <event2/buffer.h>
@@ -106,46 +103,23 @@ static void on_event(struct bufferevent* bev, short what, void* arg) {
 
 static void on_control(evutil_socket_t fd, short what, void* arg) {
   (void)what, (void)arg;
-  char reply;
-  bench_harness_reads++;
-  if (read(fd, &reply, 1) != 1 || reply != 'd') bench_die("the load generator quit");
+  bench_generator_done(fd);
   bench.round_done = 1;
   event_base_loopbreak(bench.base);
 }
 
 BENCH_TIMED void bench_timed_tls_echo(void) {
   bench.round_done = 0;
-  if (write(bench.control, "g", 1) != 1) bench_die("cannot start the load generator");
-  bench_harness_writes++;
+  bench_generator_go(bench.control);
   if (event_base_dispatch(bench.base) < 0) bench_die("event_base_dispatch failed");
   if (!bench.round_done) bench_die("the loop ended before the load generator finished");
 }
 
-static int port_of(int listener) {
-  struct sockaddr_in addr;
-  socklen_t len = sizeof addr;
-  if (getsockname(listener, (struct sockaddr*)&addr, &len) != 0) bench_die("getsockname failed");
-  return ntohs(addr.sin_port);
-}
-
-static void setup_echo(const char* self) {
+static void setup_echo(void) {
   bench_raise_fd_limit(2 * bench.nconns + 64);
   int listener = bench_listen_loopback();
-  int control[2];
-  if (socketpair(AF_UNIX, SOCK_STREAM, 0, control) != 0) bench_die("socketpair failed");
-  fcntl(control[0], F_SETFD, FD_CLOEXEC);
-  fflush(stdout);
-  char spec[128];
-  snprintf(spec, sizeof spec, "%d:%d:%ld:%ld:%ld", control[1], port_of(listener), bench.nconns,
-           bench.nmessages / bench.nconns, bench.msg_size);
-  bench.generator = fork();
-  if (bench.generator < 0) bench_die("fork failed");
-  if (bench.generator == 0) {
-    execl(self, self, "-C", spec, (char*)NULL);
-    _exit(2);
-  }
-  close(control[1]);
-  bench.control = control[0];
+  bench.control = bench_launch_load_generator(
+      listener, bench.nconns, bench.nmessages / bench.nconns, bench.msg_size, &bench.generator);
   bench.ctx = make_ctx(1);
   bench.conns = calloc((size_t)bench.nconns, sizeof *bench.conns);
   if (!bench.conns) bench_die("out of memory");
@@ -167,98 +141,51 @@ static void setup_echo(const char* self) {
     bench_die("cannot watch the control socket");
 }
 
-static void stop_generator(void) {
-  close(bench.control);
-  int status = 0;
-  if (waitpid(bench.generator, &status, 0) != bench.generator || !WIFEXITED(status) ||
-      WEXITSTATUS(status) != 0)
-    bench_die("the load generator failed");
+/* ---- the load generator's transport: plain OpenSSL, no libevent ----
+ * As lean as the plain generator: one read(2) per echo (OpenSSL reads
+ * ahead) and no read that would fail with EAGAIN. */
+
+static SSL_CTX* generator_ctx;
+
+static void* tls_open(int fd) {
+  if (!generator_ctx) generator_ctx = make_ctx(0);
+  SSL* ssl = SSL_new(generator_ctx);
+  if (!ssl || SSL_set_fd(ssl, fd) != 1 || SSL_connect(ssl) != 1) {
+    fprintf(stderr, "bench: TLS load generator: handshake failed (%lu)\n", ERR_peek_error());
+    return NULL;
+  }
+  SSL_set_read_ahead(ssl, 1);
+  return ssl;
 }
 
-/* ---- the load generator: plain OpenSSL, no libevent ---- */
-
-static void gen_fail(const char* what) {
-  fprintf(stderr, "bench: TLS load generator: %s (errno %s, ssl %lu)\n", what, strerror(errno),
-          ERR_peek_error());
-  exit(1);
+static long tls_send(void* conn, const void* data, long size) {
+  int n = SSL_write(conn, data, (int)size);
+  return n > 0 ? n : -1;
 }
 
-static int run_generator(const char* spec) {
-  int control, port;
-  long nconns, per_conn, size;
-  if (sscanf(spec, "%d:%d:%ld:%ld:%ld", &control, &port, &nconns, &per_conn, &size) != 5)
-    gen_fail("bad spec");
-  SSL_CTX* ctx = make_ctx(0);
-  SSL** ssl = calloc((size_t)nconns, sizeof *ssl);
-  int* fds = calloc((size_t)nconns, sizeof *fds);
-  long* sent = calloc((size_t)nconns, sizeof *sent);
-  long* received = calloc((size_t)nconns, sizeof *received);
-  unsigned char* message = malloc((size_t)size);
-  unsigned char buffer[65536];
-  memset(message, 'm', (size_t)size);
-  struct sockaddr_in addr;
-  memset(&addr, 0, sizeof addr);
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = htons((unsigned short)port);
-  struct linger abort_on_close = {1, 0};
-  int one = 1;
-  /* Every TCP connection first (the server accepts them all before its
-   * loop runs), then the handshakes, blocking. */
-  for (long i = 0; i < nconns; i++) {
-    fds[i] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fds[i] < 0 || connect(fds[i], (struct sockaddr*)&addr, sizeof addr) != 0)
-      gen_fail("connect");
-    setsockopt(fds[i], IPPROTO_TCP, 1 /* TCP_NODELAY */, &one, sizeof one);
-    setsockopt(fds[i], SOL_SOCKET, SO_LINGER, &abort_on_close, sizeof abort_on_close);
-  }
-  int epoll_fd = epoll_create1(EPOLL_CLOEXEC);
-  for (long i = 0; i < nconns; i++) {
-    ssl[i] = SSL_new(ctx);
-    SSL_set_fd(ssl[i], fds[i]);
-    if (SSL_connect(ssl[i]) != 1) gen_fail("SSL_connect");
-    fcntl(fds[i], F_SETFL, fcntl(fds[i], F_GETFL) | O_NONBLOCK);
-    struct epoll_event ev = {.events = EPOLLIN, .data.u64 = (uint64_t)i};
-    if (epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fds[i], &ev) != 0) gen_fail("epoll_ctl");
-  }
-  char go;
-  while (read(control, &go, 1) == 1) {
-    for (long i = 0; i < nconns; i++) {
-      sent[i] = received[i] = 0;
-      if (SSL_write(ssl[i], message, (int)size) != size) gen_fail("SSL_write");
-      sent[i]++;
+/* What OpenSSL can hand over without asking the kernel again: a record
+ * left in the socket makes epoll (level-triggered) report it once more. */
+static long tls_recv(void* conn, void* buffer, long size) {
+  long got = 0;
+  while (got < size) {
+    int n = SSL_read(conn, (char*)buffer + got, (int)(size - got));
+    if (n > 0) {
+      got += n;
+      if (!SSL_has_pending(conn)) break;
+      continue;
     }
-    long running = nconns;
-    struct epoll_event events[256];
-    while (running > 0) {
-      int n = epoll_wait(epoll_fd, events, 256, -1);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) gen_fail("epoll_wait");
-      for (int e = 0; e < n; e++) {
-        long i = (long)events[e].data.u64;
-        for (;;) {
-          int got = SSL_read(ssl[i], buffer, sizeof buffer);
-          if (got <= 0) {
-            if (SSL_get_error(ssl[i], got) == SSL_ERROR_WANT_READ) break;
-            gen_fail("the server closed a connection");
-          }
-          received[i] += got;
-          if (received[i] > sent[i] * size) gen_fail("echo longer than the message");
-          if (received[i] < sent[i] * size) continue;
-          if (sent[i] < per_conn) {
-            if (SSL_write(ssl[i], message, (int)size) != size) gen_fail("SSL_write");
-            sent[i]++;
-          } else {
-            running--;
-            break;
-          }
-        }
-      }
+    if (SSL_get_error(conn, n) != SSL_ERROR_WANT_READ) {
+      fprintf(stderr, "bench: TLS load generator: SSL_read failed (%lu)\n", ERR_peek_error());
+      errno = EIO;
+      return got > 0 ? got : -1;
     }
-    if (write(control, "d", 1) != 1) gen_fail("control write");
+    if (got == 0) errno = EAGAIN;
+    break;
   }
-  return 0;
+  return got > 0 ? got : -1;
 }
+
+static const struct bench_transport tls_transport = {tls_open, tls_send, tls_recv};
 
 /* ---- idle connections ---- */
 
@@ -309,7 +236,7 @@ int main(int argc, char** argv) {
     if (bench_shared_option(&args, opt, optarg)) continue;
     switch (opt) {
       case 'C':
-        return run_generator(optarg);
+        return bench_run_load_generator_over(optarg, &tls_transport);
       case 'n':
         bench.nmessages = bench_parse_count("-n", optarg);
         break;
@@ -329,10 +256,7 @@ int main(int argc, char** argv) {
   if (bench.msg_size < 1 || bench.msg_size > 16384) bench_die("-s must be 1..16384");
   if (bench.nmessages < bench.nconns) bench.nmessages = bench.nconns;
   bench.nmessages -= bench.nmessages % bench.nconns;
-  char self[4096];
-  ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-  if (n <= 0) bench_die("readlink /proc/self/exe failed");
-  self[n] = '\0';
+  bench_remember_own_path();
   signal(SIGPIPE, SIG_IGN);
   if (is_mem) bench_heap_count();
   bench_check_loaded_library();
@@ -342,11 +266,11 @@ int main(int argc, char** argv) {
     measure_memory();
     return 0;
   }
-  setup_echo(self);
+  setup_echo();
   char name[64];
   snprintf(name, sizeof name, "tls_echo_c%ld", bench.nconns);
   bench_run_rounds(name, bench_timed_tls_echo, args.warmup, args.rounds, bench.nmessages);
-  stop_generator();
+  bench_stop_load_generator(bench.control, bench.generator);
   if (!args.skip_teardown) {
     for (long i = 0; i < bench.nconns; i++) bufferevent_free(bench.conns[i]);
     event_free(bench.control_event);

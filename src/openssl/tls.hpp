@@ -40,16 +40,27 @@ struct TlsBev : BevCore {
   uint8_t state = BUFFEREVENT_SSL_OPEN;      // OPEN, or handshaking
   uint8_t old_state = BUFFEREVENT_SSL_OPEN;  // the state set_fd restarts in
   bool allow_dirty : 1 = false;
-  bool closed : 1 = false;          // EOF/error reported: no more I/O
-  bool hs_want_read : 1 = false;    // the handshake waits for input
-  bool rbow : 1 = false;            // SSL_read wants to write first
-  bool wbow : 1 = false;            // SSL_write wants to read first
-  bool write_blocked : 1 = false;   // SSL_write wants the transport writable
+  bool closed : 1 = false;  // EOF/error reported: no more I/O
+  // Socket mode, while handshaking: whether ev_read/ev_write are to be
+  // watched.  As in libevent, each follows the last of: what OpenSSL asked
+  // for (the other direction off), bufferevent_enable() (on) and
+  // _disable() (off), starting from the enabled directions.
+  bool hs_read : 1 = false;
+  bool hs_write : 1 = false;
+  bool rbow : 1 = false;           // SSL_read wants to write first
+  bool wbow : 1 = false;           // SSL_write wants to read first
+  bool write_blocked : 1 = false;  // SSL_write wants the transport writable
+  // Someone else drained output while an SSL_write of it waited to be
+  // retried: OpenSSL cannot be given the same bytes again.
+  bool retry_lost : 1 = false;
   bool read_pass : 1 = false;       // run a read pass from try_write
   bool reneg_pending : 1 = false;   // our renegotiation is in progress
   bool underlying_eof : 1 = false;  // filter: the underlying one saw EOF
   bool underlying_reading : 1 = false;
-  bool in_io : 1 = false;  // consider_* running (no re-entry)
+  bool in_io : 1 = false;  // consider_* or a handshake step running (no re-entry)
+  // A handshake step was asked for while one ran (an underlying
+  // bufferevent's callback run from inside OpenSSL's write to it).
+  bool hs_again : 1 = false;
   // Socket mode: whether we added ev_read/ev_write (saves asking the base
   // on every pass; only our code adds or deletes them once assigned).
   bool read_armed : 1 = false;
@@ -103,6 +114,8 @@ void conn_closed(TlsBev* t, short when, int err, int ret);
 // allowed, otherwise an error (an unexpected-EOF entry in the queue).
 void dirty_close(TlsBev* t, short when);
 void put_error(TlsBev* t, unsigned long err);
+// Output was drained by someone else: a pending retry is lost.
+void output_drained(TlsBev* t);
 // Moves OpenSSL's thread error queue into ours.
 void collect_errors(TlsBev* t);
 

@@ -49,8 +49,12 @@ void underlying_write(bufferevent*, void* arg) {
 void underlying_event(bufferevent*, short what, void* arg) {
   auto* t = static_cast<TlsBev*>(arg);
   if (!handler_begin(t)) return;
-  if (t->closed || (what & BEV_EVENT_CONNECTED)) {
-    // Ours is reported when the handshake completes.
+  if (t->closed) {
+  } else if (what & BEV_EVENT_CONNECTED) {
+    // Ours is reported when the handshake completes.  The transport is
+    // there now: the handshake starts (libevent starts it when
+    // bufferevent_socket_connect() gives the underlying one its socket).
+    do_handshake(t);
   } else if ((what & BEV_EVENT_EOF) || ((what & BEV_EVENT_ERROR) && errno == ECONNRESET)) {
     // (A reset is how a peer that left unread data behind closes.)
     // Records still queued (a close_notify above all) come first; then

@@ -1,10 +1,17 @@
 // The TLS handshake, renegotiation (TLS 1.2 and older) and the start of a
 // connection in a given state.
 //
-// While handshaking the transport is watched for what OpenSSL asked for,
-// whatever the enabled directions (a handshake cannot be half done); the
-// user hears BEV_EVENT_CONNECTED once it is complete, then queued output
-// goes out and input already received is decrypted.
+// While handshaking over a socket, the descriptor is watched as libevent
+// 2.1.12 watches it: the directions enabled when the handshake starts,
+// then for what OpenSSL asked for (the other direction dropped), and
+// bufferevent_enable()/_disable() add or drop a direction on the way, so a
+// side with reading disabled while OpenSSL waits for input stalls until
+// reading is enabled again.  Over a bufferevent the underlying one's
+// callbacks drive the handshake (its write callback sends the first
+// flight, as a socket bufferevent's runs once writable; its connect
+// completing starts it) and so does enabling reading.  The user hears
+// BEV_EVENT_CONNECTED once it is complete, then queued output goes out
+// and input already received is decrypted.
 //
 // Renegotiation stays in the open state: SSL_read and SSL_write carry the
 // rest of the exchange (and the data interleaved with it), and
@@ -23,26 +30,46 @@ void start_state(TlsBev* t, int state) {
   t->closed = false;
   t->rbow = t->wbow = t->write_blocked = false;
   t->retry_len = 0;
+  t->retry_lost = false;
   t->reneg_pending = false;
   if (state == BUFFEREVENT_SSL_CONNECTING) {
     SSL_set_connect_state(t->ssl);
-    t->hs_want_read = false;  // the client speaks first
   } else if (state == BUFFEREVENT_SSL_ACCEPTING) {
     SSL_set_accept_state(t->ssl);
-    t->hs_want_read = true;  // the server waits for the client's hello
   }
+  bufferevent* bev = pub_of(t);
+  t->hs_read = (bev->enabled & EV_READ) && t->read_suspended == 0;
+  t->hs_write = (bev->enabled & EV_WRITE) && t->write_suspended == 0;
   sync_transport(t);
-  // Over a bufferevent, bytes may be waiting already: look from the loop.
-  if (t->underlying != nullptr && state != BUFFEREVENT_SSL_OPEN) evpriv_bev_request_write(t);
+  // Over a bufferevent, a client hello may be waiting already: look from
+  // the loop (libevent would wait for more bytes, maybe forever).
+  if (t->underlying != nullptr && state == BUFFEREVENT_SSL_ACCEPTING &&
+      evbuffer_get_length(t->underlying->input) != 0)
+    evpriv_bev_request_write(t);
 }
 
 void do_handshake(TlsBev* t) {
   if (t->closed || t->state == BUFFEREVENT_SSL_OPEN) return;
-  ERR_clear_error();
-  int r = SSL_do_handshake(t->ssl);
+  // Over a bufferevent whose output runs its callbacks at once (a filter),
+  // OpenSSL's write to it comes back here: the running step goes on
+  // instead (OpenSSL frees its buffers when the handshake ends).
+  if (t->in_io) {
+    t->hs_again = true;
+    return;
+  }
+  t->in_io = true;
+  int r;
+  for (;;) {
+    t->hs_again = false;
+    ERR_clear_error();
+    r = SSL_do_handshake(t->ssl);
+    if (r == 1 || !t->hs_again) break;
+    int e = SSL_get_error(t->ssl, r);
+    if (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE) break;
+  }
+  t->in_io = false;
   if (r == 1) {
     t->state = BUFFEREVENT_SSL_OPEN;
-    t->hs_want_read = false;
     sync_transport(t);
     evpriv_bev_run_eventcb(pub_of(t), BEV_EVENT_CONNECTED, 0);
     // What came with the last handshake flight, and what was queued.
@@ -53,10 +80,12 @@ void do_handshake(TlsBev* t) {
   int err = SSL_get_error(t->ssl, r);
   switch (err) {
     case SSL_ERROR_WANT_READ:
-      t->hs_want_read = true;
+      t->hs_read = true;
+      t->hs_write = false;
       break;
     case SSL_ERROR_WANT_WRITE:
-      t->hs_want_read = false;
+      t->hs_read = false;
+      t->hs_write = true;
       break;
     default:
       conn_closed(t, BEV_EVENT_READING, err, r);
@@ -86,6 +115,10 @@ int renegotiate(TlsBev* t) {
     put_error(t, ERR_PACK(ERR_LIB_SSL, 0, SSL_R_WRONG_SSL_VERSION));
     return -1;
   }
+  if (t->in_io) {
+    evpriv_warnx("bufferevent_ssl_renegotiate: called while data moves through the SSL");
+    return -1;
+  }
   ERR_clear_error();
   if (SSL_renegotiate(t->ssl) != 1) {
     collect_errors(t);
@@ -93,7 +126,12 @@ int renegotiate(TlsBev* t) {
     return -1;
   }
   t->reneg_pending = true;
+  // (No re-entry from an underlying bufferevent's callbacks meanwhile;
+  // output they would have written goes from the loop.)
+  t->in_io = true;
   int r = SSL_do_handshake(t->ssl);
+  t->in_io = false;
+  evpriv_bev_request_write(t);
   if (r != 1) {
     int err = SSL_get_error(t->ssl, r);
     if (err == SSL_ERROR_WANT_WRITE) {

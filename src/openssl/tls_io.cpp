@@ -13,7 +13,9 @@
 // drains what was accepted.  A write OpenSSL could not finish is retried
 // with the same bytes (retry_len), which stay at the front of the buffer;
 // should the user have rearranged the buffer they are made contiguous
-// again.
+// again.  Should the user drain them instead, OpenSSL cannot be given
+// them again: that is an error (SSL_R_BAD_WRITE_RETRY), reported from the
+// loop, rather than other bytes taking their place unnoticed.
 #include <event2/buffer.h>
 #include <openssl/err.h>
 
@@ -128,6 +130,13 @@ PassResult read_pass(TlsBev* t, size_t budget, bool* progressed) {
   return res;
 }
 
+void stop_and_report(TlsBev* t, short what) {
+  t->closed = true;
+  t->rbow = t->wbow = t->write_blocked = false;
+  sync_transport(t);
+  evpriv_bev_run_eventcb(pub_of(t), what, 0);
+}
+
 // One SSL_write of `len` bytes at `data`: bytes accepted, 0 when OpenSSL
 // must wait, -1 after the connection ended.
 int write_block(TlsBev* t, const void* data, size_t len) {
@@ -192,6 +201,15 @@ void consider_reading(TlsBev* t) {
 
 void consider_writing(TlsBev* t) {
   if (t->in_io) return;  // the running pass loops while output remains
+  if (t->retry_lost) {
+    t->retry_lost = false;
+    t->retry_len = 0;
+    evpriv_warnx("bufferevent_openssl: output drained while OpenSSL waited to write it");
+    put_error(t, ERR_PACK(ERR_LIB_SSL, 0, SSL_R_BAD_WRITE_RETRY));
+    errno = 0;
+    stop_and_report(t, static_cast<short>(BEV_EVENT_WRITING | BEV_EVENT_ERROR));
+    return;
+  }
   t->in_io = true;
   bufferevent* bev = pub_of(t);
   evbuffer* out = bev->output;
@@ -252,16 +270,11 @@ void collect_errors(TlsBev* t) {
   while ((err = ERR_get_error()) != 0) put_error(t, err);
 }
 
-namespace {
-
-void stop_and_report(TlsBev* t, short what) {
-  t->closed = true;
-  t->rbow = t->wbow = t->write_blocked = false;
-  sync_transport(t);
-  evpriv_bev_run_eventcb(pub_of(t), what, 0);
+void output_drained(TlsBev* t) {
+  if (t->retry_len == 0 || t->in_io || t->closed) return;
+  t->retry_lost = true;
+  evpriv_bev_request_write(t);
 }
-
-}  // namespace
 
 void dirty_close(TlsBev* t, short when) {
   if (t->allow_dirty) {

@@ -20,6 +20,15 @@ bool input_waiting(TlsBev* t) {
 
 int tls_enable(bufferevent* bev, short what) {
   TlsBev* t = tls_of(bev);
+  if (t->state != BUFFEREVENT_SSL_OPEN) {
+    if (what & EV_READ) t->hs_read = true;
+    if (what & EV_WRITE) t->hs_write = true;
+    // Over a bufferevent, enabling reading (or writing with output queued)
+    // runs a handshake step, as libevent's SSL_read (SSL_write) there
+    // does: a client's first flight may wait for it.
+    bool step = (what & EV_READ) || ((what & EV_WRITE) && evbuffer_get_length(bev->output) != 0);
+    if (t->underlying != nullptr && step && !t->closed) evpriv_bev_request_write(t);
+  }
   if (t->underlying != nullptr) {
     evpriv_bev_generic_adj_timeouts(bev);
     filter_sync(t, 0);
@@ -37,6 +46,8 @@ int tls_enable(bufferevent* bev, short what) {
 
 int tls_disable(bufferevent* bev, short what) {
   TlsBev* t = tls_of(bev);
+  if (what & EV_READ) t->hs_read = false;
+  if (what & EV_WRITE) t->hs_write = false;
   if (t->underlying != nullptr) {
     evpriv_bev_generic_del_timers(bev, what);
     filter_sync(t, what);
@@ -148,6 +159,7 @@ void tls_try_write(bufferevent* bev) {
 
 void tls_output_changed(bufferevent* bev, const evbuffer_cb_info* info) {
   TlsBev* t = tls_of(bev);
+  if (info->n_deleted != 0) output_drained(t);
   if (info->n_added == 0 || !open_for_io(t) || t->connecting || t->in_io) return;
   // Waiting for the transport: that handler writes.
   if (t->write_blocked || t->wbow) return;

@@ -2,8 +2,9 @@
 // for what the SSL object needs.
 //
 // Reading is watched while the user reads (enabled, not suspended), while
-// a write waits for input (wbow) and while a handshake or renegotiation
-// waits for the peer.  Writing is watched only while the kernel pushes
+// a write waits for input (wbow) and while a renegotiation waits for the
+// peer; during the handshake, as libevent does (hs_read/hs_write, see
+// tls_handshake.cpp).  Writing is watched only while the kernel pushes
 // back (or a read waits to write, rbow, or a connect is in progress):
 // output is encrypted and sent as soon as our handler ends or, from
 // outside a handler, from the loop (the core's try_write request), so an
@@ -169,8 +170,8 @@ void socket_sync(TlsBev* t, short reset, short off) {
     w = !t->closed;
   } else if (!t->closed) {
     if (t->state != BUFFEREVENT_SSL_OPEN) {
-      r = t->hs_want_read;
-      w = !t->hs_want_read;
+      r = t->hs_read;
+      w = t->hs_write;
     } else {
       bool reading = (bev->enabled & EV_READ) && !(off & EV_READ) && t->read_suspended == 0;
       bool writing = (bev->enabled & EV_WRITE) && !(off & EV_WRITE) && t->write_suspended == 0;
@@ -178,10 +179,13 @@ void socket_sync(TlsBev* t, short reset, short off) {
       w = t->rbow || (t->write_blocked && writing);
     }
   }
+  // The handshake's events carry the timeouts whatever the enabled
+  // directions, as in libevent.
+  bool hs = t->state != BUFFEREVENT_SSL_OPEN;
   t->read_armed = set_event(&bev->ev_read, t->read_armed, r,
-                            (bev->enabled & EV_READ) ? &bev->timeout_read : nullptr);
+                            hs || (bev->enabled & EV_READ) ? &bev->timeout_read : nullptr);
   t->write_armed = set_event(&bev->ev_write, t->write_armed, w,
-                             (bev->enabled & EV_WRITE) ? &bev->timeout_write : nullptr);
+                             hs || (bev->enabled & EV_WRITE) ? &bev->timeout_write : nullptr);
 }
 
 int socket_adj_timeouts(TlsBev* t) {

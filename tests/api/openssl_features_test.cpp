@@ -7,10 +7,8 @@
 #include "event_backend_param.hpp"
 #include "openssl_test_util.hpp"
 
-using bevtest::Recorder;
 using bevtest::run_for;
 using bevtest::run_until;
-using bevtest::SockPair;
 using tlstest::CtxOptions;
 
 namespace {
@@ -34,17 +32,14 @@ std::vector<Mode> modes() {
   return out;
 }
 
-class TlsFeatures : public ::testing::TestWithParam<Mode> {
+class TlsFeatures : public ::testing::TestWithParam<Mode>, protected tlstest::Endpoints {
  protected:
   void SetUp() override {
     base = evtest::new_base_with(GetParam().backend);
     ASSERT_NE(nullptr, base);
   }
   void TearDown() override {
-    if (server != nullptr) bufferevent_free(server);
-    if (client != nullptr) bufferevent_free(client);
-    if (sctx != nullptr) SSL_CTX_free(sctx);
-    if (cctx != nullptr) SSL_CTX_free(cctx);
+    free_endpoints();
     event_base_free(base);
   }
   bufferevent* side(int fd, SSL_CTX* ctx, bufferevent_ssl_state st, int options) {
@@ -56,30 +51,26 @@ class TlsFeatures : public ::testing::TestWithParam<Mode> {
                                           BEV_OPT_CLOSE_ON_FREE | options);
   }
   void make_pair(const CtxOptions& so = {}, const CtxOptions& co = {}, int options = 0) {
-    sctx = tlstest::server_ctx(so);
-    cctx = tlstest::client_ctx(co);
+    make_contexts(so, co);
     server = side(sp.release(0), sctx, BUFFEREVENT_SSL_ACCEPTING, options);
     client = side(sp.release(1), cctx, BUFFEREVENT_SSL_CONNECTING, options);
-    ASSERT_NE(nullptr, server);
-    ASSERT_NE(nullptr, client);
-    rs.attach(server);
-    rc.attach(client);
-    bufferevent_enable(server, EV_READ | EV_WRITE);
-    bufferevent_enable(client, EV_READ | EV_WRITE);
+    attach();
   }
-  bool connected() {
-    return run_until(base, [&] {
-      return (rs.all_what & BEV_EVENT_CONNECTED) && (rc.all_what & BEV_EVENT_CONNECTED);
-    });
+  bool connected() { return connected_in(base); }
+  // Milliseconds until the server has read all of `data`, written by the
+  // client (-1 when it did not arrive in 10 s).
+  long send_timed(const std::string& data) {
+    timeval start;
+    gettimeofday(&start, nullptr);
+    bufferevent_write(client, data.data(), data.size());
+    if (!run_until(
+            base, [&] { return rs.data.size() >= data.size(); }, 10000))
+      return -1;
+    EXPECT_TRUE(rs.data == data);
+    return bevtest::ms_since(start);
   }
 
   event_base* base = nullptr;
-  SockPair sp;
-  SSL_CTX* sctx = nullptr;
-  SSL_CTX* cctx = nullptr;
-  bufferevent* server = nullptr;
-  bufferevent* client = nullptr;
-  Recorder rs, rc;
 };
 
 // Keeps the largest input length the read callback saw.
@@ -224,15 +215,8 @@ TEST_P(TlsFeatures, RateLimitCountsPlaintext) {
   timeval tick = {0, 100000};
   ev_token_bucket_cfg* cfg = ev_token_bucket_cfg_new(20000, 20000, 20000, 20000, &tick);
   ASSERT_EQ(0, bufferevent_set_rate_limit(client, cfg));
-  const std::string data = tlstest::pattern(80000);
-  timeval start;
-  gettimeofday(&start, nullptr);
-  bufferevent_write(client, data.data(), data.size());
-  ASSERT_TRUE(run_until(
-      base, [&] { return rs.data.size() == data.size(); }, 10000));
   // 20000 plaintext bytes per 100 ms tick: at least three more ticks.
-  EXPECT_GE(bevtest::ms_since(start), 250);
-  EXPECT_TRUE(rs.data == data);
+  EXPECT_GE(send_timed(tlstest::pattern(80000)), 250);
   bufferevent_set_rate_limit(client, nullptr);
   ev_token_bucket_cfg_free(cfg);
 }
@@ -243,14 +227,7 @@ TEST_P(TlsFeatures, ReadRateLimitOnTheReceiver) {
   timeval tick = {0, 100000};
   ev_token_bucket_cfg* cfg = ev_token_bucket_cfg_new(16384, 16384, 100000, 100000, &tick);
   ASSERT_EQ(0, bufferevent_set_rate_limit(server, cfg));
-  const std::string data = tlstest::pattern(65536);
-  timeval start;
-  gettimeofday(&start, nullptr);
-  bufferevent_write(client, data.data(), data.size());
-  ASSERT_TRUE(run_until(
-      base, [&] { return rs.data.size() == data.size(); }, 10000));
-  EXPECT_GE(bevtest::ms_since(start), 250);
-  EXPECT_TRUE(rs.data == data);
+  EXPECT_GE(send_timed(tlstest::pattern(65536)), 250);
   bufferevent_set_rate_limit(server, nullptr);
   ev_token_bucket_cfg_free(cfg);
 }
@@ -262,16 +239,10 @@ TEST_P(TlsFeatures, RateLimitGroup) {
   ev_token_bucket_cfg* cfg = ev_token_bucket_cfg_new(30000, 30000, 30000, 30000, &tick);
   bufferevent_rate_limit_group* g = bufferevent_rate_limit_group_new(base, cfg);
   ASSERT_EQ(0, bufferevent_add_to_rate_limit_group(client, g));
-  const std::string data = tlstest::pattern(100000);
-  timeval start;
-  gettimeofday(&start, nullptr);
-  bufferevent_write(client, data.data(), data.size());
-  ASSERT_TRUE(run_until(
-      base, [&] { return rs.data.size() == data.size(); }, 10000));
-  EXPECT_GE(bevtest::ms_since(start), 200);
+  EXPECT_GE(send_timed(tlstest::pattern(100000)), 200);
   ev_uint64_t read = 0, written = 0;
   bufferevent_rate_limit_group_get_totals(g, &read, &written);
-  EXPECT_EQ(data.size(), written);  // plaintext bytes
+  EXPECT_EQ(100000u, written);  // plaintext bytes
   bufferevent_remove_from_rate_limit_group(client);
   bufferevent_rate_limit_group_free(g);
   ev_token_bucket_cfg_free(cfg);
@@ -322,6 +293,23 @@ TEST_P(TlsFeatures, RenegotiationIsRefusedOnTls13) {
   bufferevent_write(client, "still", 5);
   ASSERT_TRUE(run_until(base, [&] { return rs.data == "still"; }));
   EXPECT_EQ(1, rc.events);
+}
+
+// bufferevent_get_openssl_error() hands the queue out oldest first: the
+// refused renegotiation's entry, then the dirty close's.
+TEST_P(TlsFeatures, ErrorQueueDrainsOldestFirst) {
+  make_pair({.version = TLS1_3_VERSION}, {.version = TLS1_3_VERSION});
+  ASSERT_TRUE(connected());
+  EXPECT_EQ(-1, bufferevent_ssl_renegotiate(client));
+  bufferevent_free(server);  // no close_notify
+  server = nullptr;
+  ASSERT_TRUE(run_until(base, [&] { return rc.events == 2; }));
+  EXPECT_EQ(BEV_EVENT_ERROR | BEV_EVENT_READING, rc.last_what);
+  std::vector<unsigned long> errs = tlstest::drain_errors(client);
+  ASSERT_EQ(2u, errs.size());
+  EXPECT_EQ(SSL_R_WRONG_SSL_VERSION, ERR_GET_REASON(errs[0]));
+  EXPECT_EQ(SSL_R_UNEXPECTED_EOF_WHILE_READING, ERR_GET_REASON(errs[1]));
+  EXPECT_EQ(0u, bufferevent_get_openssl_error(client));
 }
 
 std::string mode_name(const ::testing::TestParamInfo<Mode>& info) {

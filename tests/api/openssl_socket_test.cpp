@@ -12,54 +12,50 @@
 #include "event_backend_param.hpp"
 #include "openssl_test_util.hpp"
 
-using bevtest::Recorder;
 using bevtest::run_for;
 using bevtest::run_until;
-using bevtest::SockPair;
 using tlstest::CtxOptions;
 
 namespace {
 
-class TlsSocket : public evtest::PerBackend {
+class TlsSocket : public evtest::PerBackend, protected tlstest::Endpoints {
  protected:
   void TearDown() override {
-    if (server != nullptr) bufferevent_free(server);
-    if (client != nullptr) bufferevent_free(client);
-    server = client = nullptr;
-    if (sctx != nullptr) SSL_CTX_free(sctx);
-    if (cctx != nullptr) SSL_CTX_free(cctx);
+    free_endpoints();
     evtest::PerBackend::TearDown();
   }
   // A server on sp.fd[0] and a client on sp.fd[1], both owning their SSL
   // and socket; `rs`/`rc` record their callbacks.
   void make_pair(const CtxOptions& so = {}, const CtxOptions& co = {}, int options = 0) {
-    sctx = tlstest::server_ctx(so);
-    cctx = tlstest::client_ctx(co);
+    make_contexts(so, co);
     server =
         bufferevent_openssl_socket_new(base, sp.release(0), SSL_new(sctx),
                                        BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE | options);
     client =
         bufferevent_openssl_socket_new(base, sp.release(1), SSL_new(cctx),
                                        BUFFEREVENT_SSL_CONNECTING, BEV_OPT_CLOSE_ON_FREE | options);
-    ASSERT_NE(nullptr, server);
+    attach();
+  }
+  bool connected() { return connected_in(base); }
+  // A client with fd -1 (bufferevent_socket_connect follows), reading.
+  void client_without_descriptor() {
+    make_contexts();
+    client = bufferevent_openssl_socket_new(base, -1, SSL_new(cctx), BUFFEREVENT_SSL_CONNECTING,
+                                            BEV_OPT_CLOSE_ON_FREE);
     ASSERT_NE(nullptr, client);
-    rs.attach(server);
     rc.attach(client);
-    bufferevent_enable(server, EV_READ | EV_WRITE);
-    bufferevent_enable(client, EV_READ | EV_WRITE);
+    bufferevent_enable(client, EV_READ);
   }
-  bool connected() {
-    return run_until(base, [&] {
-      return (rs.all_what & BEV_EVENT_CONNECTED) && (rc.all_what & BEV_EVENT_CONNECTED);
-    });
+  // The server side of a connection accepted from `l`, reading.
+  void accept_server(tlstest::Listener& l) {
+    evutil_socket_t afd = l.accept_in(base);
+    ASSERT_GE(afd, 0);
+    server = bufferevent_openssl_socket_new(base, afd, SSL_new(sctx), BUFFEREVENT_SSL_ACCEPTING,
+                                            BEV_OPT_CLOSE_ON_FREE);
+    ASSERT_NE(nullptr, server);
+    rs.attach(server);
+    bufferevent_enable(server, EV_READ);
   }
-
-  SockPair sp;
-  SSL_CTX* sctx = nullptr;
-  SSL_CTX* cctx = nullptr;
-  bufferevent* server = nullptr;
-  bufferevent* client = nullptr;
-  Recorder rs, rc;
 };
 
 TEST_P(TlsSocket, HandshakeThenDataBothWaysTls13) {
@@ -93,6 +89,57 @@ TEST_P(TlsSocket, OutputQueuedBeforeTheHandshakeGoesAfterIt) {
   EXPECT_TRUE(rc.all_what & BEV_EVENT_CONNECTED);
 }
 
+// As in libevent 2.1.12, the handshake over a socket watches the
+// directions the user enabled until OpenSSL asks for one: a server with
+// both turned off before the loop runs never answers (libevent's
+// bufferevent_socketpair_timeout relies on it), and enabling resumes.
+TEST_P(TlsSocket, DisabledServerHoldsTheHandshakeUntilEnabled) {
+  make_pair();
+  bufferevent_disable(server, EV_READ | EV_WRITE);
+  run_for(base, 150);
+  EXPECT_EQ(0, rs.events);
+  EXPECT_EQ(0, rc.events);
+  bufferevent_enable(server, EV_READ | EV_WRITE);
+  EXPECT_TRUE(connected());
+}
+
+// A client with only reading enabled never sends its hello; writing
+// enabled is enough to start (reading is then watched for the answer).
+TEST_P(TlsSocket, ClientWithOnlyReadingEnabledWaitsToStart) {
+  make_pair();
+  bufferevent_disable(client, EV_WRITE);
+  run_for(base, 150);
+  EXPECT_EQ(0, rs.events);
+  EXPECT_EQ(0, rc.events);
+  bufferevent_disable(client, EV_READ);
+  bufferevent_enable(client, EV_WRITE);
+  EXPECT_TRUE(connected());
+  EXPECT_EQ(EV_WRITE, bufferevent_get_enabled(client));
+}
+
+// Turning reading off while the handshake waits for the peer holds it
+// there; turning writing off does not.
+TEST_P(TlsSocket, ReadingTurnedOffDuringTheHandshakeHoldsIt) {
+  make_pair();
+  bufferevent_disable(server, EV_READ | EV_WRITE);
+  run_for(base, 50);  // the client's hello is out; it waits for the answer
+  bufferevent_disable(client, EV_READ);
+  bufferevent_enable(server, EV_READ | EV_WRITE);
+  run_for(base, 150);
+  EXPECT_EQ(0, rc.events);
+  bufferevent_enable(client, EV_READ);
+  EXPECT_TRUE(connected());
+}
+
+TEST_P(TlsSocket, WritingTurnedOffDuringTheHandshakeDoesNotHoldIt) {
+  make_pair();
+  bufferevent_disable(server, EV_READ | EV_WRITE);
+  run_for(base, 50);
+  bufferevent_disable(client, EV_WRITE);
+  bufferevent_enable(server, EV_READ | EV_WRITE);
+  EXPECT_TRUE(connected());
+}
+
 TEST_P(TlsSocket, MegabytesBothWays) {
   make_pair();
   ASSERT_TRUE(connected());
@@ -106,6 +153,91 @@ TEST_P(TlsSocket, MegabytesBothWays) {
   EXPECT_TRUE(rc.data == down);
   EXPECT_EQ(0u, evbuffer_get_length(bufferevent_get_output(client)));
   EXPECT_GE(rc.writes, 1);
+}
+
+// Output keeps growing in new blocks while a record waits for the kernel
+// (SSL_write retried with the same bytes, which may have moved): all of
+// it arrives once, in order.
+TEST_P(TlsSocket, OutputAddedWhileAWriteWaitsForTheKernel) {
+  make_pair();
+  ASSERT_TRUE(connected());
+  bufferevent_disable(server, EV_READ);
+  std::string expect;
+  for (unsigned i = 0; i < 40; ++i) {
+    const std::string chunk = tlstest::pattern(50000 + i, i);
+    expect += chunk;
+    bufferevent_write(client, chunk.data(), chunk.size());
+    run_for(base, 2);
+  }
+  // The socket buffers are full: part of it still waits in the output.
+  EXPECT_GT(evbuffer_get_length(bufferevent_get_output(client)), 0u);
+  bufferevent_enable(server, EV_READ);
+  ASSERT_TRUE(run_until(
+      base, [&] { return rs.data.size() >= expect.size(); }, 20000));
+  EXPECT_TRUE(rs.data == expect);
+  EXPECT_EQ(1, rs.events);
+  EXPECT_EQ(1, rc.events);
+}
+
+// Output that OpenSSL has not been handed may be drained; output an
+// SSL_write waits to retry (the kernel pushed back) may not: OpenSSL
+// cannot be given those bytes again, which is a clear error rather than
+// other bytes sent in their place.
+TEST_P(TlsSocket, DrainingOutputNotYetWrittenIsFine) {
+  make_pair();
+  ASSERT_TRUE(connected());
+  bufferevent_disable(client, EV_WRITE);
+  bufferevent_write(client, "cancelled", 9);
+  evbuffer_drain(bufferevent_get_output(client), 9);
+  bufferevent_enable(client, EV_WRITE);
+  bufferevent_write(client, "sent", 4);
+  ASSERT_TRUE(run_until(base, [&] { return rs.data == "sent"; }));
+  EXPECT_EQ(1, rc.events);
+}
+
+TEST_P(TlsSocket, DrainingOutputAWriteWaitsToRetryIsAnError) {
+  make_pair();
+  ASSERT_TRUE(connected());
+  bufferevent_disable(server, EV_READ);
+  const std::string big = tlstest::pattern(2 << 20);
+  bufferevent_write(client, big.data(), big.size());
+  run_for(base, 100);
+  evbuffer* out = bufferevent_get_output(client);
+  ASSERT_GT(evbuffer_get_length(out), 0u);
+  evbuffer_drain(out, evbuffer_get_length(out));
+  ASSERT_TRUE(run_until(base, [&] { return rc.events == 2; }));
+  EXPECT_EQ(BEV_EVENT_ERROR | BEV_EVENT_WRITING, rc.last_what);
+  EXPECT_TRUE(tlstest::has_reason(tlstest::drain_errors(client), SSL_R_BAD_WRITE_RETRY));
+}
+
+// BUFFEREVENT_SSL_OPEN: new bufferevents over SSL objects (and sockets)
+// whose handshake was done by earlier ones freed without
+// BEV_OPT_CLOSE_ON_FREE carry on with the data, reporting no CONNECTED.
+TEST_P(TlsSocket, StartsOpenWhereAnotherFinishedTheHandshake) {
+  make_contexts();
+  SSL* ss = SSL_new(sctx);
+  SSL* cs = SSL_new(cctx);
+  const int sfd = sp.release(0);
+  const int cfd = sp.release(1);
+  server = bufferevent_openssl_socket_new(base, sfd, ss, BUFFEREVENT_SSL_ACCEPTING, 0);
+  client = bufferevent_openssl_socket_new(base, cfd, cs, BUFFEREVENT_SSL_CONNECTING, 0);
+  attach();
+  ASSERT_TRUE(connected());
+  bufferevent_free(server);
+  bufferevent_free(client);
+  rs = bevtest::Recorder();
+  rc = bevtest::Recorder();
+  server =
+      bufferevent_openssl_socket_new(base, sfd, ss, BUFFEREVENT_SSL_OPEN, BEV_OPT_CLOSE_ON_FREE);
+  client =
+      bufferevent_openssl_socket_new(base, cfd, cs, BUFFEREVENT_SSL_OPEN, BEV_OPT_CLOSE_ON_FREE);
+  attach();
+  bufferevent_write(client, "still open", 10);
+  ASSERT_TRUE(run_until(base, [&] { return rs.data == "still open"; }));
+  bufferevent_write(server, "yes", 3);
+  ASSERT_TRUE(run_until(base, [&] { return rc.data == "yes"; }));
+  EXPECT_EQ(0, rs.events);
+  EXPECT_EQ(0, rc.events);
 }
 
 TEST_P(TlsSocket, ManySmallWritesArriveInOrder) {
@@ -145,17 +277,8 @@ TEST_P(TlsSocket, SslShutdownByHandIsEof) {
 TEST_P(TlsSocket, TcpCloseWithoutCloseNotifyIsAnError) {
   for (int version : {TLS1_2_VERSION, TLS1_3_VERSION}) {
     SCOPED_TRACE(version);
-    SockPair pair;
-    sp.close_end(0);
-    sp.close_end(1);
-    sp.fd[0] = pair.release(0);
-    sp.fd[1] = pair.release(1);
-    rs = Recorder();
-    rc = Recorder();
-    if (server != nullptr) bufferevent_free(server);
-    if (client != nullptr) bufferevent_free(client);
-    if (sctx != nullptr) SSL_CTX_free(sctx);
-    if (cctx != nullptr) SSL_CTX_free(cctx);
+    next_connection();
+    free_endpoints();  // new contexts for the version
     make_pair({.version = version}, {.version = version});
     ASSERT_TRUE(connected());
     EXPECT_EQ(0, bufferevent_openssl_get_allow_dirty_shutdown(client));
@@ -304,68 +427,25 @@ TEST_P(TlsSocket, FreeInsideTheReadCallback) {
 }
 
 TEST_P(TlsSocket, ConnectWithoutDescriptorThenSocketConnect) {
-  evutil_socket_t lfd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in sin{};
-  sin.sin_family = AF_INET;
-  sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(0, bind(lfd, reinterpret_cast<sockaddr*>(&sin), sizeof(sin)));
-  socklen_t len = sizeof(sin);
-  getsockname(lfd, reinterpret_cast<sockaddr*>(&sin), &len);
-  ASSERT_EQ(0, listen(lfd, 4));
-  sctx = tlstest::server_ctx();
-  cctx = tlstest::client_ctx();
-  client = bufferevent_openssl_socket_new(base, -1, SSL_new(cctx), BUFFEREVENT_SSL_CONNECTING,
-                                          BEV_OPT_CLOSE_ON_FREE);
-  ASSERT_NE(nullptr, client);
-  rc.attach(client);
-  bufferevent_enable(client, EV_READ);
-  ASSERT_EQ(0, bufferevent_socket_connect(client, reinterpret_cast<sockaddr*>(&sin), sizeof(sin)));
+  tlstest::Listener l;
+  client_without_descriptor();
+  ASSERT_EQ(0, bufferevent_socket_connect(client, l.addr(), sizeof(l.sin)));
   bufferevent_write(client, "ping", 4);
-  int afd = -1;
-  ASSERT_TRUE(run_until(base, [&] {
-    afd = accept4(lfd, nullptr, nullptr, SOCK_NONBLOCK);
-    return afd >= 0;
-  }));
-  server = bufferevent_openssl_socket_new(base, afd, SSL_new(sctx), BUFFEREVENT_SSL_ACCEPTING,
-                                          BEV_OPT_CLOSE_ON_FREE);
-  rs.attach(server);
-  bufferevent_enable(server, EV_READ);
+  accept_server(l);
   ASSERT_TRUE(connected());
   ASSERT_TRUE(run_until(base, [&] { return rs.data == "ping"; }));
   EXPECT_EQ(1, rc.events);  // the handshake's CONNECTED only, no TCP one
-  close(lfd);
 }
 
 TEST_P(TlsSocket, ConnectHostnameWithANumericHost) {
-  evutil_socket_t lfd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in sin{};
-  sin.sin_family = AF_INET;
-  sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(0, bind(lfd, reinterpret_cast<sockaddr*>(&sin), sizeof(sin)));
-  socklen_t len = sizeof(sin);
-  getsockname(lfd, reinterpret_cast<sockaddr*>(&sin), &len);
-  ASSERT_EQ(0, listen(lfd, 4));
-  sctx = tlstest::server_ctx();
-  cctx = tlstest::client_ctx();
-  client = bufferevent_openssl_socket_new(base, -1, SSL_new(cctx), BUFFEREVENT_SSL_CONNECTING,
-                                          BEV_OPT_CLOSE_ON_FREE);
-  rc.attach(client);
-  bufferevent_enable(client, EV_READ);
-  ASSERT_EQ(0, bufferevent_socket_connect_hostname(client, nullptr, AF_INET, "127.0.0.1",
-                                                   ntohs(sin.sin_port)));
+  tlstest::Listener l;
+  client_without_descriptor();
+  ASSERT_EQ(0,
+            bufferevent_socket_connect_hostname(client, nullptr, AF_INET, "127.0.0.1", l.port()));
   bufferevent_write(client, "named", 5);
-  int afd = -1;
-  ASSERT_TRUE(run_until(base, [&] {
-    afd = accept4(lfd, nullptr, nullptr, SOCK_NONBLOCK);
-    return afd >= 0;
-  }));
-  server = bufferevent_openssl_socket_new(base, afd, SSL_new(sctx), BUFFEREVENT_SSL_ACCEPTING,
-                                          BEV_OPT_CLOSE_ON_FREE);
-  rs.attach(server);
-  bufferevent_enable(server, EV_READ);
+  accept_server(l);
   ASSERT_TRUE(run_until(base, [&] { return rs.data == "named"; }));
   EXPECT_EQ(BEV_EVENT_CONNECTED, rc.last_what);
-  close(lfd);
 }
 
 TEST_P(TlsSocket, RefusedConnectIsAnError) {

@@ -1,10 +1,15 @@
 // Helpers for the OpenSSL bufferevent tests: keys and certificates made at
 // run time with OpenSSL's API (a CA, a server and a client certificate, and
-// an unrelated CA), SSL contexts for either side and a TLS connection
-// between two bufferevents.
+// an unrelated CA), SSL contexts for either side, the two ends of a TLS
+// connection with what they saw (Endpoints, which every suite's fixture
+// derives from) and a loopback listener for the connecting tests.
 #pragma once
 
+#include <arpa/inet.h>
 #include <event2/bufferevent_ssl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/ssl.h>
@@ -142,5 +147,95 @@ inline bool has_reason(const std::vector<unsigned long>& errs, int reason) {
     if (ERR_GET_REASON(e) == reason) return true;
   return false;
 }
+
+// A server and a client TLS bufferevent, their contexts and recorders.
+// A fixture derives from it beside its GoogleTest base and calls
+// free_endpoints() in TearDown().
+class Endpoints {
+ protected:
+  // Bufferevents first (they may own SSL objects of the contexts).
+  void free_endpoints() {
+    if (server != nullptr) bufferevent_free(server);
+    if (client != nullptr) bufferevent_free(client);
+    server = client = nullptr;
+    if (sctx != nullptr) SSL_CTX_free(sctx);
+    if (cctx != nullptr) SSL_CTX_free(cctx);
+    sctx = cctx = nullptr;
+  }
+  // Bufferevents gone, a fresh socket pair and recorders: ready for the
+  // next connection of a test that makes several (the contexts stay).
+  void next_connection() {
+    if (server != nullptr) bufferevent_free(server);
+    if (client != nullptr) bufferevent_free(client);
+    server = client = nullptr;
+    bevtest::SockPair fresh;
+    sp.close_end(0);
+    sp.close_end(1);
+    sp.fd[0] = fresh.release(0);
+    sp.fd[1] = fresh.release(1);
+    rs = bevtest::Recorder();
+    rc = bevtest::Recorder();
+  }
+  void make_contexts(const CtxOptions& so = {}, const CtxOptions& co = {}) {
+    sctx = server_ctx(so);
+    cctx = client_ctx(co);
+  }
+  // Records both sides' callbacks; enables both directions on both unless
+  // `enable` is false.
+  void attach(bool enable = true) {
+    ASSERT_NE(nullptr, server);
+    ASSERT_NE(nullptr, client);
+    rs.attach(server);
+    rc.attach(client);
+    if (!enable) return;
+    bufferevent_enable(server, EV_READ | EV_WRITE);
+    bufferevent_enable(client, EV_READ | EV_WRITE);
+  }
+  // Runs `base` until both sides reported BEV_EVENT_CONNECTED.
+  bool connected_in(event_base* base) {
+    return bevtest::run_until(base, [&] {
+      return (rs.all_what & BEV_EVENT_CONNECTED) && (rc.all_what & BEV_EVENT_CONNECTED);
+    });
+  }
+
+  bevtest::SockPair sp;
+  SSL_CTX* sctx = nullptr;
+  SSL_CTX* cctx = nullptr;
+  bufferevent* server = nullptr;
+  bufferevent* client = nullptr;
+  bevtest::Recorder rs, rc;
+};
+
+// A listening TCP socket on 127.0.0.1 with a port the kernel chose.
+struct Listener {
+  evutil_socket_t fd = -1;
+  sockaddr_in sin{};
+  Listener() {
+    fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sin.sin_family = AF_INET;
+    sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    EXPECT_EQ(0, bind(fd, addr(), sizeof(sin)));
+    socklen_t len = sizeof(sin);
+    getsockname(fd, addr(), &len);
+    EXPECT_EQ(0, listen(fd, 4));
+  }
+  ~Listener() {
+    if (fd >= 0) close(fd);
+  }
+  Listener(const Listener&) = delete;
+  Listener& operator=(const Listener&) = delete;
+  sockaddr* addr() { return reinterpret_cast<sockaddr*>(&sin); }
+  int port() const { return ntohs(sin.sin_port); }
+  // Runs `base` until a connection arrives: its descriptor, non-blocking
+  // (-1 when none came in time).
+  evutil_socket_t accept_in(event_base* base) {
+    evutil_socket_t afd = -1;
+    bevtest::run_until(base, [&] {
+      afd = accept4(fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+      return afd >= 0;
+    });
+    return afd;
+  }
+};
 
 }  // namespace tlstest
