@@ -24,6 +24,10 @@ int bench_listen_loopback(void);
  * per connection.  `control` is the generator's end of the control socket. */
 pid_t bench_start_load_generator(int control, int listener, long nconns, long per_conn, long size);
 
+/* Forks and executes this program as `program -C spec` (any generator:
+ * the program's main decides what -C runs); returns the child's pid. */
+pid_t bench_start_self(const char* spec);
+
 /* Accepts one connection: non-blocking, TCP_NODELAY (exits on failure). */
 int bench_accept_connection(int listener);
 
