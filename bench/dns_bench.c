@@ -5,20 +5,27 @@
  *   every A question with one address.  A round starts them all and runs the
  *   loop until every callback has run.  Events = N lookups (the CPU is the
  *   resolver's and the server's).
- * -m server: a server port answering a flood: a plain socket (no libevent,
- *   the same cost on both sides) sends N queries in batches of 64 and reads
- *   the answers while the loop runs.  Events = N answered queries.
- * -m floor: the same flood answered without libevent: epoll_wait, then
- *   recvmmsg and sendmmsg 64 at a time, answers made by copying the query
- *   and appending one A record.  The least any library can cost here (the
- *   kernel's share, and the client's); Events = N answered queries.
+ * -m server: a server port (event_base_dispatch) answering a flood of N
+ *   queries per round from a client in a process of its own (dns_flood.c:
+ *   this program re-executed with -C, plain sockets, no libevent, 64
+ *   queries unanswered at all times; started before the rounds, told to
+ *   start each one over a control socket).  The CPU time, callgrind's
+ *   instructions and strace (without -f) are the server process's alone.
+ *   Events = N answered queries.
+ * -m floor: the same flood, from the same client, answered without
+ *   libevent: epoll_wait, then recvmmsg and sendmmsg 64 at a time, answers
+ *   made by copying the query and appending one A record.  The least any
+ *   library can cost here (the kernel's share of the server's work);
+ *   Events = N answered queries.
  * -m mem: heap bytes per pending request: 1000 evdns_base_resolve_ipv4 and
  *   1000 evdns_getaddrinfo (both families) requests to a nameserver that never
  *   answers, counted with event_set_mem_functions.
  *
- * Usage: dns_bench [-m gai|server|floor|mem] [-n lookups] [-r rounds] [-u warmup] [-x] */
+ * Usage: dns_bench [-m gai|server|floor|mem] [-n lookups] [-r rounds] [-u warmup] [-x]
+ * (-C <control fd>:<port>:<queries> runs the flood client: dns_flood.h). */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,17 +41,22 @@
 
 #include "bench_common.h"
 #include "bench_heap.h"
+#include "dns_flood.h"
+#include "load_generator.h"
 
 struct dns_bench {
   struct event_base* base;
   struct evdns_base* dns;
   struct evdns_server_port* port;
-  int server_fd, client_fd, port_number, epfd;
+  int server_fd, port_number, epfd;
   long n;
   long done;
   char (*names)[32];
-  unsigned char (*queries)[64];
-  size_t* query_len;
+  /* server and floor: the flood client and our end of its control socket */
+  pid_t client;
+  int control;
+  struct event* control_event;
+  int round_done;
 };
 
 static struct dns_bench bench;
@@ -59,7 +71,7 @@ static void answer(struct evdns_server_request* req, void* arg) {
 }
 
 static int udp_socket(int port) {
-  int fd = socket(AF_INET, SOCK_DGRAM, 0);
+  int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   struct sockaddr_in sin;
   memset(&sin, 0, sizeof(sin));
   sin.sin_family = AF_INET;
@@ -117,26 +129,6 @@ BENCH_TIMED void bench_timed_dns_gai(void) {
     if (event_base_loop(bench.base, EVLOOP_ONCE) < 0) bench_die("event_base_loop failed");
 }
 
-static void build_queries(void) {
-  bench.queries = calloc((size_t)bench.n, sizeof *bench.queries);
-  bench.query_len = calloc((size_t)bench.n, sizeof *bench.query_len);
-  if (!bench.queries || !bench.query_len) bench_die("out of memory");
-  for (long i = 0; i < bench.n; i++) {
-    unsigned char* q = bench.queries[i];
-    size_t len = 12;
-    q[0] = (unsigned char)(i >> 8);
-    q[1] = (unsigned char)i;
-    q[2] = 1; /* RD */
-    q[5] = 1;
-    int l = snprintf((char*)q + len + 1, 40, "host%ld", i);
-    q[len] = (unsigned char)l;
-    len += 1 + (size_t)l;
-    memcpy(q + len, "\5bench\0\0\1\0\1", 11);
-    len += 11;
-    bench.query_len[i] = len;
-  }
-}
-
 /* Points 64 receive headers at 64 buffers of 512 bytes (and at 64
  * sender addresses when from is not NULL). */
 static void prepare_recv(struct mmsghdr* msgs, struct iovec* iov, unsigned char (*bufs)[512],
@@ -154,32 +146,14 @@ static void prepare_recv(struct mmsghdr* msgs, struct iovec* iov, unsigned char 
   }
 }
 
-/* The client's side: plain sockets, batched (sendmmsg/recvmmsg), so that
- * its share of the CPU is small and the same on both sides. */
-static long drain_answers(void) {
-  static unsigned char bufs[64][512];
-  struct mmsghdr msgs[64];
-  struct iovec iov[64];
-  long got = 0;
-  for (;;) {
-    prepare_recv(msgs, iov, bufs, NULL);
-    int n = recvmmsg(bench.client_fd, msgs, 64, MSG_DONTWAIT, NULL);
-    if (n <= 0) return got;
-    got += n;
-    if (n < 64) return got;
-  }
-}
-
-/* The library-free responder of -m floor: waits as the event loop would,
- * then answers everything waiting. */
-static void floor_respond(void) {
+/* The library-free responder of -m floor: answers everything waiting on
+ * the server socket, 64 at a time. */
+static void floor_answer(void) {
   static unsigned char out[64][512 + 16];
   static unsigned char in[64][512];
   static struct sockaddr_storage from[64];
   struct mmsghdr msgs[64];
   struct iovec iov[64];
-  struct epoll_event ev;
-  if (epoll_wait(bench.epfd, &ev, 1, -1) < 0) bench_die("epoll_wait failed");
   for (;;) {
     prepare_recv(msgs, iov, in, from);
     int n = recvmmsg(bench.server_fd, msgs, 64, MSG_DONTWAIT, NULL);
@@ -200,44 +174,66 @@ static void floor_respond(void) {
   }
 }
 
-static void run_flood(void (*serve)(void)) {
-  long sent = 0, answered = 0;
-  struct sockaddr_in to;
-  struct mmsghdr msgs[64];
-  struct iovec iov[64];
-  memset(&to, 0, sizeof(to));
-  to.sin_family = AF_INET;
-  to.sin_port = htons((unsigned short)bench.port_number);
-  to.sin_addr.s_addr = htonl(0x7f000001);
-  while (answered < bench.n) {
-    int batch = 0;
-    while (sent + batch < bench.n && sent + batch - answered < 64) {
-      iov[batch].iov_base = bench.queries[sent + batch];
-      iov[batch].iov_len = bench.query_len[sent + batch];
-      memset(&msgs[batch], 0, sizeof(msgs[batch]));
-      msgs[batch].msg_hdr.msg_name = &to;
-      msgs[batch].msg_hdr.msg_namelen = sizeof(to);
-      msgs[batch].msg_hdr.msg_iov = &iov[batch];
-      msgs[batch].msg_hdr.msg_iovlen = 1;
-      batch++;
+/* The client reports the end of a round: one 'd' on the control socket
+ * (a harness read, which compare leaves out of the syscall counts). */
+static void read_round_end(void) {
+  char reply;
+  bench_harness_reads++;
+  if (read(bench.control, &reply, 1) != 1 || reply != 'd') bench_die("the flood client quit");
+}
+
+static void start_round(void) {
+  bench_harness_writes++;
+  if (write(bench.control, "g", 1) != 1) bench_die("cannot start the flood client");
+}
+
+static void on_control(evutil_socket_t fd, short what, void* arg) {
+  (void)fd, (void)what, (void)arg;
+  read_round_end();
+  bench.round_done = 1;
+  event_base_loopbreak(bench.base);
+}
+
+BENCH_TIMED void bench_timed_dns_server(void) {
+  bench.round_done = 0;
+  start_round();
+  if (event_base_dispatch(bench.base) < 0) bench_die("event_base_dispatch failed");
+  if (!bench.round_done) bench_die("the loop ended before the flood client finished");
+}
+
+/* Waits as the event loop would (epoll on the server socket and the
+ * control socket), answering until the client reports the round's end. */
+BENCH_TIMED void bench_timed_raw_dns_server(void) {
+  start_round();
+  for (;;) {
+    struct epoll_event ev[2];
+    int k = epoll_wait(bench.epfd, ev, 2, -1);
+    if (k < 0 && errno == EINTR) continue;
+    if (k < 0) bench_die("epoll_wait failed");
+    int finished = 0;
+    for (int i = 0; i < k; i++) {
+      if (ev[i].data.fd == bench.control)
+        finished = 1;
+      else
+        floor_answer();
     }
-    if (batch > 0) {
-      int n = sendmmsg(bench.client_fd, msgs, (unsigned)batch, 0);
-      if (n < 0) bench_die("sendmmsg failed");
-      sent += n;
+    if (finished) {
+      read_round_end();
+      return;
     }
-    serve();
-    answered += drain_answers();
   }
 }
 
-static void loop_once(void) {
-  if (event_base_loop(bench.base, EVLOOP_ONCE) < 0) bench_die("event_base_loop failed");
+/* Starts the flood client against the server socket (before any round). */
+static void start_client(void) {
+  int control[2];
+  if (socketpair(AF_UNIX, SOCK_STREAM, 0, control) != 0) bench_die("socketpair failed");
+  fcntl(control[0], F_SETFD, FD_CLOEXEC);
+  fflush(stdout);
+  bench.client = dns_flood_start(control[1], bench.port_number, bench.n);
+  close(control[1]);
+  bench.control = control[0];
 }
-
-BENCH_TIMED void bench_timed_dns_server(void) { run_flood(loop_once); }
-
-BENCH_TIMED void bench_timed_raw_dns_server(void) { run_flood(floor_respond); }
 
 static void ignore(int result, char type, int count, int ttl, void* addrs, void* arg) {
   (void)result, (void)type, (void)count, (void)ttl, (void)addrs, (void)arg;
@@ -282,9 +278,11 @@ int main(int argc, char** argv) {
   struct bench_args args = {"gai", 5, 1, 0};
   bench.n = -1;
   int opt;
-  while ((opt = getopt(argc, argv, BENCH_SHARED_OPTIONS "n:")) != -1) {
+  while ((opt = getopt(argc, argv, BENCH_SHARED_OPTIONS "n:C:")) != -1) {
     if (bench_shared_option(&args, opt, optarg)) continue;
     switch (opt) {
+      case 'C':
+        return dns_flood_run(optarg);
       case 'n':
         bench.n = bench_parse_count("-n", optarg);
         break;
@@ -295,6 +293,7 @@ int main(int argc, char** argv) {
   if (bench.n < 0) bench.n = 2000;
   if (bench.n < 1) bench_die("-n must be at least 1");
   int mem = strcmp(args.mode, "mem") == 0;
+  bench_remember_own_path();
   if (mem) bench_heap_count();
   bench_check_loaded_library();
   bench.base = bench_new_base();
@@ -307,15 +306,19 @@ int main(int argc, char** argv) {
     struct epoll_event ev;
     bench.server_fd = udp_socket(0);
     bench.port_number = port_of(bench.server_fd);
-    bench.epfd = epoll_create1(0);
+    start_client();
+    bench.epfd = epoll_create1(EPOLL_CLOEXEC);
     memset(&ev, 0, sizeof(ev));
     ev.events = EPOLLIN;
+    ev.data.fd = bench.server_fd;
     if (bench.epfd < 0 || epoll_ctl(bench.epfd, EPOLL_CTL_ADD, bench.server_fd, &ev) < 0)
       bench_die("epoll setup failed");
-    bench.client_fd = udp_socket(0);
-    build_queries();
+    ev.data.fd = bench.control;
+    if (epoll_ctl(bench.epfd, EPOLL_CTL_ADD, bench.control, &ev) < 0)
+      bench_die("epoll setup failed");
     bench_run_rounds("raw_dns_server", bench_timed_raw_dns_server, args.warmup, args.rounds,
                      bench.n);
+    bench_stop_load_generator(bench.control, bench.client);
     return 0;
   }
   setup_server();
@@ -326,14 +329,19 @@ int main(int argc, char** argv) {
     for (long i = 0; i < bench.n; i++) snprintf(bench.names[i], 32, "host%ld.bench", i);
     bench_run_rounds("dns_gai", bench_timed_dns_gai, args.warmup, args.rounds, bench.n);
   } else if (strcmp(args.mode, "server") == 0) {
-    bench.client_fd = udp_socket(0);
-    build_queries();
+    start_client();
+    bench.control_event =
+        event_new(bench.base, bench.control, EV_READ | EV_PERSIST, on_control, NULL);
+    if (!bench.control_event || event_add(bench.control_event, NULL) != 0)
+      bench_die("cannot watch the control socket");
     bench_run_rounds("dns_server", bench_timed_dns_server, args.warmup, args.rounds, bench.n);
+    bench_stop_load_generator(bench.control, bench.client);
   } else {
     bench_die("-m must be gai, server, floor or mem");
   }
   if (!args.skip_teardown) {
     if (bench.dns) evdns_base_free(bench.dns, 0);
+    if (bench.control_event) event_free(bench.control_event);
     evdns_close_server_port(bench.port);
     event_base_free(bench.base);
   }

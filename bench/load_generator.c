@@ -48,6 +48,10 @@ pid_t bench_start_load_generator(int control, int listener, long nconns, long pe
   char spec[128];
   snprintf(spec, sizeof spec, "%d:%d:%ld:%ld:%ld", control, port_of(listener), nconns, per_conn,
            size);
+  return bench_start_self(spec);
+}
+
+pid_t bench_start_self(const char* spec) {
   pid_t pid = fork();
   if (pid < 0) bench_die("fork failed");
   if (pid == 0) {

@@ -37,6 +37,10 @@ int bench_launch_load_generator(int listener, long nconns, long per_conn, long s
 void bench_generator_go(int control);
 void bench_generator_done(int control);
 
+/* Forks and executes this program as `program -C spec` (any generator:
+ * the program's main decides what -C runs); returns the child's pid. */
+pid_t bench_start_self(const char* spec);
+
 /* Accepts one connection: non-blocking, TCP_NODELAY (exits on failure). */
 int bench_accept_connection(int listener);
 
