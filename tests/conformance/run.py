@@ -10,7 +10,7 @@
 --reference  run on the installed reference libraries instead (no shim);
            the loader's log must show them
 --config   the backend configuration the suite selects by environment:
-           epoll (default), poll, select, changelist, precise, debug
+           epoll (default), poll, select, changelist, precise, debug, io_uring
            (EVENT_DEBUG_MODE=1)
 --expected the expectation list (expected.txt); without it every test that
            the reference would run is expected to pass
@@ -37,7 +37,8 @@ import time
 
 # What event_base_get_method() says under each configuration (libevent 2.1.12).
 METHODS = {"epoll": "epoll", "poll": "poll", "select": "select",
-           "changelist": "epoll (with changelist)", "precise": "epoll", "debug": "epoll"}
+           "changelist": "epoll (with changelist)", "precise": "epoll", "debug": "epoll",
+           "io_uring": "io_uring"}
 CONFIGS = {
     "epoll": {},
     "poll": {"EVENT_NOEPOLL": "1"},
@@ -46,11 +47,13 @@ CONFIGS = {
     "precise": {"EVENT_PRECISE_TIMER": "1"},
     # libevent's test.sh also runs the suite in debug mode ("regress_debug").
     "debug": {"EVENT_DEBUG_MODE": "1"},
+    # Ours only: the opt-in io_uring backend (the reference ignores the variable).
+    "io_uring": {"EVENT_IOURING": "1"},
 }
 # Every EVENT_* variable the suite reads; cleared before a configuration's own.
 ENV_CLEAR = ["EVENT_NOEPOLL", "EVENT_NOPOLL", "EVENT_NOSELECT", "EVENT_NOKQUEUE",
              "EVENT_NODEVPOLL", "EVENT_NOEVPORT", "EVENT_NOWIN32",
-             "EVENT_EPOLL_USE_CHANGELIST", "EVENT_PRECISE_TIMER", "EVENT_DEBUG_MODE",
+             "EVENT_EPOLL_USE_CHANGELIST", "EVENT_PRECISE_TIMER", "EVENT_IOURING", "EVENT_NOIO_URING", "EVENT_DEBUG_MODE",
              "EVENT_NO_DEBUG_LOCKS", "EVENT_DEBUG_LOGGING_ALL", "EVENT_SHOW_METHOD",
              "LD_PRELOAD", "LD_LIBRARY_PATH", "LD_BIND_NOW"]
 
