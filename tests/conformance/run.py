@@ -10,8 +10,8 @@
 --reference  run on the installed reference libraries instead (no shim);
            the loader's log must show them
 --config   the backend configuration the suite selects by environment:
-           epoll (default), poll, select, changelist, precise, debug, io_uring
-           (EVENT_DEBUG_MODE=1)
+           epoll (default), poll, select, changelist, precise, debug
+           (EVENT_DEBUG_MODE=1), io_uring (ours only: EVENT_IOURING=1)
 --expected the expectation list (expected.txt); without it every test that
            the reference would run is expected to pass
 
