@@ -435,15 +435,38 @@ struct evhttp_bound_socket* evhttp_bind_listener(struct evhttp* http,
   return b;
 }
 
-struct evhttp_bound_socket* evhttp_accept_socket_with_handle(struct evhttp* http,
-                                                             evutil_socket_t fd) {
-  if (http == nullptr || fd < 0) return nullptr;
+namespace {
+
+// evhttp_accept_socket_with_handle; *closed tells whether a failure closed
+// `fd` (the listener owned it by then).
+evhttp_bound_socket* accept_socket(evhttp* http, evutil_socket_t fd, bool* closed) {
+  *closed = false;
   evconnlistener* l = evconnlistener_new(http->base, nullptr, nullptr,
                                          LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_FREE, 0, fd);
   if (l == nullptr) return nullptr;
   evhttp_bound_socket* b = evhttp_bind_listener(http, l);
-  if (b == nullptr) evconnlistener_free(l);
+  if (b == nullptr) {
+    evconnlistener_free(l);
+    *closed = true;
+    return nullptr;
+  }
+  // The callback starts the polling; if its event could not be added (no
+  // memory), the socket would never accept: report that instead.
+  if (evconnlistener_enable(l) != 0) {
+    evhttp_del_accept_socket(http, b);
+    *closed = true;
+    return nullptr;
+  }
   return b;
+}
+
+}  // namespace
+
+struct evhttp_bound_socket* evhttp_accept_socket_with_handle(struct evhttp* http,
+                                                             evutil_socket_t fd) {
+  if (http == nullptr || fd < 0) return nullptr;
+  bool closed;
+  return accept_socket(http, fd, &closed);
 }
 
 int evhttp_accept_socket(struct evhttp* http, evutil_socket_t fd) {
@@ -460,8 +483,9 @@ struct evhttp_bound_socket* evhttp_bind_socket_with_handle(struct evhttp* http, 
     evutil_closesocket(fd);
     return nullptr;
   }
-  evhttp_bound_socket* b = evhttp_accept_socket_with_handle(http, fd);
-  if (b == nullptr) evutil_closesocket(fd);
+  bool closed;
+  evhttp_bound_socket* b = accept_socket(http, fd, &closed);
+  if (b == nullptr && !closed) evutil_closesocket(fd);  // not twice
   return b;
 }
 

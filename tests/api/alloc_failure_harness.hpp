@@ -13,6 +13,7 @@
 #include <event2/util.h>
 #include <gtest/gtest.h>
 
+#include <dirent.h>
 #include <execinfo.h>
 #include <signal.h>
 #include <sys/mman.h>
@@ -94,6 +95,7 @@ struct Report {
   long failures;
   long live;
   long bad_frees;
+  long fds;  // descriptors left open by the scenario
   char text[2048];
 };
 inline Report* g_report = nullptr;
@@ -222,6 +224,15 @@ struct ChildRun {
 // must not count); may be null.
 inline void (*g_child_setup)() = nullptr;
 
+inline long count_fds() {
+  long n = 0;
+  DIR* d = opendir("/proc/self/fd");
+  if (d == nullptr) return -1;
+  while (readdir(d) != nullptr) ++n;
+  closedir(d);
+  return n;
+}
+
 inline ChildRun run_child(Scenario fn, const char* method, long fail_at, bool from) {
   if (g_report == nullptr) {
     void* m =
@@ -230,6 +241,7 @@ inline ChildRun run_child(Scenario fn, const char* method, long fail_at, bool fr
     g_report = static_cast<Report*>(m);
   }
   g_report->allocations = g_report->failures = g_report->live = g_report->bad_frees = 0;
+  g_report->fds = 0;
   g_report->text[0] = '\0';
   std::fflush(nullptr);
   pid_t pid = fork();
@@ -244,10 +256,12 @@ inline ChildRun run_child(Scenario fn, const char* method, long fail_at, bool fr
     if (const char* t = std::getenv("ALLOC_FAILURE_TRACE")) g_trace_at = std::atol(t);
     if (g_child_setup != nullptr) g_child_setup();
     g_method = method;
+    long fds_before = count_fds();
     g_fail_at = fail_at;
     g_fail_from = from;
     int rc = fn();
     libevent_global_shutdown();
+    g_report->fds = count_fds() - fds_before;
     g_report->allocations = g_count;
     g_report->failures = g_failures;
     g_report->live = static_cast<long>(live.size());
@@ -279,8 +293,9 @@ inline void alloc_sweep(const char* name, Scenario fn, bool io) {
     int from = 0;
     if (std::sscanf(only, "%15[^:]:%ld:%d", method, &n, &from) == 3) {
       ChildRun r = run_child(fn, method, n, from != 0);
-      std::printf("status %d, %ld allocations, %ld live, %ld bad frees\n%s", r.status,
-                  r.report.allocations, r.report.live, r.report.bad_frees, r.report.text);
+      std::printf("status %d, %ld allocations, %ld live, %ld bad frees, %ld fds open\n%s", r.status,
+                  r.report.allocations, r.report.live, r.report.bad_frees, r.report.fds,
+                  r.report.text);
       return;
     }
   }
@@ -290,6 +305,7 @@ inline void alloc_sweep(const char* name, Scenario fn, bool io) {
     ASSERT_EQ(clean.status, kDone) << clean.report.text;
     ASSERT_EQ(clean.report.live, 0) << "leak without failures";
     ASSERT_EQ(clean.report.bad_frees, 0);
+    ASSERT_EQ(clean.report.fds, 0) << "descriptors left open without failures";
     long total = clean.report.allocations;
     ASSERT_GT(total, 0);
     std::printf("  %s on %s: %ld allocations, each failed alone and from it on\n", name,
@@ -309,6 +325,7 @@ inline void alloc_sweep(const char* name, Scenario fn, bool io) {
             << r.report.text;
         EXPECT_EQ(r.report.live, 0) << what << r.report.live << " allocations leaked";
         EXPECT_EQ(r.report.bad_frees, 0) << what << "freed memory it did not allocate";
+        EXPECT_EQ(r.report.fds, 0) << what << "descriptors left open";
         if (::testing::Test::HasFailure()) return;
       }
     }
