@@ -216,7 +216,9 @@ int exchange_part() {
   }
   // On failure the request is freed for us (it is not owned), as in
   // libevent.
-  TRY(evhttp_make_request(conn, req, EVHTTP_REQ_POST, "/echo?x=1&y=two") == 0);
+  // A URI longer than the request's inline room: its copy is allocated.
+  std::string uri = "/echo?x=1&y=two&pad=" + std::string(200, 'p');
+  TRY(evhttp_make_request(conn, req, EVHTTP_REQ_POST, uri.c_str()) == 0);
   while (x.client_calls == 0 && !guard.fired) TRY(event_base_loop(base, EVLOOP_ONCE) >= 0);
   if (guard.fired) {
     note("guard fired: server called %d times, after %ld failures\n", x.server_calls, g_failures);
