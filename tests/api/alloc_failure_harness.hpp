@@ -30,6 +30,10 @@
 #include <unordered_map>
 #include <vector>
 
+// Present when built with a sanitizer: lets a child that ASan or UBSan
+// stops exit with kSanitizer rather than their exit code 1 (kReported).
+extern "C" void __sanitizer_set_death_callback(void (*)(void)) __attribute__((weak));
+
 namespace allocfail {
 
 // ---- the memory functions (child processes only) ----
@@ -111,10 +115,11 @@ inline void note(const char* fmt, ...) {
 
 // How a scenario ended.
 enum Outcome {
-  kDone = 0,      // every call succeeded and the data checked out
-  kReported = 1,  // a call reported an error; the scenario cleaned up
-  kWrong = 10,    // a call reported success but its effect is wrong
-  kHung = 12,     // the scenario's guard timer ended it
+  kDone = 0,        // every call succeeded and the data checked out
+  kReported = 1,    // a call reported an error; the scenario cleaned up
+  kWrong = 10,      // a call reported success but its effect is wrong
+  kHung = 12,       // the scenario's guard timer ended it
+  kSanitizer = 13,  // ASan or UBSan reported an error (their own exit code is 1)
 };
 
 // A call that must either report failure (`ok` false) or, if it succeeds,
@@ -247,6 +252,8 @@ inline ChildRun run_child(Scenario fn, const char* method, long fail_at, bool fr
   pid_t pid = fork();
   if (pid == 0) {
     alarm(30);  // a hang outside the loop guard kills the child
+    if (__sanitizer_set_death_callback != nullptr)
+      __sanitizer_set_death_callback([] { _exit(kSanitizer); });
     signal(SIGPIPE, SIG_IGN);
     static std::unordered_map<void*, long> live;
     live.reserve(1 << 16);
@@ -317,10 +324,11 @@ inline void alloc_sweep(const char* name, Scenario fn, bool io) {
                            std::to_string(n) + " of " + std::to_string(total) + " failing: ";
         EXPECT_TRUE(r.status == kDone || r.status == kReported)
             << what << "status " << r.status
-            << (r.status == kWrong  ? " (a call reported success but did not do its job)"
-                : r.status == kHung ? " (hung: guard timer fired)"
-                : r.status >= 100   ? " (killed by a signal)"
-                                    : "")
+            << (r.status == kWrong       ? " (a call reported success but did not do its job)"
+                : r.status == kHung      ? " (hung: guard timer fired)"
+                : r.status == kSanitizer ? " (a sanitizer report: see stderr)"
+                : r.status >= 100        ? " (killed by a signal)"
+                                         : "")
             << "\n"
             << r.report.text;
         EXPECT_EQ(r.report.live, 0) << what << r.report.live << " allocations leaked";
