@@ -284,6 +284,13 @@ inline ChildRun run_child(Scenario fn, const char* method, long fail_at, bool fr
   return r;
 }
 
+// Under valgrind (scripts/run-valgrind) every child runs many times slower:
+// one backend is swept, and scenarios may allow more time.
+inline bool under_valgrind() {
+  const char* preload = std::getenv("LD_PRELOAD");
+  return preload != nullptr && std::strstr(preload, "vgpreload") != nullptr;
+}
+
 inline std::vector<std::string> methods() {
   // The parent must not call the library (the children install the memory
   // functions), so the backends to try are named here.
@@ -337,7 +344,7 @@ inline void alloc_sweep(const char* name, Scenario fn, bool io) {
         if (::testing::Test::HasFailure()) return;
       }
     }
-    if (!io) break;
+    if (!io || under_valgrind()) break;
   }
 }
 

@@ -110,13 +110,26 @@ int exchange(event_base* base, Scope& s, bufferevent* server, bufferevent* clien
   return kDone;
 }
 
-int socket_inner() {
+// Moves `fd` to `to` (for the base's descriptor table to grow when the
+// TLS bufferevent first watches it).
+int move_fd(int fd, int to) {
+  if (dup2(fd, to) != to) return -1;
+  close(fd);
+  return to;
+}
+
+int socket_inner(bool high_fds) {
   Side at_server, at_client;
   Scope s;
   event_base* base = s.own(new_base(), event_base_free);
   TRY(base != nullptr);
   int sv[2];
   TRY(allocfail::make_socketpair(s, sv));
+  if (high_fds) {
+    sv[0] = move_fd(sv[0], 300);
+    sv[1] = move_fd(sv[1], 301);
+    if (sv[0] < 0 || sv[1] < 0) return kWrong;
+  }
   bufferevent* server = bufferevent_openssl_socket_new(
       base, sv[0], new_ssl(g_server_ctx), BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
   if (server == nullptr) {  // the SSL is freed, the socket still ours
@@ -179,7 +192,8 @@ int counted(int rc) {
   }
   return rc;
 }
-int socket_scenario() { return counted(socket_inner()); }
+int socket_scenario() { return counted(socket_inner(false)); }
+int socket_high_fds_scenario() { return counted(socket_inner(true)); }
 int filter_scenario() { return counted(filter_inner(0)); }
 int filter_deferred_scenario() { return counted(filter_inner(BEV_OPT_DEFER_CALLBACKS)); }
 
@@ -198,6 +212,12 @@ class AllocFailureOpenssl : public ::testing::Test {
 
 TEST_F(AllocFailureOpenssl, SocketBufferevents) {
   allocfail::alloc_sweep("TLS socket bufferevents", socket_scenario, true);
+}
+
+// The descriptor table grows when the handshake first watches the socket.
+TEST_F(AllocFailureOpenssl, SocketBuffereventsOnHighDescriptors) {
+  allocfail::alloc_sweep("TLS socket bufferevents, descriptors 300 and 301",
+                         socket_high_fds_scenario, true);
 }
 
 TEST_F(AllocFailureOpenssl, FilterBufferevents) {
