@@ -293,7 +293,12 @@ int client_make_request(evhttp_connection* c, evhttp_request* req, evhttp_cmd_ty
   req->uri = nullptr;
   request_str_free(req, old);
   req->uri = request_strdup(req, StrSlot::kUri, uri, std::strlen(uri));
-  if (req->uri == nullptr) return -1;
+  if (req->uri == nullptr) {
+    // No memory for the URI: the request is freed unless the user owns it,
+    // as in libevent (callers do not free it after this failure).
+    request_free_auto(req);
+    return -1;
+  }
   if (req->major == 0 && req->minor == 0) {
     req->major = 1;
     req->minor = 1;

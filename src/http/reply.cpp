@@ -27,15 +27,17 @@ const char* http_date(evhttp* server, char* scratch) {
 }
 
 // Appends s to the head being built; spills to the evbuffer when full.
+// `ok` turns false when a spill could not be added (no memory).
 struct HeadWriter {
   evbuffer* out;
   char buf[1024];
   std::size_t len = 0;
+  bool ok = true;
   void put(const char* s, std::size_t n) {
     if (len + n > sizeof(buf)) {
       flush();
       if (n > sizeof(buf)) {
-        evbuffer_add(out, s, n);
+        if (evbuffer_add(out, s, n) != 0) ok = false;
         return;
       }
     }
@@ -44,7 +46,7 @@ struct HeadWriter {
   }
   void put(const char* s) { put(s, std::strlen(s)); }
   void flush() {
-    if (len > 0) evbuffer_add(out, buf, len);
+    if (len > 0 && evbuffer_add(out, buf, len) != 0) ok = false;
     len = 0;
   }
 };
@@ -103,7 +105,8 @@ Seen scan(const evkeyvalq* q, bool proxy) {
 // Writes the status line and header fields.  The headers the library adds
 // (Date, Content-Length, Content-Type, Connection) are written directly,
 // not added to the request's output list.  `body_len` < 0: streamed.
-void make_response_head(evhttp_connection* c, evhttp_request* req, std::int64_t body_len) {
+// False when the head could not be written whole (no memory).
+bool make_response_head(evhttp_connection* c, evhttp_request* req, std::int64_t body_len) {
   bool proxy = (req->flags & EVHTTP_PROXY_REQUEST) != 0;
   Seen in = scan(req->input_headers, proxy);
   Seen out = scan(req->output_headers, proxy);
@@ -163,6 +166,7 @@ void make_response_head(evhttp_connection* c, evhttp_request* req, std::int64_t 
   w.flush();
   c->close_after = ((req->major == 1 && req->minor == 0) && !in.keepalive) || in.close ||
                    out.close || c->peer_eof;
+  return w.ok;
 }
 
 }  // namespace
@@ -197,7 +201,12 @@ void server_send(evhttp_request* req, evbuffer* body) {
   req->userdone = 1;
   c->state = State::kWriting;
   std::size_t len = evbuffer_get_length(body);
-  make_response_head(c, req, static_cast<std::int64_t>(len));
+  if (!make_response_head(c, req, static_cast<std::int64_t>(len))) {
+    // A reply without its whole head would be taken for another one (or
+    // wait forever for the end of the head): the connection goes instead.
+    evhttp_connection_free(c);
+    return;
+  }
   if (needs_body(req) && len > 0) evbuffer_add_buffer(bufferevent_get_output(c->bev), body);
   conn_write(c, server_send_done, nullptr);
 }
@@ -254,7 +263,9 @@ void send_reply_start(evhttp_request* req, int code, const char* reason) {
     req->chunked = 0;
   }
   c->state = State::kWriting;
-  make_response_head(c, req, -1);
+  // Without its whole head the stream cannot be read: it ends with the
+  // connection (the caller still owns `req` until evhttp_send_reply_end).
+  if (!make_response_head(c, req, -1)) c->close_after = true;
   conn_write(c, nullptr, nullptr);
 }
 

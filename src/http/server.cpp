@@ -439,13 +439,35 @@ evhttp_bound_socket* bind_listener(evhttp* http, evconnlistener* listener) {
   return b;
 }
 
-evhttp_bound_socket* accept_socket(evhttp* http, evutil_socket_t fd) {
+namespace {
+
+// *closed tells whether a failure closed `fd` (the listener owned it by then).
+evhttp_bound_socket* accept_socket_owned(evhttp* http, evutil_socket_t fd, bool* closed) {
+  *closed = false;
   evconnlistener* l = evconnlistener_new(http->base, nullptr, nullptr,
                                          LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_FREE, 0, fd);
   if (l == nullptr) return nullptr;
   evhttp_bound_socket* b = bind_listener(http, l);
-  if (b == nullptr) evconnlistener_free(l);
+  if (b == nullptr) {
+    evconnlistener_free(l);
+    *closed = true;
+    return nullptr;
+  }
+  // The callback starts the polling; if its event could not be added (no
+  // memory), the socket would never accept: report that instead.
+  if (evconnlistener_enable(l) != 0) {
+    del_accept_socket(http, b);
+    *closed = true;
+    return nullptr;
+  }
   return b;
+}
+
+}  // namespace
+
+evhttp_bound_socket* accept_socket(evhttp* http, evutil_socket_t fd) {
+  bool closed;
+  return accept_socket_owned(http, fd, &closed);
 }
 
 evhttp_bound_socket* bind_socket(evhttp* http, const char* address, std::uint16_t port) {
@@ -456,8 +478,9 @@ evhttp_bound_socket* bind_socket(evhttp* http, const char* address, std::uint16_
     evutil_closesocket(fd);
     return nullptr;
   }
-  evhttp_bound_socket* b = accept_socket(http, fd);
-  if (b == nullptr) evutil_closesocket(fd);
+  bool closed;
+  evhttp_bound_socket* b = accept_socket_owned(http, fd, &closed);
+  if (b == nullptr && !closed) evutil_closesocket(fd);  // not twice
   return b;
 }
 

@@ -113,6 +113,9 @@ void conn_closed(TlsBev* t, short when, int err, int ret);
 // The transport ended without close_notify: EOF when dirty shutdowns are
 // allowed, otherwise an error (an unexpected-EOF entry in the queue).
 void dirty_close(TlsBev* t, short when);
+// No memory for the transfer in direction `when`: BEV_EVENT_ERROR with
+// errno ENOMEM (retrying from the loop would spin).
+void no_memory(TlsBev* t, short when);
 void put_error(TlsBev* t, unsigned long err);
 // Output was drained by someone else: a pending retry is lost.
 void output_drained(TlsBev* t);
@@ -138,7 +141,9 @@ int socket_adj_timeouts(TlsBev* t);
 void sync_transport(TlsBev* t);
 
 // ---- tls_filter.cpp ----
-void filter_attach(TlsBev* t);
+// False (nothing attached) when the underlying bufferevent cannot be
+// enabled.
+bool filter_attach(TlsBev* t);
 void filter_detach(TlsBev* t);
 // Lets the underlying bufferevent read exactly while we need input.
 void filter_sync(TlsBev* t, short off);

@@ -77,7 +77,7 @@ void underlying_event(bufferevent*, short what, void* arg) {
 
 }  // namespace
 
-void filter_attach(TlsBev* t) {
+bool filter_attach(TlsBev* t) {
   bufferevent* u = t->underlying;
   evpriv_bev_lock(u);
   evpriv_bev_incref_locked(u);  // released in destruct
@@ -85,8 +85,17 @@ void filter_attach(TlsBev* t) {
   bufferevent_setcb(u, underlying_read, underlying_write, underlying_event, t);
   // Whatever arrives is ours to decrypt, whatever its size.
   bufferevent_setwatermark(u, EV_READ, 0, 0);
-  bufferevent_enable(u, EV_READ | EV_WRITE);
+  if (bufferevent_enable(u, EV_READ | EV_WRITE) != 0) {
+    // Its events could not be added (no memory): the filter would never
+    // read.  Undone, for the creation to fail.
+    bufferevent_disable(u, EV_READ | EV_WRITE);
+    bufferevent_setcb(u, nullptr, nullptr, nullptr, nullptr);
+    evpriv_bev_lock(u);
+    evpriv_bev_decref_and_unlock(u);
+    return false;
+  }
   t->underlying_reading = true;
+  return true;
 }
 
 void filter_detach(TlsBev* t) {

@@ -77,8 +77,10 @@ PassResult read_pass(TlsBev* t, size_t budget, bool* progressed) {
   evbuffer_iovec vec[2];
   int nvec = evbuffer_reserve_space(bev->input, static_cast<ev_ssize_t>(budget), vec, 2);
   if (nvec <= 0) {
+    // The transport stays readable: waiting for it again would spin.
     evpriv_warnx("%s: no memory for input", __func__);
-    return kBlocked;
+    no_memory(t, BEV_EVENT_READING);
+    return kStopped;
   }
   // The reservation may be larger than asked for.
   size_t left = budget;
@@ -286,6 +288,12 @@ void dirty_close(TlsBev* t, short when) {
   ERR_clear_error();
   put_error(t, ERR_PACK(ERR_LIB_SSL, 0, SSL_R_UNEXPECTED_EOF_WHILE_READING));
   errno = 0;
+  stop_and_report(t, static_cast<short>(when | BEV_EVENT_ERROR));
+}
+
+void no_memory(TlsBev* t, short when) {
+  ERR_clear_error();
+  errno = ENOMEM;
   stop_and_report(t, static_cast<short>(when | BEV_EVENT_ERROR));
 }
 

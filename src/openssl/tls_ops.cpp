@@ -213,7 +213,14 @@ bufferevent* tls_new(event_base* base, bufferevent* underlying, evutil_socket_t 
     }
     SSL_set_bio(ssl, bio, bio);
     evpriv_bev_init_generic_timers(bev);
-    filter_attach(t);
+    if (!filter_attach(t)) {
+      SSL_set_bio(ssl, nullptr, nullptr);  // frees our BIO; the SSL is the caller's
+      t->ssl = nullptr;
+      t->underlying = nullptr;
+      evpriv_bev_unlock(bev);
+      evpriv_bev_abort_init(t);
+      return nullptr;
+    }
   } else {
     // Whole buffers of records per receive: one system call per message.
     SSL_set_read_ahead(ssl, 1);

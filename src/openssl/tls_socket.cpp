@@ -21,9 +21,13 @@ namespace {
 evutil_socket_t fd_of(bufferevent* bev) { return bev->ev_read.ev_fd; }
 
 // Adds or deletes `e` when `want` differs from what we did last (`armed`).
-bool set_event(event* e, bool armed, bool want, const timeval* tv) {
+// *failed: it could not be added (no memory).
+bool set_event(event* e, bool armed, bool want, const timeval* tv, bool* failed) {
   if (want && !armed) {
-    event_add(e, tv != nullptr && (tv->tv_sec != 0 || tv->tv_usec != 0) ? tv : nullptr);
+    if (event_add(e, tv != nullptr && (tv->tv_sec != 0 || tv->tv_usec != 0) ? tv : nullptr) != 0) {
+      *failed = true;
+      return false;
+    }
   } else if (!want && armed) {
     event_del(e);
   }
@@ -182,10 +186,19 @@ void socket_sync(TlsBev* t, short reset, short off) {
   // The handshake's events carry the timeouts whatever the enabled
   // directions, as in libevent.
   bool hs = t->state != BUFFEREVENT_SSL_OPEN;
-  t->read_armed = set_event(&bev->ev_read, t->read_armed, r,
-                            hs || (bev->enabled & EV_READ) ? &bev->timeout_read : nullptr);
-  t->write_armed = set_event(&bev->ev_write, t->write_armed, w,
-                             hs || (bev->enabled & EV_WRITE) ? &bev->timeout_write : nullptr);
+  bool failed_r = false, failed_w = false;
+  t->read_armed =
+      set_event(&bev->ev_read, t->read_armed, r,
+                hs || (bev->enabled & EV_READ) ? &bev->timeout_read : nullptr, &failed_r);
+  t->write_armed =
+      set_event(&bev->ev_write, t->write_armed, w,
+                hs || (bev->enabled & EV_WRITE) ? &bev->timeout_write : nullptr, &failed_w);
+  // An event that could not be added would never fire: the connection
+  // would wait forever.  Reported (which closes it, so this does not
+  // recurse) once someone can hear it; before that (creation) the event
+  // stays unarmed and the next sync, e.g. bufferevent_enable, adds it.
+  if ((failed_r || failed_w) && !t->closed && bev->errorcb != nullptr)
+    no_memory(t, failed_r ? BEV_EVENT_READING : BEV_EVENT_WRITING);
 }
 
 int socket_adj_timeouts(TlsBev* t) {

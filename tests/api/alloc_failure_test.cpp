@@ -1,6 +1,7 @@
 // Allocation failure: memory functions that fail the Nth allocation (or
 // every allocation from the Nth on) are installed with
-// event_set_mem_functions, and a scenario is run for every N it makes:
+// event_set_mem_functions (alloc_failure_harness.hpp), and a scenario is
+// run for every N it makes:
 // bases, events, timers, evbuffers with data, socket and pair (+ filter)
 // bufferevents, a listener with a connection, freeing a base with events
 // still added.  Each run is a child process of its own (the memory
@@ -36,165 +37,11 @@
 #include <unordered_set>
 #include <vector>
 
+#include "alloc_failure_harness.hpp"
+
 namespace {
 
-// ---- the memory functions (child processes only) ----
-
-long g_count = 0;          // allocation requests so far
-long g_fail_at = 0;        // 1-based request to fail; 0: none
-bool g_fail_from = false;  // fail every request from g_fail_at on
-long g_failures = 0;       // failures injected so far
-long g_bad_frees = 0;      // frees of pointers the hooks never returned
-std::unordered_set<void*>* g_live = nullptr;
-
-bool inject() {
-  ++g_count;
-  bool fail = g_fail_at != 0 && (g_fail_from ? g_count >= g_fail_at : g_count == g_fail_at);
-  if (fail) ++g_failures;
-  return fail;
-}
-
-void* hook_malloc(size_t n) {
-  if (inject()) return nullptr;
-  void* p = std::malloc(n);
-  if (p != nullptr) g_live->insert(p);
-  return p;
-}
-
-void hook_free(void* p) {
-  if (p == nullptr) return;
-  if (g_live->erase(p) == 0) {
-    ++g_bad_frees;
-    return;  // not ours: leave it rather than corrupt the heap
-  }
-  std::free(p);
-}
-
-void* hook_realloc(void* q, size_t n) {
-  if (q != nullptr && g_live->count(q) == 0) {
-    ++g_bad_frees;
-    return nullptr;
-  }
-  if (inject()) return nullptr;
-  void* p = std::realloc(q, n);
-  if (p != nullptr) {
-    if (q != nullptr) g_live->erase(q);
-    g_live->insert(p);
-  }
-  return p;
-}
-
-// ---- what a child reports ----
-
-// Shared with the parent (mapped before fork): the child's findings.
-struct Report {
-  long allocations;
-  long failures;
-  long live;
-  long bad_frees;
-  char text[2048];
-};
-Report* g_report = nullptr;
-
-void note(const char* fmt, ...) {
-  size_t used = std::strlen(g_report->text);
-  if (used + 2 >= sizeof g_report->text) return;
-  va_list ap;
-  va_start(ap, fmt);
-  std::vsnprintf(g_report->text + used, sizeof g_report->text - used, fmt, ap);
-  va_end(ap);
-}
-
-// How a scenario ended.
-enum Outcome {
-  kDone = 0,      // every call succeeded and the data checked out
-  kReported = 1,  // a call reported an error; the scenario cleaned up
-  kWrong = 10,    // a call reported success but its effect is wrong
-  kHung = 12,     // the scenario's guard timer ended it
-};
-
-// A call that must either report failure (`ok` false) or, if it succeeds,
-// have been able to do its job.  Reported failures end the scenario.
-#define TRY(ok)                  \
-  do {                           \
-    if (!(ok)) return kReported; \
-  } while (0)
-#define EXPECT_DATA(cond)                                                      \
-  do {                                                                         \
-    if (!(cond)) {                                                             \
-      note("line %d: %s (after %ld failures)\n", __LINE__, #cond, g_failures); \
-      return kWrong;                                                           \
-    }                                                                          \
-  } while (0)
-
-// Frees registered in order of creation, run in reverse on every exit.
-class Scope {
- public:
-  Scope() { entries_.reserve(64); }
-  ~Scope() {
-    for (size_t i = entries_.size(); i-- > 0;) entries_[i].fn(entries_[i].arg);
-  }
-  Scope(const Scope&) = delete;
-  Scope& operator=(const Scope&) = delete;
-  template <typename T>
-  T* own(T* p, void (*fn)(T*)) {
-    if (p != nullptr) entries_.push_back({reinterpret_cast<void (*)(void*)>(fn), p});
-    return p;
-  }
-  void close_fd(int fd) {
-    if (fd >= 0)
-      entries_.push_back({close_one, reinterpret_cast<void*>(static_cast<intptr_t>(fd))});
-  }
-
- private:
-  static void close_one(void* p) { close(static_cast<int>(reinterpret_cast<intptr_t>(p))); }
-  struct Entry {
-    void (*fn)(void*);
-    void* arg;
-  };
-  std::vector<Entry> entries_;
-};
-
-const char* g_method = nullptr;  // backend of this run
-
-event_base* new_base() {
-  event_config* cfg = event_config_new();
-  if (cfg == nullptr) return nullptr;
-  const char** all = event_get_supported_methods();
-  for (const char** m = all; m != nullptr && *m != nullptr; ++m) {
-    if (std::strcmp(*m, g_method) != 0 && event_config_avoid_method(cfg, *m) != 0) {
-      event_config_free(cfg);
-      return nullptr;
-    }
-  }
-  event_config_set_flag(cfg, EVENT_BASE_FLAG_IGNORE_ENV);
-  event_base* base = event_base_new_with_config(cfg);
-  event_config_free(cfg);
-  return base;
-}
-
-// A guard timer: if it fires, the scenario hung.
-struct Guard {
-  bool fired = false;
-  static void cb(evutil_socket_t, short, void* arg) {
-    auto* g = static_cast<Guard*>(arg);
-    g->fired = true;
-  }
-};
-
-bool make_socketpair(Scope& s, int sv[2]) {
-  if (evutil_socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0) return false;
-  evutil_make_socket_nonblocking(sv[0]);
-  evutil_make_socket_nonblocking(sv[1]);
-  (void)s;
-  return true;
-}
-
-std::string pattern(size_t n) {
-  std::string s(n, '\0');
-  for (size_t i = 0; i < n; ++i) s[i] = static_cast<char>('a' + (i * 7 + i / 251) % 26);
-  return s;
-}
+using namespace allocfail;
 
 // ---- scenarios ----
 
@@ -557,7 +404,6 @@ int scenario_read_enomem() {
   return kDone;
 }
 
-using Scenario = int (*)();
 struct Named {
   const char* name;
   Scenario fn;
@@ -573,102 +419,12 @@ const Named kScenarios[] = {
     {"base_free", scenario_base_free},
 };
 
-// ---- the parent side ----
-
-struct ChildRun {
-  int status = -1;  // exit status, or 100 + signal
-  Report report{};
-};
-
-ChildRun run_child(Scenario fn, const char* method, long fail_at, bool from) {
-  g_report->allocations = g_report->failures = g_report->live = g_report->bad_frees = 0;
-  g_report->text[0] = '\0';
-  std::fflush(nullptr);
-  pid_t pid = fork();
-  if (pid == 0) {
-    alarm(30);  // a hang outside the loop guard kills the child
-    signal(SIGPIPE, SIG_IGN);
-    static std::unordered_set<void*> live;
-    live.reserve(1 << 16);
-    g_live = &live;
-    event_set_mem_functions(hook_malloc, hook_realloc, hook_free);
-    event_set_log_callback([](int, const char*) {});
-    g_method = method;
-    g_fail_at = fail_at;
-    g_fail_from = from;
-    int rc = fn();
-    libevent_global_shutdown();
-    g_report->allocations = g_count;
-    g_report->failures = g_failures;
-    g_report->live = static_cast<long>(live.size());
-    g_report->bad_frees = g_bad_frees;
-    _exit(rc);
-  }
-  ChildRun r;
-  int st = 0;
-  if (pid < 0 || waitpid(pid, &st, 0) != pid) return r;
-  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : 100 + WTERMSIG(st);
-  r.report = *g_report;
-  return r;
-}
-
-std::vector<std::string> methods() {
-  // The parent must not call the library (the children install the memory
-  // functions), so the backends to try are named here.
-  return {"epoll", "poll", "select"};
-}
-
-class AllocFailure : public ::testing::TestWithParam<int> {
- protected:
-  static void SetUpTestSuite() {
-    void* m =
-        mmap(nullptr, sizeof(Report), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    ASSERT_NE(m, MAP_FAILED);
-    g_report = static_cast<Report*>(m);
-  }
-  static void TearDownTestSuite() { munmap(g_report, sizeof(Report)); }
-
-  // Runs the scenario for every N it allocates, in both modes, on every
-  // backend; an IO-free scenario runs on the first backend only.
-  void sweep(bool io) {
-    const Named& sc = kScenarios[GetParam()];
-    for (const std::string& method : methods()) {
-      SCOPED_TRACE(sc.name + std::string(" on ") + method);
-      ChildRun clean = run_child(sc.fn, method.c_str(), 0, false);
-      ASSERT_EQ(clean.status, kDone) << clean.report.text;
-      ASSERT_EQ(clean.report.live, 0) << "leak without failures";
-      ASSERT_EQ(clean.report.bad_frees, 0);
-      long total = clean.report.allocations;
-      ASSERT_GT(total, 0);
-      std::printf("  %s on %s: %ld allocations, each failed alone and from it on\n", sc.name,
-                  method.c_str(), total);
-      for (int from = 0; from < 2; ++from) {
-        for (long n = 1; n <= total + 1; ++n) {
-          ChildRun r = run_child(sc.fn, method.c_str(), n, from == 1);
-          std::string what = std::string(from ? "every allocation from #" : "allocation #") +
-                             std::to_string(n) + " of " + std::to_string(total) + " failing: ";
-          EXPECT_TRUE(r.status == kDone || r.status == kReported)
-              << what << "status " << r.status
-              << (r.status == kWrong  ? " (a call reported success but did not do its job)"
-                  : r.status == kHung ? " (hung: guard timer fired)"
-                  : r.status >= 100   ? " (killed by a signal)"
-                                      : "")
-              << "\n"
-              << r.report.text;
-          EXPECT_EQ(r.report.live, 0) << what << r.report.live << " allocations leaked";
-          EXPECT_EQ(r.report.bad_frees, 0) << what << "freed memory it did not allocate";
-          if (HasFailure()) return;
-        }
-      }
-      if (!io) break;
-    }
-  }
-};
+class AllocFailure : public ::testing::TestWithParam<int> {};
 
 TEST_P(AllocFailure, EveryFailingAllocationIsReportedAndNothingLeaks) {
   std::string name = kScenarios[GetParam()].name;
   bool io = name != "evbuffers";
-  sweep(io);
+  alloc_sweep(kScenarios[GetParam()].name, kScenarios[GetParam()].fn, io);
 }
 
 TEST_F(AllocFailure, EvbufferReadWithoutMemoryReportsENOMEM) {
