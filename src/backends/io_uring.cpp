@@ -38,6 +38,7 @@
 
 #include "backends/backend.hpp"
 #include "backends/backend_util.hpp"
+#include "backends/poll_bits.hpp"
 #include "backends/io_uring_ring.hpp"
 #include "core/log.hpp"
 #include "core/mm.hpp"
@@ -62,22 +63,9 @@ struct FdState {
 };
 static_assert(((kInterestBits | EV_ET) & ~0xff) == 0);
 
-uint32_t to_poll(short what) {
-  uint32_t events = 0;
-  if (what & EV_READ) events |= POLLIN;
-  if (what & EV_WRITE) events |= POLLOUT;
-  if (what & EV_CLOSED) events |= POLLRDHUP;
-  return events;
-}
+uint32_t to_poll(short what) { return backend_detail::poll_bits_of(what); }
 
-short from_poll(uint32_t revents) {
-  short what = 0;
-  if (revents & (POLLHUP | POLLERR | POLLNVAL)) what |= EV_READ | EV_WRITE;
-  if (revents & POLLIN) what |= EV_READ;
-  if (revents & POLLOUT) what |= EV_WRITE;
-  if (revents & (POLLRDHUP | POLLHUP)) what |= EV_CLOSED;
-  return what;
-}
+short from_poll(uint32_t revents) { return backend_detail::events_of_poll_bits(revents); }
 
 uint64_t tag_of(int fd, uint32_t gen) {
   return (static_cast<uint64_t>(gen) << 32) | static_cast<uint32_t>(fd);

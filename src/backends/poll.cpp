@@ -15,12 +15,9 @@
 
 #include "backends/backend.hpp"
 #include "backends/backend_util.hpp"
+#include "backends/poll_bits.hpp"
 #include "core/log.hpp"
 #include "core/mm.hpp"
-
-#ifndef POLLRDHUP
-#define POLLRDHUP 0  // no early-close notification on this platform
-#endif
 
 namespace ev {
 namespace {
@@ -28,13 +25,7 @@ namespace {
 using backend_detail::grow_zeroed;
 using backend_detail::timeout_ms_ceil;
 
-short to_poll(short what) {
-  short events = 0;
-  if (what & EV_READ) events |= POLLIN;
-  if (what & EV_WRITE) events |= POLLOUT;
-  if (what & EV_CLOSED) events |= POLLRDHUP;
-  return events;
-}
+short to_poll(short what) { return static_cast<short>(backend_detail::poll_bits_of(what)); }
 
 // The interest encoded in a pollfd's `events`.
 short interest_of(short events) {
@@ -46,13 +37,7 @@ short interest_of(short events) {
 }
 
 short from_revents(short revents) {
-  short what = 0;
-  // Errors, hang-ups and closed descriptors make reads and writes return.
-  if (revents & (POLLHUP | POLLERR | POLLNVAL)) what |= EV_READ | EV_WRITE;
-  if (revents & POLLIN) what |= EV_READ;
-  if (revents & POLLOUT) what |= EV_WRITE;
-  if (revents & (POLLRDHUP | POLLHUP)) what |= EV_CLOSED;
-  return what;
+  return backend_detail::events_of_poll_bits(static_cast<unsigned short>(revents));
 }
 
 class PollBackend final : public Backend {

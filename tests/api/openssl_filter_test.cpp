@@ -55,13 +55,8 @@ class TlsFilter : public evtest::PerBackend, protected tlstest::Endpoints {
   }
   // The server end of the connection `l` accepts, both directions on.
   void accept_server(tlstest::Listener& l) {
-    evutil_socket_t afd = l.accept_in(base);
-    ASSERT_GE(afd, 0);
-    server = bufferevent_openssl_socket_new(base, afd, SSL_new(sctx), BUFFEREVENT_SSL_ACCEPTING,
-                                            BEV_OPT_CLOSE_ON_FREE);
+    server = tlstest::accept_tls_server(base, l, sctx, rs, EV_READ | EV_WRITE);
     ASSERT_NE(nullptr, server);
-    rs.attach(server);
-    bufferevent_enable(server, EV_READ | EV_WRITE);
   }
   void exchange(size_t up_size, size_t down_size) {
     const std::string up = tlstest::pattern(up_size, 3);

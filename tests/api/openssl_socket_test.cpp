@@ -48,13 +48,8 @@ class TlsSocket : public evtest::PerBackend, protected tlstest::Endpoints {
   }
   // The server side of a connection accepted from `l`, reading.
   void accept_server(tlstest::Listener& l) {
-    evutil_socket_t afd = l.accept_in(base);
-    ASSERT_GE(afd, 0);
-    server = bufferevent_openssl_socket_new(base, afd, SSL_new(sctx), BUFFEREVENT_SSL_ACCEPTING,
-                                            BEV_OPT_CLOSE_ON_FREE);
+    server = tlstest::accept_tls_server(base, l, sctx, rs, EV_READ);
     ASSERT_NE(nullptr, server);
-    rs.attach(server);
-    bufferevent_enable(server, EV_READ);
   }
 };
 

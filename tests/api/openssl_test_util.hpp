@@ -238,4 +238,19 @@ struct Listener {
   }
 };
 
+// The TLS server end of the next connection `l` accepts on `base`, its
+// callbacks recorded by `rec` and `enable` turned on (nullptr when no
+// connection came in time or the bufferevent could not be made).
+inline bufferevent* accept_tls_server(event_base* base, Listener& l, SSL_CTX* ctx,
+                                      bevtest::Recorder& rec, short enable) {
+  evutil_socket_t afd = l.accept_in(base);
+  if (afd < 0) return nullptr;
+  bufferevent* bev = bufferevent_openssl_socket_new(
+      base, afd, SSL_new(ctx), BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
+  if (bev == nullptr) return nullptr;
+  rec.attach(bev);
+  bufferevent_enable(bev, enable);
+  return bev;
+}
+
 }  // namespace tlstest
