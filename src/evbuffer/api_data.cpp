@@ -294,7 +294,7 @@ int evbuffer_peek(struct evbuffer* buf, ev_ssize_t len, struct evbuffer_ptr* sta
                   struct evbuffer_iovec* vec_out, int n_vec) {
   EVBUF_REQUIRE(buf, -1);
   if (n_vec < 0 || (n_vec > 0 && vec_out == nullptr)) return -1;
-  BufferLock guard(buf);
+  ev::PlainLock guard(buf);  // runs no callbacks
   size_t pos = 0;
   if (start_at != nullptr) {
     if (start_at->pos < 0 || static_cast<size_t>(start_at->pos) > buf->total_len) return -1;
@@ -303,22 +303,32 @@ int evbuffer_peek(struct evbuffer* buf, ev_ssize_t len, struct evbuffer_ptr* sta
   if (pos == buf->total_len) return 0;
   if (!buf->materialize_all()) return -1;
   if (n_vec == 0 && len < 0) len = static_cast<ev_ssize_t>(buf->total_len - pos);
-  size_t in = 0;
-  ev::Chain* c = buf->locate(pos, &in);
+  const size_t limit = len < 0 ? SIZE_MAX : static_cast<size_t>(len);
+  // The extent holding the start position is always reported.
+  if (start_at == nullptr && limit == 0) return 0;
+  size_t start_in = 0;
+  ev::Chain* c = buf->locate(pos, &start_in);
+  size_t in = start_in;  // a local the loop can keep in a register
   int idx = 0;
   size_t so_far = 0;
-  // The extent holding the start position is always reported.
-  bool force_first = start_at != nullptr;
-  for (; c != nullptr && c->off > 0; c = c->next, in = 0, force_first = false) {
-    if (!force_first && len >= 0 && so_far >= static_cast<size_t>(len)) break;
+  // Chain fields are read into locals before vec_out is written, which the
+  // compiler must otherwise assume may alias them.
+  while (c != nullptr) {
+    const size_t off = c->off;
+    if (off == 0) break;
+    ev::Chain* const next = c->next;
+    const size_t n = off - in;
     if (idx < n_vec) {
       vec_out[idx].iov_base = c->data() + in;
-      vec_out[idx].iov_len = c->off - in;
+      vec_out[idx].iov_len = n;
     } else if (len < 0) {
       break;
     }
     ++idx;
-    so_far += c->off - in;
+    so_far += n;
+    if (so_far >= limit) break;
+    c = next;
+    in = 0;
   }
   return idx;
 }
