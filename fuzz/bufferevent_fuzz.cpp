@@ -20,16 +20,9 @@
 #include <cstring>
 #include <string>
 
-namespace {
+#include "fuzz_check.hpp"
 
-[[noreturn]] void fail(const char* what, int line) {
-  std::fprintf(stderr, "bufferevent_fuzz: check failed at line %d: %s\n", line, what);
-  std::abort();
-}
-#define CHECK(c)                  \
-  do {                            \
-    if (!(c)) fail(#c, __LINE__); \
-  } while (0)
+namespace {
 
 constexpr int kMaxSteps = 200;
 constexpr size_t kMaxSent = 256 * 1024;

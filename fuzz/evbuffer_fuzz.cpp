@@ -31,16 +31,9 @@
 
 #include "evbuffer/buffer.hpp"
 
-namespace {
+#include "fuzz_check.hpp"
 
-[[noreturn]] void fail(const char* what, int line) {
-  std::fprintf(stderr, "evbuffer_fuzz: check failed at line %d: %s\n", line, what);
-  std::abort();
-}
-#define CHECK(c)                  \
-  do {                            \
-    if (!(c)) fail(#c, __LINE__); \
-  } while (0)
+namespace {
 
 // Keeps every model small enough for whole-content checks at every step.
 constexpr size_t kMaxBytes = 32 * 1024;
@@ -243,7 +236,7 @@ MODEL_CODE size_t model_find(const std::string& m, const std::string& needle, si
 
 // A result that may be a failure only when `may_fail`.
 bool outcome_at(bool ok, bool may_fail, int line) {
-  if (!ok && !may_fail) fail("operation failed", line);
+  if (!ok && !may_fail) fuzz_fail(__FILE__, line, "operation failed");
   return ok;
 }
 #define outcome(ok, may_fail) outcome_at((ok), (may_fail), __LINE__)

@@ -15,16 +15,9 @@
 #include <cstring>
 #include <string>
 
-namespace {
+#include "fuzz_check.hpp"
 
-[[noreturn]] void fail(const char* what, int line) {
-  std::fprintf(stderr, "util_strings_fuzz: check failed at line %d: %s\n", line, what);
-  std::abort();
-}
-#define CHECK(c)                  \
-  do {                            \
-    if (!(c)) fail(#c, __LINE__); \
-  } while (0)
+namespace {
 
 int digit_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
