@@ -182,14 +182,46 @@ TEST(IoUringFallback, SeccompEnosysFallsBackToEpoll) {
 
 // --- behaviour on the ring -------------------------------------------------
 
+// A socket pair whose first end a persistent read event on `base` counts.
+struct WatchedPair {
+  int fds[2] = {-1, -1};
+  int calls = 0;
+  event* ev = nullptr;
+  explicit WatchedPair(event_base* base) {
+    EXPECT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, fds));
+    ev = event_new(base, fds[0], EV_READ | EV_PERSIST, count_cb, &calls);
+    event_add(ev, nullptr);
+  }
+  void free_event() {
+    if (ev != nullptr) event_free(ev);
+    ev = nullptr;
+  }
+  ~WatchedPair() {
+    free_event();
+    close(fds[0]);
+    close(fds[1]);
+  }
+};
+
+// In the parent after fork: the child exited with 0, and the parent's own
+// ring still reports the pair once (within 2 s, so a broken ring fails
+// rather than hangs).
+void expect_child_ok_and_parent_ring_works(pid_t pid, event_base* base, WatchedPair& p) {
+  int status = 0;
+  ASSERT_EQ(pid, waitpid(pid, &status, 0));
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(0, WEXITSTATUS(status));
+  ASSERT_EQ(1, write(p.fds[1], "p", 1));
+  timeval limit{2, 0};
+  event_base_loopexit(base, &limit);
+  event_base_loop(base, EVLOOP_ONCE);
+  EXPECT_EQ(1, p.calls);
+}
+
 TEST(IoUringFork, ReinitGivesTheChildItsOwnRing) {
   event_base* base = uring_base();
   REQUIRE_URING(base);
-  int fds[2];
-  ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, fds));
-  int calls = 0;
-  event* ev = event_new(base, fds[0], EV_READ | EV_PERSIST, count_cb, &calls);
-  event_add(ev, nullptr);
+  WatchedPair p(base);
   pid_t pid = fork();
   ASSERT_GE(pid, 0);
   if (pid == 0) {
@@ -199,26 +231,18 @@ TEST(IoUringFork, ReinitGivesTheChildItsOwnRing) {
     // The child drains what the parent's test sends it, through its own ring.
     timeval limit{5, 0};
     event_base_loopexit(base, &limit);
-    if (code == 0 && write(fds[1], "c", 1) != 1) code = 21;
+    if (code == 0 && write(p.fds[1], "c", 1) != 1) code = 21;
     if (code == 0) event_base_loop(base, EVLOOP_ONCE);
-    if (code == 0 && calls != 1) code = 22;
-    if (code == 0 && read(fds[0], &c, 1) != 1) code = 23;
-    event_free(ev);
+    if (code == 0 && p.calls != 1) code = 22;
+    if (code == 0 && read(p.fds[0], &c, 1) != 1) code = 23;
+    p.free_event();
     event_base_free(base);
     _exit(code);
   }
-  int status = 0;
-  ASSERT_EQ(pid, waitpid(pid, &status, 0));
-  ASSERT_TRUE(WIFEXITED(status));
-  EXPECT_EQ(0, WEXITSTATUS(status));
   // The parent's ring is untouched by the child's reinit and exit.
-  ASSERT_EQ(1, write(fds[1], "p", 1));
-  event_base_loop(base, EVLOOP_ONCE);
-  EXPECT_EQ(1, calls);
-  event_free(ev);
+  expect_child_ok_and_parent_ring_works(pid, base, p);
+  p.free_event();
   event_base_free(base);
-  close(fds[0]);
-  close(fds[1]);
 }
 
 // A child that frees the inherited base without event_reinit (as daemons
@@ -227,30 +251,18 @@ TEST(IoUringFork, ReinitGivesTheChildItsOwnRing) {
 TEST(IoUringFork, ChildFreeingTheBaseLeavesTheParentsRingAlone) {
   event_base* base = uring_base();
   REQUIRE_URING(base);
-  int fds[2];
-  ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, fds));
-  int calls = 0;
-  event* ev = event_new(base, fds[0], EV_READ | EV_PERSIST, count_cb, &calls);
-  event_add(ev, nullptr);
+  WatchedPair p(base);
   event_base_loop(base, EVLOOP_NONBLOCK);  // armed in the kernel
   pid_t pid = fork();
   ASSERT_GE(pid, 0);
   if (pid == 0) {
-    event_free(ev);
+    p.free_event();
     event_base_free(base);
     _exit(0);
   }
-  int status = 0;
-  ASSERT_EQ(pid, waitpid(pid, &status, 0));
-  ASSERT_EQ(1, write(fds[1], "p", 1));
-  timeval limit{2, 0};
-  event_base_loopexit(base, &limit);
-  event_base_loop(base, EVLOOP_ONCE);
-  EXPECT_EQ(1, calls);
-  event_free(ev);
+  expect_child_ok_and_parent_ring_works(pid, base, p);
+  p.free_event();
   event_base_free(base);
-  close(fds[0]);
-  close(fds[1]);
 }
 
 TEST(IoUringScale, ManyDescriptorsReadyAtOnce) {
