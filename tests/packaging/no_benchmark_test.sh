@@ -12,20 +12,7 @@ set -euo pipefail
 src_dir=$(cd "$1" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-fail=0
-check() { # description, command...
-  local what=$1
-  shift
-  if "$@" >"$work/check.log" 2>&1; then
-    echo "ok: $what"
-  else
-    echo "FAIL: $what"
-    sed 's/^/    /' "$work/check.log" | tail -20
-    fail=1
-  fi
-  mv "$work/check.log" "$work/last.log" # what the next check may grep
-}
-fails() { ! "$@"; }
+source "$(dirname "$0")/checks.sh"
 
 build=$work/build
 check "configures with the benchmarks on and Google Benchmark hidden" \
@@ -45,8 +32,4 @@ check "... naming the program it skipped" grep -q "micro-benchmarks skipped, not
 check "... and writing the measured row" grep -q "pipe_persist_n100" "$work/out/results.md"
 check "... but not the skipped one" fails grep -q "ev_active_batch" "$work/out/results.md"
 
-if [ $fail -ne 0 ]; then
-  echo "no-Google-Benchmark test FAILED"
-  exit 1
-fi
-echo "no-Google-Benchmark test passed"
+finish "no-Google-Benchmark test"

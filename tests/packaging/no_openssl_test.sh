@@ -27,20 +27,7 @@ fi
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-fail=0
-check() { # description, command...
-  local what=$1
-  shift
-  if "$@" >"$work/check.log" 2>&1; then
-    echo "ok: $what"
-  else
-    echo "FAIL: $what"
-    sed 's/^/    /' "$work/check.log" | tail -20
-    fail=1
-  fi
-  mv "$work/check.log" "$work/last.log" # what the next check may grep
-}
-fails() { ! "$@"; }
+source "$(dirname "$0")/checks.sh"
 
 # Install first (the overlays below hide nothing of ours).
 prefix=$work/prefix
@@ -108,8 +95,4 @@ check "... and -DEVENT_BUILD_OPENSSL=ON fails" fails \
   cmake -S "$src_dir" -B "$work/ours-ssl" -G Ninja -DEVENT_BUILD_TESTS=OFF -DEVENT_BUILD_SAMPLES=OFF \
   -DEVENT_BUILD_BENCH=OFF -DEVENT_BUILD_OPENSSL=ON
 
-if [ $fail -ne 0 ]; then
-  echo "no-OpenSSL packaging test FAILED"
-  exit 1
-fi
-echo "no-OpenSSL packaging test passed"
+finish "no-OpenSSL packaging test"

@@ -23,18 +23,7 @@ cmake --install "$build_dir" --prefix "$prefix" >"$work/install.log"
 libdir=$prefix/lib
 [ -d "$prefix/lib/x86_64-linux-gnu" ] && libdir=$prefix/lib/x86_64-linux-gnu
 
-fail=0
-check() { # description, command...
-  local what=$1
-  shift
-  if "$@" >"$work/check.log" 2>&1; then
-    echo "ok: $what"
-  else
-    echo "FAIL: $what"
-    sed 's/^/    /' "$work/check.log" | tail -20
-    fail=1
-  fi
-}
+source "$(dirname "$0")/checks.sh"
 
 libs=(event event_core event_extra event_pthreads)
 components=(core extra pthreads)
@@ -177,8 +166,4 @@ for combo in "${combos[@]}"; do
   fi
 done
 
-if [ $fail -ne 0 ]; then
-  echo "packaging test FAILED"
-  exit 1
-fi
-echo "packaging test passed"
+finish "packaging test"
