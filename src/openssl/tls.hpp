@@ -106,6 +106,12 @@ inline bool renegotiating(TlsBev* t) {
 void consider_reading(TlsBev* t);
 // Encrypts queued output; runs the write callback.
 void consider_writing(TlsBev* t);
+// The transport (socket or underlying bufferevent) has ciphertext for us:
+// continues the handshake, or a write that waited for input, then reads.
+void transport_readable(TlsBev* t);
+// The transport takes more ciphertext: continues the handshake, or a read
+// that waited to write, then writes.
+void transport_writable(TlsBev* t);
 // Classifies a failed SSL call (`err` = SSL_get_error, `ret` its return),
 // records the OpenSSL errors, stops I/O and reports EOF or ERROR with
 // `when` (BEV_EVENT_READING/WRITING).

@@ -12,17 +12,7 @@ namespace {
 void underlying_read(bufferevent*, void* arg) {
   auto* t = static_cast<TlsBev*>(arg);
   if (!handler_begin(t)) return;
-  if (!t->closed) {
-    if (t->state != BUFFEREVENT_SSL_OPEN) {
-      do_handshake(t);
-    } else {
-      if (t->wbow) {
-        t->wbow = false;
-        consider_writing(t);
-      }
-      consider_reading(t);
-    }
-  }
+  if (!t->closed) transport_readable(t);
   filter_sync(t, 0);
   handler_end(t);
 }
@@ -30,18 +20,7 @@ void underlying_read(bufferevent*, void* arg) {
 void underlying_write(bufferevent*, void* arg) {
   auto* t = static_cast<TlsBev*>(arg);
   if (!handler_begin(t)) return;
-  if (!t->closed) {
-    if (t->state != BUFFEREVENT_SSL_OPEN) {
-      do_handshake(t);
-    } else {
-      t->write_blocked = false;
-      if (t->rbow) {
-        t->rbow = false;
-        consider_reading(t);
-      }
-      consider_writing(t);
-    }
-  }
+  if (!t->closed) transport_writable(t);
   filter_sync(t, 0);
   handler_end(t);
 }

@@ -335,4 +335,29 @@ void conn_closed(TlsBev* t, short when, int err, int ret) {
   stop_and_report(t, static_cast<short>(when | BEV_EVENT_ERROR));
 }
 
+void transport_readable(TlsBev* t) {
+  if (t->state != BUFFEREVENT_SSL_OPEN) {
+    do_handshake(t);
+    return;
+  }
+  if (t->wbow) {
+    t->wbow = false;
+    consider_writing(t);
+  }
+  consider_reading(t);
+}
+
+void transport_writable(TlsBev* t) {
+  if (t->state != BUFFEREVENT_SSL_OPEN) {
+    do_handshake(t);
+    return;
+  }
+  t->write_blocked = false;
+  if (t->rbow) {
+    t->rbow = false;
+    consider_reading(t);
+  }
+  consider_writing(t);
+}
+
 }  // namespace ev::tls

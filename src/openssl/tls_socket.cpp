@@ -60,15 +60,7 @@ void on_readable(evutil_socket_t, short what, void* arg) {
   if (!(what & EV_READ)) {
     on_timeout(t, EV_READ);
   } else if (!t->connecting && !t->closed) {
-    if (t->state != BUFFEREVENT_SSL_OPEN) {
-      do_handshake(t);
-    } else {
-      if (t->wbow) {
-        t->wbow = false;
-        consider_writing(t);
-      }
-      consider_reading(t);
-    }
+    transport_readable(t);
   }
   // A write attempt queued for the end of this handler syncs after it.
   if (!(t->pending & kPendingTryWrite) || t->handler_depth != 1) socket_sync(t, 0, 0);
@@ -96,16 +88,7 @@ void on_writable(evutil_socket_t fd, short what, void* arg) {
       }
     }
   } else if (!t->closed) {
-    if (t->state != BUFFEREVENT_SSL_OPEN) {
-      do_handshake(t);
-    } else {
-      t->write_blocked = false;
-      if (t->rbow) {
-        t->rbow = false;
-        consider_reading(t);
-      }
-      consider_writing(t);
-    }
+    transport_writable(t);
   }
   socket_sync(t, 0, 0);
   handler_end(t);
