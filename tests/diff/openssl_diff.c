@@ -166,14 +166,23 @@ static void echo_exchange(struct side *srv_side, struct side *cli_side, size_t n
 	free(back);
 }
 
-static void socket_pair(int fd[2])
+/* A server and a client TLS socket bufferevent on the two ends of a socket
+ * pair, the server echoing, both closing their end when freed.  Returns
+ * the client's descriptor. */
+static int socket_sides(struct side *s, struct side *c, SSL_CTX *sc, SSL_CTX *cc)
 {
+	int fd[2];
 	if (socketpair(AF_UNIX, SOCK_STREAM, 0, fd) != 0) {
 		fprintf(stderr, "FAIL: socketpair\n");
 		exit(1);
 	}
 	evutil_make_socket_nonblocking(fd[0]);
 	evutil_make_socket_nonblocking(fd[1]);
+	init_side(s, "server", bufferevent_openssl_socket_new(base, fd[0], SSL_new(sc),
+	    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE), 1);
+	init_side(c, "client", bufferevent_openssl_socket_new(base, fd[1], SSL_new(cc),
+	    BUFFEREVENT_SSL_CONNECTING, BEV_OPT_CLOSE_ON_FREE), 0);
+	return fd[1];
 }
 
 static const char *vname(int v) { return v == TLS1_3_VERSION ? "TLS1.3" : "TLS1.2"; }
@@ -181,22 +190,18 @@ static const char *vname(int v) { return v == TLS1_3_VERSION ? "TLS1.3" : "TLS1.
 /* Socket mode: handshake, echo, then the server sends close_notify. */
 static void scenario_socket_clean(int version)
 {
-	int fd[2];
 	SSL_CTX *sc = server_ctx(version), *cc = client_ctx(version, ca);
 	struct side s, c;
 	struct two t = {&s, &c, 0};
+	int client_fd;
 	printf("socket %s: handshake, echo, close_notify\n", vname(version));
-	socket_pair(fd);
-	init_side(&s, "server", bufferevent_openssl_socket_new(base, fd[0], SSL_new(sc),
-	    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE), 1);
-	init_side(&c, "client", bufferevent_openssl_socket_new(base, fd[1], SSL_new(cc),
-	    BUFFEREVENT_SSL_CONNECTING, BEV_OPT_CLOSE_ON_FREE), 0);
+	client_fd = socket_sides(&s, &c, sc, cc);
 	run_until(both_connected, &t);
 	printf("  version %s, dirty allowed %d, underlying %s, fd %s\n",
 	    SSL_get_version(bufferevent_openssl_get_ssl(c.bev)),
 	    bufferevent_openssl_get_allow_dirty_shutdown(c.bev),
 	    bufferevent_get_underlying(c.bev) ? "set" : "none",
-	    bufferevent_getfd(c.bev) == fd[1] ? "same" : "other");
+	    bufferevent_getfd(c.bev) == client_fd ? "same" : "other");
 	echo_exchange(&s, &c, 5);
 	echo_exchange(&s, &c, 300000);
 	SSL_shutdown(bufferevent_openssl_get_ssl(s.bev));
@@ -213,16 +218,11 @@ static void scenario_socket_clean(int version)
 /* Socket mode: the server's socket closes without close_notify. */
 static void scenario_socket_dirty(int version)
 {
-	int fd[2];
 	SSL_CTX *sc = server_ctx(version), *cc = client_ctx(version, NULL);
 	struct side s, c;
 	struct two t = {&c, &s, 0};
 	printf("socket %s: TCP close without close_notify\n", vname(version));
-	socket_pair(fd);
-	init_side(&s, "server", bufferevent_openssl_socket_new(base, fd[0], SSL_new(sc),
-	    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE), 1);
-	init_side(&c, "client", bufferevent_openssl_socket_new(base, fd[1], SSL_new(cc),
-	    BUFFEREVENT_SSL_CONNECTING, BEV_OPT_CLOSE_ON_FREE), 0);
+	socket_sides(&s, &c, sc, cc);
 	run_until(both_connected, &t);
 	echo_exchange(&s, &c, 1000);
 	print_side(&s);
@@ -237,16 +237,11 @@ static void scenario_socket_dirty(int version)
 /* The client does not trust the server's certificate. */
 static void scenario_untrusted(int version)
 {
-	int fd[2];
 	SSL_CTX *sc = server_ctx(version), *cc = client_ctx(version, other_ca);
 	struct side s, c;
 	struct two t = {&s, &c, 0};
 	printf("socket %s: untrusted certificate\n", vname(version));
-	socket_pair(fd);
-	init_side(&s, "server", bufferevent_openssl_socket_new(base, fd[0], SSL_new(sc),
-	    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE), 1);
-	init_side(&c, "client", bufferevent_openssl_socket_new(base, fd[1], SSL_new(cc),
-	    BUFFEREVENT_SSL_CONNECTING, BEV_OPT_CLOSE_ON_FREE), 0);
+	socket_sides(&s, &c, sc, cc);
 	run_until(both_done, &t);
 	print_side(&c);
 	printf("  server failed too: %s\n", s.done && !s.connected ? "yes" : "no");
