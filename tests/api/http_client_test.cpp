@@ -267,19 +267,7 @@ TEST_P(HttpClient, ResponseFramings) {
 }
 
 TEST_P(HttpClient, ChunkedAndHeaderCallbacks) {
-  evhttp_set_gencb(
-      http,
-      [](evhttp_request* req, void*) {
-        evhttp_send_reply_start(req, 200, "OK");
-        evbuffer* b = evbuffer_new();
-        for (int i = 0; i < 3; ++i) {
-          evbuffer_add_printf(b, "c%d", i);
-          evhttp_send_reply_chunk(req, b);
-        }
-        evbuffer_free(b);
-        evhttp_send_reply_end(req);
-      },
-      nullptr);
+  evhttp_set_gencb(http, httptest::reply_three_chunks, const_cast<char*>("c"));
   connect(port);
   evhttp_request* req = new_req(&r);
   evhttp_request_set_chunked_cb(req, [](evhttp_request* q, void* arg) {
@@ -358,15 +346,8 @@ TEST_P(HttpClient, ErrorsReachTheErrorCallback) {
 }
 
 TEST_P(HttpClient, RetriesWithBackoffThenFails) {
-  // A port with nobody listening.
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in sin{};
-  sin.sin_family = AF_INET;
-  sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&sin), sizeof(sin));
-  socklen_t len = sizeof(sin);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&sin), &len);
-  int dead = ntohs(sin.sin_port);
+  int dead = 0;
+  int fd = httptest::bound_unlistened(&dead);  // a port with nobody listening
   connect(dead);
   evhttp_connection_set_retries(evcon, 2);
   timeval tv{0, 100000};

@@ -16,15 +16,9 @@ TEST(HttpCompat, StartAndConnectionNewUseTheCurrentBase) {
   event_base* base = event_init();
   ASSERT_NE(nullptr, base);
   // Find a free port, then start the server there.
-  int probe = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in sin{};
-  sin.sin_family = AF_INET;
-  sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(probe, reinterpret_cast<sockaddr*>(&sin), sizeof(sin));
-  socklen_t len = sizeof(sin);
-  getsockname(probe, reinterpret_cast<sockaddr*>(&sin), &len);
-  ev_uint16_t port = ntohs(sin.sin_port);
-  close(probe);
+  int free_port = 0;
+  close(httptest::bound_unlistened(&free_port));
+  auto port = static_cast<ev_uint16_t>(free_port);
   evhttp* http = evhttp_start("127.0.0.1", port);
   ASSERT_NE(nullptr, http);
   Seen seen;

@@ -333,19 +333,7 @@ TEST_P(HttpServer, SendErrorPage) {
 }
 
 TEST_P(HttpServer, ChunkedStreamingFor11CloseDelimitedFor10) {
-  evhttp_set_gencb(
-      http,
-      [](evhttp_request* req, void*) {
-        evhttp_send_reply_start(req, 200, "OK");
-        evbuffer* b = evbuffer_new();
-        for (int i = 0; i < 3; ++i) {
-          evbuffer_add_printf(b, "part%d", i);
-          evhttp_send_reply_chunk(req, b);
-        }
-        evbuffer_free(b);
-        evhttp_send_reply_end(req);
-      },
-      nullptr);
+  evhttp_set_gencb(http, httptest::reply_three_chunks, const_cast<char*>("part"));
   int fd = httptest::connect_to(port);
   httptest::send_all(fd, "GET / HTTP/1.1\r\n\r\n");
   std::string r = httptest::pump(

@@ -31,6 +31,37 @@ inline int bound_port(evhttp_bound_socket* b) {
   return ntohs(sin.sin_port);
 }
 
+// A loopback TCP socket bound to a port of its own, not listening: a
+// connection to *port is refused while the socket stays open.
+inline int bound_unlistened(int* port) {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in sin{};
+  sin.sin_family = AF_INET;
+  sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof(sin);
+  if (fd < 0 || bind(fd, reinterpret_cast<sockaddr*>(&sin), sizeof(sin)) != 0 ||
+      getsockname(fd, reinterpret_cast<sockaddr*>(&sin), &len) != 0) {
+    ADD_FAILURE() << "cannot bind a loopback socket";
+    *port = 0;
+    return fd;
+  }
+  *port = ntohs(sin.sin_port);
+  return fd;
+}
+
+// A generic callback replying with three chunks "<prefix>0".."<prefix>2"
+// (arg: the prefix, a C string).
+inline void reply_three_chunks(evhttp_request* req, void* prefix) {
+  evhttp_send_reply_start(req, 200, "OK");
+  evbuffer* b = evbuffer_new();
+  for (int i = 0; i < 3; ++i) {
+    evbuffer_add_printf(b, "%s%d", static_cast<const char*>(prefix), i);
+    evhttp_send_reply_chunk(req, b);
+  }
+  evbuffer_free(b);
+  evhttp_send_reply_end(req);
+}
+
 inline int connect_to(int port) {
   int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in sin{};
