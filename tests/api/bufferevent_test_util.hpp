@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include <string>
+#include <thread>
 
 namespace bevtest {
 
@@ -126,6 +127,33 @@ struct Recorder {
     bev = b;
     bufferevent_setcb(b, on_read, on_write, on_event, this);
   }
+};
+
+// Runs a base's loop in a thread of its own, kept alive by a persistent
+// timer, until stop().  Thread-safe bufferevents finish their teardown from
+// the loop (as in libevent): settle() gives it a pass first.
+class LoopThread {
+ public:
+  void start(event_base* base) {
+    base_ = base;
+    keepalive_ = event_new(
+        base, -1, EV_PERSIST, [](evutil_socket_t, short, void*) {}, nullptr);
+    timeval tv = {0, 5000};
+    event_add(keepalive_, &tv);
+    thread_ = std::thread([base] { event_base_dispatch(base); });
+  }
+  static void settle() { usleep(20000); }
+  void stop() {
+    event_base_loopbreak(base_);
+    thread_.join();
+    event_free(keepalive_);
+    keepalive_ = nullptr;
+  }
+
+ private:
+  event_base* base_ = nullptr;
+  event* keepalive_ = nullptr;
+  std::thread thread_;
 };
 
 }  // namespace bevtest

@@ -22,29 +22,15 @@ class BevThreads : public ::testing::Test {
   }
   void TearDown() override { event_base_free(base); }
 
-  // Runs the loop in a thread until stop() (keeps it alive with a timer).
-  void start_loop() {
-    keepalive = event_new(
-        base, -1, EV_PERSIST, [](evutil_socket_t, short, void*) {}, nullptr);
-    timeval tv = {0, 5000};
-    event_add(keepalive, &tv);
-    loop = std::thread([this] { event_base_dispatch(base); });
-  }
-  // Thread-safe bufferevents finish their teardown from the loop (as in
-  // libevent); give it a pass before stopping it.
+  void start_loop() { loop.start(base); }
   void settle_and_stop_loop() {
-    usleep(20000);
-    stop_loop();
+    bevtest::LoopThread::settle();
+    loop.stop();
   }
-  void stop_loop() {
-    event_base_loopbreak(base);
-    loop.join();
-    event_free(keepalive);
-  }
+  void stop_loop() { loop.stop(); }
 
   event_base* base = nullptr;
-  event* keepalive = nullptr;
-  std::thread loop;
+  bevtest::LoopThread loop;
 };
 
 struct Sink {

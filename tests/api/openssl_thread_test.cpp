@@ -60,25 +60,16 @@ class TlsThreads : public ::testing::TestWithParam<bool> {
     bufferevent* u = bufferevent_socket_new(base, fd, opts);
     return bufferevent_openssl_filter_new(base, u, SSL_new(ctx), st, opts);
   }
-  void start_loop() {
-    keepalive = event_new(
-        base, -1, EV_PERSIST, [](evutil_socket_t, short, void*) {}, nullptr);
-    timeval tv = {0, 5000};
-    event_add(keepalive, &tv);
-    loop = std::thread([this] { event_base_dispatch(base); });
-  }
+  void start_loop() { loop.start(base); }
   void stop_loop() {
-    usleep(20000);
-    event_base_loopbreak(base);
-    loop.join();
-    event_free(keepalive);
+    bevtest::LoopThread::settle();
+    loop.stop();
   }
 
   event_base* base = nullptr;
   SSL_CTX* sctx = nullptr;
   SSL_CTX* cctx = nullptr;
-  event* keepalive = nullptr;
-  std::thread loop;
+  bevtest::LoopThread loop;
 };
 
 template <class Pred>
