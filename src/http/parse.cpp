@@ -72,8 +72,11 @@ bool parse_decimal(const char* p, std::size_t n, std::uint64_t* out) {
   return true;
 }
 
-// Content-Length: 1*DIGIT, or a list of identical values ("5, 5").
-ParseError note_content_length(Head* h, Span v) {
+// Calls fn(element, last) for each element of a comma-separated field
+// value, white space around it trimmed (empty elements included); stops at
+// the first result other than kOk and returns it.
+template <class Fn>
+ParseError for_each_element(Span v, Fn fn) {
   std::size_t i = 0;
   while (i <= v.n) {
     std::size_t j = i;
@@ -81,46 +84,45 @@ ParseError note_content_length(Head* h, Span v) {
     std::size_t a = i, b = j;
     while (a < b && is_ows(v.p[a])) ++a;
     while (b > a && is_ows(v.p[b - 1])) --b;
-    std::uint64_t len;
-    if (!parse_decimal(v.p + a, b - a, &len)) return ParseError::kBadContentLength;
-    if (h->has_length && h->length != len) return ParseError::kConflictingLength;
-    h->has_length = true;
-    h->length = len;
+    ParseError e = fn(Span{v.p + a, b - a}, j == v.n);
+    if (e != ParseError::kOk) return e;
     i = j + 1;
   }
   return ParseError::kOk;
 }
 
+// Content-Length: 1*DIGIT, or a list of identical values ("5, 5").
+ParseError note_content_length(Head* h, Span v) {
+  return for_each_element(v, [h](Span e, bool) {
+    std::uint64_t len;
+    if (!parse_decimal(e.p, e.n, &len)) return ParseError::kBadContentLength;
+    if (h->has_length && h->length != len) return ParseError::kConflictingLength;
+    h->has_length = true;
+    h->length = len;
+    return ParseError::kOk;
+  });
+}
+
 // Transfer-Encoding: comma-separated codings; chunked may only come last,
 // once.  Several field lines form one list.
 ParseError note_transfer_encoding(Head* h, Span v) {
-  std::size_t i = 0;
-  while (i <= v.n) {
-    std::size_t j = i;
-    while (j < v.n && v.p[j] != ',') ++j;
-    std::size_t a = i, b = j;
-    while (a < b && is_ows(v.p[a])) ++a;
-    while (b > a && is_ows(v.p[b - 1])) --b;
-    i = j + 1;
-    if (a == b) {
-      if (j == v.n && h->has_te) break;  // trailing empty element
-      return ParseError::kBadTransferEncoding;
-    }
-    Span coding{v.p + a, b - a};
+  return for_each_element(v, [h](Span coding, bool last) {
+    if (coding.n == 0)  // only a trailing empty element after a coding is allowed
+      return last && h->has_te ? ParseError::kOk : ParseError::kBadTransferEncoding;
     if (h->chunked) return ParseError::kBadTransferEncoding;  // anything after chunked
     h->has_te = true;
     if (coding.ieq("chunked")) {
       h->chunked = true;
       h->te_other = false;
-    } else {
-      for (std::size_t k = 0; k < coding.n; ++k)
-        if (!kTchar.v[static_cast<unsigned char>(coding.p[k])] && coding.p[k] != ';' &&
-            coding.p[k] != '=' && !is_ows(coding.p[k]) && coding.p[k] != '"')
-          return ParseError::kBadTransferEncoding;
-      h->te_other = true;
+      return ParseError::kOk;
     }
-  }
-  return ParseError::kOk;
+    for (std::size_t k = 0; k < coding.n; ++k)
+      if (!kTchar.v[static_cast<unsigned char>(coding.p[k])] && coding.p[k] != ';' &&
+          coding.p[k] != '=' && !is_ows(coding.p[k]) && coding.p[k] != '"')
+        return ParseError::kBadTransferEncoding;
+    h->te_other = true;
+    return ParseError::kOk;
+  });
 }
 
 // Parses one field line (no terminator) into name and trimmed value.

@@ -109,6 +109,17 @@ TEST(HttpParse, EachMalformedClassHasItsError) {
   EXPECT_EQ(ParseError::kBadTransferEncoding,
             framing("GET / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n"));
   EXPECT_EQ(ParseError::kOk, framing("GET / HTTP/1.1\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"));
+  // List elements: one trailing empty element after a coding is tolerated,
+  // any other empty element is not; Content-Length lists trim each value.
+  EXPECT_EQ(ParseError::kOk, framing("GET / HTTP/1.1\r\nTransfer-Encoding: chunked,\r\n\r\n"));
+  EXPECT_EQ(ParseError::kBadTransferEncoding,
+            req("GET / HTTP/1.1\r\nTransfer-Encoding: ,chunked\r\n\r\n"));
+  EXPECT_EQ(ParseError::kBadTransferEncoding,
+            req("GET / HTTP/1.1\r\nTransfer-Encoding: gzip,,chunked\r\n\r\n"));
+  EXPECT_EQ(ParseError::kBadTransferEncoding,
+            req("GET / HTTP/1.1\r\nTransfer-Encoding: ,\r\n\r\n"));
+  EXPECT_EQ(ParseError::kOk, req("GET / HTTP/1.1\r\nContent-Length:  7 ,7\t\r\n\r\n"));
+  EXPECT_EQ(ParseError::kBadContentLength, req("GET / HTTP/1.1\r\nContent-Length: 7,\r\n\r\n"));
 }
 
 TEST(HttpParse, ResponseHead) {
