@@ -274,7 +274,6 @@ void request_transmit(evdns_request* r) {
 void flush_sends(evdns_base* base) {
   constexpr int kMax = 32;
   static_assert(kMax == sizeof(base->send_queue) / sizeof(base->send_queue[0]));
-  static_assert(kMax <= kSendBatch);
   uint8_t pkts[kMax][kHeaderLen + kMaxWireName + 4];
   UdpOut out[kMax];
   evdns_request* reqs[kMax];
@@ -293,7 +292,7 @@ void flush_sends(evdns_base* base) {
       out[m] = UdpOut{pkts[m], len, nullptr, 0};
       reqs[m++] = r;
     }
-    int sent = udp_send_batch(ns->fd, out, m);
+    int sent = udp_send_batch(ns->fd, out, m, ns->gso);
     if (sent == m) continue;
     if (udp_would_block(errno)) {
       // Sent again when the socket is writable.

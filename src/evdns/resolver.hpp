@@ -14,6 +14,7 @@
 #include <cstdint>
 
 #include "core/growable_array.hpp"
+#include "evdns/udp_batch.hpp"
 #include "evdns/wire.hpp"
 
 struct bufferevent;
@@ -34,6 +35,7 @@ struct Nameserver {
   int timedout = 0;      // timeouts since the last good reply
   int inflight = 0;
   evdns_request* probe = nullptr;
+  UdpGso gso;  // runs of equal-length queries go out segmented
 };
 
 // A finished request's answer, one allocation, kept until the callback ran.

@@ -128,7 +128,7 @@ void flush_out(evdns_server_port* port) {
                     reinterpret_cast<const sockaddr*>(&port->out_addr[i]), port->out_addrlen[i]};
   int start = 0;
   while (start < n) {
-    start += udp_send_batch(port->fd, out + start, n - start);
+    start += udp_send_batch(port->fd, out + start, n - start, port->gso);
     if (start == n) break;
     if (udp_would_block(errno)) {
       for (int i = start; i < n; ++i)

@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 
 #include "evdns/message.hpp"
+#include "evdns/udp_batch.hpp"
 #include "evdns/wire.hpp"
 
 struct bufferevent;
@@ -78,6 +79,7 @@ struct evdns_server_port {
   // from these slots (answers are built in place).
   bool batching;
   int nout;
+  ev::dns::UdpGso gso;  // runs of equal-length answers go out segmented
   uint16_t out_len[ev::dns::kOutSlots];
   socklen_t out_addrlen[ev::dns::kOutSlots];
   sockaddr_storage out_addr[ev::dns::kOutSlots];

@@ -130,6 +130,84 @@ TEST_P(GaiTest, CancelReportsCancelOnce) {
   EXPECT_EQ(1, g.calls);
 }
 
+namespace {
+// One of many lookups, each with a timer that cancels it (libevent's
+// getaddrinfo_cancel_stress, made deterministic: the held ones can only
+// end by being cancelled).
+struct StressLookup {
+  int magic = 0x5eed;
+  event* timer = nullptr;
+  evdns_getaddrinfo_request* req = nullptr;
+  bool held = false;
+  bool cancelled = false;
+  int calls = 0;
+  int result = -1;
+  int* done = nullptr;
+};
+
+void stress_cancel(evutil_socket_t, short, void* arg) {
+  auto* l = static_cast<StressLookup*>(arg);
+  EXPECT_EQ(0x5eed, l->magic);
+  EXPECT_EQ(0, l->calls);
+  l->cancelled = true;
+  evdns_getaddrinfo_cancel(l->req);
+}
+
+void stress_done(int result, evutil_addrinfo* res, void* arg) {
+  auto* l = static_cast<StressLookup*>(arg);
+  EXPECT_EQ(0x5eed, l->magic);
+  ++l->calls;
+  l->result = result;
+  event_del(l->timer);
+  if (res != nullptr) evutil_freeaddrinfo(res);
+  ++*l->done;
+}
+}  // namespace
+
+TEST_P(GaiTest, ManyLookupsCancelledWhileOthersAreAnswered) {
+  // A third of 999 lookups ask for a name the server holds; every lookup
+  // has a 10 ms timer that cancels it.  The held ones end cancelled; the
+  // others are answered, or cancelled if the timer came first; each
+  // callback runs once, and never after its lookup's memory is reused.
+  ASSERT_EQ(0, evdns_base_set_option(dns, "max-inflight:", "4096"));
+  constexpr int kLookups = 999;
+  std::vector<StressLookup> lookups(kLookups);
+  int done = 0;
+  evutil_addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  for (int i = 0; i < kLookups; ++i) {
+    StressLookup& l = lookups[static_cast<std::size_t>(i)];
+    l.held = i % 3 == 1;
+    l.done = &done;
+    l.timer = evtimer_new(base, stress_cancel, &l);
+    ASSERT_NE(nullptr, l.timer);
+    l.req = evdns_getaddrinfo(dns, l.held ? "hold.test" : "a.test", "80", &hints, stress_done, &l);
+    ASSERT_NE(nullptr, l.req);
+    timeval tv{0, 10000};
+    evtimer_add(l.timer, &tv);
+  }
+  ASSERT_TRUE(run_until(
+      base, [&] { return done == kLookups; }, 10000));
+  int answered = 0;
+  for (StressLookup& l : lookups) {
+    EXPECT_EQ(1, l.calls);
+    if (l.held || l.cancelled) {
+      EXPECT_TRUE(l.cancelled);
+      EXPECT_EQ(EVUTIL_EAI_CANCEL, l.result);
+    } else {
+      EXPECT_EQ(0, l.result);
+      ++answered;
+    }
+    event_free(l.timer);
+    l.magic = 0;
+  }
+  EXPECT_GE(kLookups - answered, kLookups / 3);
+  // Nothing comes later: the loop runs on with every lookup gone.
+  run_until(
+      base, [] { return false; }, 30);
+  for (StressLookup& l : lookups) EXPECT_EQ(1, l.calls);
+}
+
 TEST_P(GaiTest, SkewLetsOneFamilyAnswerAlone) {
   // skew.test answers A at once and never AAAA.
   ASSERT_EQ(0, evdns_base_set_option(dns, "getaddrinfo-allow-skew:", "0.1"));

@@ -99,7 +99,7 @@ TEST_P(UdpBatchTest, SendsInOrderToEachDestination) {
   int a = bound_udp(), b = bound_udp(), sender = bound_udp();
   sockaddr_in to_a = addr_of(a), to_b = addr_of(b);
   std::vector<std::string> msgs;
-  UdpOut out[kSendBatch];
+  UdpOut out[20];
   for (int i = 0; i < 20; ++i) msgs.push_back("answer " + std::to_string(i));
   for (int i = 0; i < 20; ++i) {
     const sockaddr_in& to = i % 2 ? to_b : to_a;
@@ -130,10 +130,25 @@ TEST_P(UdpBatchTest, SendsInOrderToEachDestination) {
   EXPECT_EQ(EBADF, errno);
 }
 
+#if EVDNS_HAVE_MMSG
+// sendmmsg with segmentation offload allowed (asked on first use), and
+// without it.
+int send_mmsg(int fd, const UdpOut* out, int n) {
+  UdpGso gso;
+  return udp_send_batch_mmsg(fd, out, n, gso);
+}
+
+int send_mmsg_plain(int fd, const UdpOut* out, int n) {
+  UdpGso gso{UdpGso::kOff};
+  return udp_send_batch_mmsg(fd, out, n, gso);
+}
+#endif
+
 const Path kPaths[] = {
     {"portable", udp_recv_batch_portable, udp_send_batch_portable},
 #if EVDNS_HAVE_MMSG
-    {"mmsg", udp_recv_batch_mmsg, udp_send_batch_mmsg},
+    {"mmsg", udp_recv_batch_mmsg, send_mmsg},
+    {"mmsg_plain", udp_recv_batch_mmsg, send_mmsg_plain},
 #endif
 };
 
