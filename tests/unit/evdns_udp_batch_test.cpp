@@ -11,26 +11,14 @@
 #include <vector>
 
 #include "evdns/udp_batch.hpp"
+#include "udp_test_sockets.hpp"
 
 using namespace ev::dns;
 
 namespace {
 
-int bound_udp() {
-  int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
-  sockaddr_in sin{};
-  sin.sin_family = AF_INET;
-  sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (bind(fd, reinterpret_cast<sockaddr*>(&sin), sizeof(sin)) != 0) return -1;
-  return fd;
-}
-
-sockaddr_in addr_of(int fd) {
-  sockaddr_in sin{};
-  socklen_t len = sizeof(sin);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&sin), &len);
-  return sin;
-}
+using udptest::addr_of;
+using udptest::bound_udp;
 
 using RecvFn = int (*)(int, RecvBatch&);
 using SendFn = int (*)(int, const UdpOut*, int);

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "evdns/udp_batch.hpp"
+#include "udp_test_sockets.hpp"
 
 using namespace ev::dns;
 
@@ -22,23 +23,8 @@ using namespace ev::dns;
 
 namespace {
 
-int bound_udp() {
-  int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
-  sockaddr_in sin{};
-  sin.sin_family = AF_INET;
-  sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (bind(fd, reinterpret_cast<sockaddr*>(&sin), sizeof(sin)) != 0) return -1;
-  int big = 4 << 20;
-  setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof(big));
-  return fd;
-}
-
-sockaddr_in addr_of(int fd) {
-  sockaddr_in sin{};
-  socklen_t len = sizeof(sin);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&sin), &len);
-  return sin;
-}
+int bound_udp() { return udptest::bound_udp(4 << 20); }
+using udptest::addr_of;
 
 // What each call to the system's sendmmsg was given.
 struct Call {
