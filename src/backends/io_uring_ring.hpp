@@ -26,6 +26,7 @@ struct Ring {
   unsigned features = 0;
   bool can_skip_cqe = false;  // IOSQE_CQE_SKIP_SUCCESS works (IORING_FEAT_CQE_SKIP)
   bool can_cancel_any = false;
+  bool has_sock_ops = false;  // IORING_OP_RECV and IORING_OP_SENDMSG
 
   // Submission queue.
   unsigned* sq_head = nullptr;
