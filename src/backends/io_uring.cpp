@@ -340,7 +340,8 @@ int UringBackend::dispatch(const timeval* timeout) {
   int r = 0;
   host_.release_lock();
   if (poll_only) {
-    if (to_submit != 0) r = ring_.enter(to_submit, 0, 0, nullptr, 0);
+    if (to_submit != 0 || ring_.task_work_pending())
+      r = ring_.enter(to_submit, 0, IORING_ENTER_GETEVENTS, nullptr, 0);
   } else {
     if (timeout != nullptr) {
       ts.tv_sec = timeout->tv_sec;

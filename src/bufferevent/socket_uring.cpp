@@ -56,7 +56,7 @@ namespace ev {
 namespace {
 
 constexpr int kMaxIov = 16;
-constexpr unsigned kInlineRx = 4;
+constexpr unsigned kInlineRx = 1;  // usually one result per loop iteration
 
 enum RecvState : uint8_t { kIdle, kMulti, kOnce, kWaiting };
 
