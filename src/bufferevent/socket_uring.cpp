@@ -61,8 +61,9 @@ constexpr unsigned kInlineRx = 1;  // usually one result per loop iteration
 enum RecvState : uint8_t { kIdle, kMulti, kOnce, kWaiting };
 
 struct RxEntry {
-  int32_t res;
-  int32_t bid;
+  int32_t res;   // bytes left (from `off`), or 0 / -errno
+  int16_t bid;   // pool buffer, or -1
+  uint16_t off;  // bytes of the buffer already moved to the input
 };
 
 struct SendState {
@@ -162,7 +163,7 @@ bool push_rx(UringSock* s, int res, int bid) {
     s->rx_cap = static_cast<uint16_t>(cap);
     s->rx_head = 0;
   }
-  s->rx[(s->rx_head + s->nrx) % s->rx_cap] = RxEntry{res, bid};
+  s->rx[(s->rx_head + s->nrx) % s->rx_cap] = RxEntry{res, static_cast<int16_t>(bid), 0};
   ++s->nrx;
   return true;
 }
@@ -352,15 +353,28 @@ bool process_rx(bufferevent* bev, UringSock* s) {
   {
     BaseLock lock(s->base);
     while (s->nrx != 0) {
-      const RxEntry e = s->rx[s->rx_head];
+      RxEntry& e = s->rx[s->rx_head];
       if (e.res <= 0) break;
-      if (bev->wm_read.high != 0 && in->total_len >= bev->wm_read.high) break;
-      failed = in->add(s->io->buffer_data(e.bid), static_cast<size_t>(e.res)) < 0;
+      size_t n = static_cast<size_t>(e.res);
+      if (bev->wm_read.high != 0) {
+        // Results of a multishot receive armed before the watermark was
+        // set: no more than the room left goes in, the rest waits.
+        if (in->total_len >= bev->wm_read.high) break;
+        const size_t room = bev->wm_read.high - in->total_len;
+        if (n > room) n = room;
+      }
+      failed = in->add(s->io->buffer_data(e.bid) + e.off, n) < 0;
+      if (!failed && n < static_cast<size_t>(e.res)) {
+        added += n;
+        e.res -= static_cast<int32_t>(n);
+        e.off = static_cast<uint16_t>(e.off + n);
+        continue;
+      }
       s->io->recycle(e.bid);
       s->rx_head = static_cast<uint16_t>((s->rx_head + 1) % s->rx_cap);
       --s->nrx;
-      if (failed) break;
-      added += static_cast<size_t>(e.res);
+      if (failed) break;  // reported below (the bytes are lost with the connection)
+      added += n;
     }
   }
   if (failed) {
