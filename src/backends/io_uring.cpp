@@ -374,7 +374,7 @@ void UringBackend::complete_op(const io_uring_cqe& cqe) {
   int res = cqe.res;
   if (res == -ENOBUFS && !more) {
     // The ring ran dry: add a chunk for the next attempt if allowed.
-    if (pool_.available == 0 && !closing_) pool_.grow();
+    if (pool_.available == 0 && !closing_) pool_.grow_double();
   }
   op->complete(op, res, bid, more);  // may re-enter the interface
 }
@@ -451,7 +451,7 @@ void UringBackend::wake_waiters() {
 }
 
 void UringBackend::wait_for_buffers(CompletionOp* op) {
-  if (pool_.available == 0 && !pool_.grow()) {
+  if (pool_.available == 0 && !pool_.grow_double()) {
     op->next_waiter = waiters_;
     waiters_ = op;
     return;

@@ -5,8 +5,9 @@
 // once its bytes were copied out.
 //
 // Buffers come in chunks of kPerChunk (mapped on demand, never through the
-// heap): the first chunk is made with the pool, and another one each time
-// the ring runs dry, up to kMaxBuffers.  Idle connections hold no buffer.
+// heap): the first chunk (16 KiB) is made with the pool, and each time the
+// ring runs dry the pool doubles, up to kMaxBuffers (4 MiB).  Idle
+// connections hold no buffer.
 #pragma once
 
 #include "backends/available.hpp"
@@ -23,7 +24,7 @@ namespace ev::uring {
 struct BufferPool {
   static constexpr unsigned kMaxBuffers = 1024;  // ring slots; a power of two
   static constexpr unsigned kBufBytes = 4096;
-  static constexpr unsigned kPerChunk = 16;
+  static constexpr unsigned kPerChunk = 4;
   static constexpr unsigned kMaxChunks = kMaxBuffers / kPerChunk;
   static constexpr uint16_t kGroup = 0;
 
@@ -39,6 +40,14 @@ struct BufferPool {
   bool ready() const { return ring != nullptr; }
   // Adds another chunk to the ring; false at the limit or out of memory.
   bool grow();
+  // The ring ran dry: doubles the pool (as far as allowed); false when not
+  // one chunk could be added.
+  bool grow_double() {
+    const unsigned want = nchunks;
+    unsigned added = 0;
+    while (added < want && grow()) ++added;
+    return added != 0;
+  }
   // Hands buffer `bid` back (visible to the kernel at once).
   void put(unsigned bid) {
     add(bid);

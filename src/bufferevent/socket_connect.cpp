@@ -200,7 +200,11 @@ int bufferevent_base_set(struct event_base* base, struct bufferevent* bufev) {
   if (!ev::is_socket_bev(bufev)) return -1;
   // Completion IO belongs to one base: leave it, and join the new base's.
   const bool completion = ev::core_of(bufev)->cio != nullptr;
-  if (completion) ev::uring_detach(bufev, false);
+  if (completion) {
+    event_del(&bufev->ev_read);
+    event_del(&bufev->ev_write);
+    ev::uring_detach(bufev, false);
+  }
   if (event_base_set(base, &bufev->ev_read) == -1) return -1;
   if (event_base_set(base, &bufev->ev_write) == -1) return -1;
   bufev->ev_base = base;

@@ -608,8 +608,6 @@ void uring_detach(bufferevent* bev, bool close_fd) {
   UringSock* s = sock_of(c);
   if (s == nullptr) return;
   c->cio = nullptr;
-  event_del(&bev->ev_read);
-  event_del(&bev->ev_write);
   const evutil_socket_t fd = s->fd;
   {
     BaseLock lock(s->base);
@@ -651,6 +649,8 @@ bool uring_usable(bufferevent* bev) {
   // A forked child after event_reinit: start again on the new backend (or
   // on readiness).
   evutil_socket_t fd = s->fd;
+  event_del(&bev->ev_read);
+  event_del(&bev->ev_write);
   uring_detach(bev, false);
   socket_assign_fd(bev, fd);
   uring_attach(bev, fd);

@@ -14,8 +14,9 @@ namespace ev {
 // False (nothing changed) otherwise.
 bool uring_attach(bufferevent* bev, evutil_socket_t fd);
 // Leaves completion IO: requests are cancelled (submitted at once); with
-// `close_fd` the descriptor is then closed.  ev_read/ev_write are left
-// deleted, to be re-assigned by the caller.
+// `close_fd` the descriptor is then closed.  ev_read/ev_write are left as
+// they are (the teardown, or the caller before re-assigning them, deletes
+// them: never here, under the lock, as a handler may be waiting for it).
 void uring_detach(bufferevent* bev, bool close_fd);
 // Whether `bev` is in completion mode.  A bufferevent whose state belongs
 // to a backend event_reinit() replaced starts again on the new one (or on
