@@ -47,6 +47,7 @@
 #include "bufferevent/socket.hpp"
 #include "core/base.hpp"
 #include "core/base_inline.hpp"
+#include "core/event_access.hpp"
 #include "core/mm.hpp"
 #include "evbuffer/buffer.hpp"
 #include "evbuffer/chain.hpp"
@@ -121,6 +122,12 @@ void drop_rx(UringSock* s) {
   }
   s->nrx = 0;
   s->rx_head = 0;
+}
+
+bool has_unread_data(const UringSock* s) {
+  for (unsigned i = 0; i < s->nrx; ++i)
+    if (s->rx[(s->rx_head + i) % s->rx_cap].res > 0) return true;
+  return false;
 }
 
 void finish(UringSock* s) {
@@ -290,17 +297,12 @@ bool wants_read(bufferevent* bev) {
 // multishot receive that a watermark or rate limit now bounds.
 void arm_recv(bufferevent* bev, UringSock* s) {
   BevCore* c = core_of(bev);
-  if (s->recv_state != kIdle) {
-    if (s->recv_state == kMulti && !s->recv_cancelling && bounded_read(bev)) {
-      BaseLock lock(s->base);
-      s->io->cancel(&s->rop, false);
-      s->recv_cancelling = true;
-    }
-    return;
-  }
-  if (!wants_read(bev) || s->nrx != 0 || s->rx_error != 0) return;
+  if (!wants_read(bev)) return;
+  const bool bounded = bounded_read(bev);
   size_t max = 0;
-  if (bounded_read(bev) || !s->io->multishot_ok()) {
+  if (bounded || !s->io->multishot_ok()) {
+    // The limits first: the rate-limit group takes its own lock, never
+    // under the base's.
     ev_ssize_t howmuch = bev_read_allowance(c);
     if (bev->wm_read.high != 0) {
       size_t have = evbuffer_get_length(bev->input);
@@ -315,11 +317,32 @@ void arm_recv(bufferevent* bev, UringSock* s) {
     if (howmuch <= 0) return;
     max = static_cast<size_t>(howmuch);
   }
+  // The request state changes under the base lock (completions).
   BaseLock lock(s->base);
+  if (s->recv_state != kIdle) {
+    if (s->recv_state == kMulti && !s->recv_cancelling && bounded) {
+      s->io->cancel(&s->rop, false);
+      s->recv_cancelling = true;
+    }
+    return;
+  }
+  if (s->nrx != 0 || s->rx_error != 0) return;
   if (!s->io->recv(s->fd, &s->rop, max)) return;
   s->recv_state = max == 0 ? kMulti : kOnce;
   add_request(s);
   s->base->notify_if_needed();
+}
+
+// Runs the read callback for queued results in the next loop iteration,
+// where a readiness read would see them: after the callbacks (deferred ones
+// too) that this iteration's data caused, and after a loopexit they asked
+// for.
+void read_later(bufferevent* bev, UringSock* s) {
+  BaseLock lock(s->base);
+  event_callback* cb = to_callback(&bev->ev_read);
+  if (cb->evcb_flags & (EVLIST_ACTIVE | EVLIST_ACTIVE_LATER)) return;
+  bev->ev_read.ev_res = EV_READ;
+  s->base->activate_later_locked(cb);
 }
 
 bool handler_begin(bufferevent* bev) {
@@ -389,8 +412,7 @@ bool process_rx(bufferevent* bev, UringSock* s) {
     bev_charge_read(c, static_cast<ev_ssize_t>(added));
     if (evbuffer_get_length(in) >= bev->wm_read.low) bev_run_readcb(bev, 0);
     if (c->cio != s) return false;
-    if ((s->nrx != 0 || s->rx_error != 0) && wants_read(bev))
-      event_active(&bev->ev_read, EV_READ, 1);
+    if ((s->nrx != 0 || s->rx_error != 0) && wants_read(bev)) read_later(bev, s);
     return true;
   }
   if (s->nrx != 0) {
@@ -458,12 +480,14 @@ void on_read(evutil_socket_t, short what, void* arg) {
 bool start_send(bufferevent* bev, UringSock* s) {
   BevCore* c = core_of(bev);
   evbuffer* out = bev->output;
-  if (s->send_busy || s->send_done || c->write_suspended != 0 || !(bev->enabled & EV_WRITE) ||
-      out->total_len == 0)
-    return false;
-  ev_ssize_t howmuch = bev_write_allowance(c);
+  if (c->write_suspended != 0 || !(bev->enabled & EV_WRITE) || out->total_len == 0) return false;
+  ev_ssize_t howmuch = bev_write_allowance(c);  // before the base lock (group locks)
   if (howmuch <= 0) return false;
   if (!out->materialize_all()) return false;  // file segments: their bytes in memory
+  // The send state changes under the base lock (completions, possibly on
+  // the loop's thread while we run on another).
+  BaseLock lock(s->base);
+  if (s->send_busy || s->send_done) return false;
   if (s->send == nullptr) {
     s->send = make<SendState>();
     if (s->send == nullptr) return false;
@@ -485,7 +509,6 @@ bool start_send(bufferevent* bev, UringSock* s) {
   st->npinned = n;
   st->msg.msg_iov = st->iov;
   st->msg.msg_iovlen = static_cast<size_t>(n);
-  BaseLock lock(s->base);
   if (n == 0 || !s->io->sendmsg(s->fd, &st->msg, &s->wop)) {
     unpin(s);
     return false;
@@ -536,7 +559,7 @@ void on_write(evutil_socket_t, short what, void* arg) {
           bev, static_cast<short>(BEV_EVENT_WRITING | (res < 0 ? BEV_EVENT_ERROR : BEV_EVENT_EOF)),
           0);
       // A read error held back for this one follows.
-      if (c->cio == s && s->nrx != 0 && wants_read(bev)) event_active(&bev->ev_read, EV_READ, 1);
+      if (c->cio == s && s->nrx != 0 && wants_read(bev)) read_later(bev, s);
       handler_end(bev);
       return;
     }
@@ -552,7 +575,7 @@ void on_write(evutil_socket_t, short what, void* arg) {
       bev_charge_write(c, res);
     }
   }
-  if (s->nrx != 0 && wants_read(bev)) event_active(&bev->ev_read, EV_READ, 1);
+  if (s->nrx != 0 && wants_read(bev)) read_later(bev, s);
   const bool started = start_send(bev, s);
   if (!started && !s->send_busy && out->total_len == 0) event_del(&bev->ev_write);
   // As the readiness path: progress, or nothing to do (an enable with an
@@ -620,6 +643,15 @@ void uring_detach(bufferevent* bev, bool close_fd) {
       s->base->virtual_count_ -= (s->recv_state != kIdle ? 1 : 0) + (s->send_busy ? 1 : 0);
       finish(s);
     } else {
+      // Bytes received for a reader that never took them: with readiness
+      // they would still be in the socket, and closing it would reset the
+      // connection (the peer learns its data was not read, e.g. an HTTP
+      // client still sending a body the server refused).  Do as the
+      // kernel would have done.
+      if (close_fd && has_unread_data(s)) {
+        linger lg{1, 0};
+        setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+      }
       drop_rx(s);
       if (s->recv_state == kWaiting) {
         s->io->stop_waiting(&s->rop);
@@ -665,8 +697,13 @@ int uring_enable(bufferevent* bev, short what) {
   UringSock* s = sock_of(core_of(bev));
   if (what & EV_READ) {
     if (bev_add_event(&bev->ev_read, &bev->timeout_read) < 0) return -1;
-    if (s->nrx != 0) {
-      event_active(&bev->ev_read, EV_READ, 1);
+    bool queued;
+    {
+      BaseLock lock(s->base);
+      queued = s->nrx != 0;
+    }
+    if (queued) {
+      read_later(bev, s);
     } else {
       arm_recv(bev, s);
     }
@@ -693,7 +730,14 @@ int uring_disable(bufferevent* bev, short what) {
     }
   }
   // A send in the kernel completes; no new one starts.
-  if ((what & EV_WRITE) && !s->send_busy) event_del(&bev->ev_write);
+  if (what & EV_WRITE) {
+    bool busy;
+    {
+      BaseLock lock(s->base);
+      busy = s->send_busy;
+    }
+    if (!busy) event_del(&bev->ev_write);
+  }
   return 0;
 }
 
