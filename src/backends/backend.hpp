@@ -37,6 +37,8 @@
 
 namespace ev {
 
+class CompletionIo;  // completion_io.hpp
+
 // What the backend calls back into (the event_base).
 class BackendHost {
  public:
@@ -59,11 +61,17 @@ class Backend {
 
   // Waits at most `timeout` (nullptr: forever; {0,0}: poll) and reports.
   virtual int dispatch(const timeval* timeout) = 0;
+
+  // Completion IO for socket bufferevents (completion_io.hpp), or nullptr.
+  virtual CompletionIo* completion_io() { return nullptr; }
 };
 
 // Options the base passes to a backend's factory.
 struct BackendOptions {
   int base_flags = 0;  // EVENT_BASE_FLAG_* (EPOLL_USE_CHANGELIST, PRECISE_TIMER, ...)
+  // Offer completion IO where the backend has it (not with
+  // EVENT_IOURING_NOCOMPLETION in the environment).
+  bool completion_io = true;
 };
 
 // One entry of the registry, in libevent's order of preference.

@@ -24,6 +24,13 @@
 //   precise, no timerfd.
 // - After fork the child builds its own ring (needs_reinit); the parent's is
 //   only unmapped, never touched.
+// - Completion IO (completion_io.hpp): receives and sends of socket
+//   bufferevents, tagged with bit 63 over the address of their CompletionOp
+//   record; their completions go to the record's handler instead of the
+//   poll path.  They are queued like interest changes and go out with the
+//   wait.  Receives take pool buffers (io_uring_pool.hpp).  The destructor
+//   cancels every request and waits for the completion operations' last
+//   completions, so that their owners can let go of memory and descriptors.
 #include "backends/available.hpp"
 
 #if EV_BACKEND_HAVE_IO_URING
@@ -38,8 +45,10 @@
 
 #include "backends/backend.hpp"
 #include "backends/backend_util.hpp"
-#include "backends/poll_bits.hpp"
+#include "backends/completion_io.hpp"
+#include "backends/io_uring_pool.hpp"
 #include "backends/io_uring_ring.hpp"
+#include "backends/poll_bits.hpp"
 #include "core/log.hpp"
 #include "core/mm.hpp"
 
@@ -49,7 +58,9 @@ namespace {
 using backend_detail::grow_zeroed;
 
 constexpr short kInterestBits = EV_READ | EV_WRITE | EV_CLOSED;
-constexpr uint64_t kIgnoreTag = ~uint64_t{0};  // removals and cancellations
+constexpr uint64_t kIgnoreTag = ~uint64_t{0};   // removals and cancellations
+constexpr uint64_t kOpTag = uint64_t{1} << 63;  // | CompletionOp*
+constexpr uint32_t kGenMask = 0x7fffffff;       // poll tags keep bit 63 clear
 constexpr unsigned kSqEntries = 256;
 constexpr unsigned kCqEntries = 4096;
 constexpr int kMaxOverflowRounds = 16;
@@ -68,13 +79,20 @@ uint32_t to_poll(short what) { return backend_detail::poll_bits_of(what); }
 short from_poll(uint32_t revents) { return backend_detail::events_of_poll_bits(revents); }
 
 uint64_t tag_of(int fd, uint32_t gen) {
-  return (static_cast<uint64_t>(gen) << 32) | static_cast<uint32_t>(fd);
+  return (static_cast<uint64_t>(gen & kGenMask) << 32) | static_cast<uint32_t>(fd);
 }
 
-class UringBackend final : public Backend {
+unsigned next_generation() {
+  static unsigned counter = 0;
+  return __atomic_add_fetch(&counter, 1, __ATOMIC_RELAXED);
+}
+
+uint64_t tag_of(ev::CompletionOp* op) { return kOpTag | reinterpret_cast<uintptr_t>(op); }
+
+class UringBackend final : public Backend, public CompletionIo {
  public:
-  UringBackend(BackendHost& host, const uring::Ring& ring)
-      : host_(host), ring_(ring), owner_(getpid()) {}
+  UringBackend(BackendHost& host, const uring::Ring& ring, bool completion)
+      : host_(host), ring_(ring), owner_(getpid()), completion_(completion) {}
 
   ~UringBackend() override;
 
@@ -83,8 +101,25 @@ class UringBackend final : public Backend {
 
   int update(int fd, short old_events, short new_events) override;
   int dispatch(const timeval* timeout) override;
+  CompletionIo* completion_io() override { return completion_ ? this : nullptr; }
+
+  // CompletionIo
+  bool recv(int fd, CompletionOp* op, size_t max) override;
+  bool sendmsg(int fd, const msghdr* msg, CompletionOp* op) override;
+  void cancel(CompletionOp* op, bool now) override;
+  const unsigned char* buffer_data(int bid) const override { return pool_.data(bid); }
+  void recycle(int bid) override;
+  void wait_for_buffers(CompletionOp* op) override;
+  void stop_waiting(CompletionOp* op) override;
+  bool multishot_ok() const override { return multishot_ok_; }
+  void no_multishot() override { multishot_ok_ = false; }
+  bool closing() const override { return closing_; }
+  unsigned generation() const override { return generation_; }
 
  private:
+  void complete_op(const io_uring_cqe& cqe);
+  void wake_waiters();
+  void drain_ops();
   io_uring_sqe* sqe();
   void queue_add(int fd, FdState& st);
   void queue_remove(FdState& st, int fd);
@@ -102,6 +137,14 @@ class UringBackend final : public Backend {
   size_t nchanges_ = 0;
   size_t changes_cap_ = 0;
   bool warned_submit_ = false;
+  bool completion_ = false;
+  bool multishot_ok_ = true;
+  bool closing_ = false;
+  bool pool_failed_ = false;
+  unsigned generation_ = next_generation();
+  size_t ops_in_flight_ = 0;  // completion requests without their last completion
+  CompletionOp* waiters_ = nullptr;
+  uring::BufferPool pool_;
 };
 
 UringBackend::~UringBackend() {
@@ -118,8 +161,10 @@ UringBackend::~UringBackend() {
       ring_.publish();
       ring_.submit();
     }
+    drain_ops();
   }
   ring_.destroy();
+  pool_.destroy();
   mm_free(fds_);
   mm_free(changes_);
 }
@@ -237,10 +282,16 @@ void UringBackend::flush_changes() {
 void UringBackend::complete(const io_uring_cqe& cqe) {
   const uint64_t data = cqe.user_data;
   if (data == kIgnoreTag) return;
+  if (data & kOpTag) {
+    complete_op(cqe);
+    return;
+  }
+  if (closing_) return;
   const uint32_t fd = static_cast<uint32_t>(data);
   if (fd >= nfds_) return;
   FdState& st = fds_[fd];
-  if (st.gen != static_cast<uint32_t>(data >> 32) || st.armed == 0) return;  // replaced
+  if ((st.gen & kGenMask) != static_cast<uint32_t>(data >> 32) || st.armed == 0)
+    return;  // replaced
   if (!(cqe.flags & IORING_CQE_F_MORE)) {
     // The request is over (one-shot fired, multishot ended): re-arm at the
     // next dispatch if the interest is still there then.
@@ -289,7 +340,8 @@ int UringBackend::dispatch(const timeval* timeout) {
   int r = 0;
   host_.release_lock();
   if (poll_only) {
-    if (to_submit != 0) r = ring_.enter(to_submit, 0, 0, nullptr, 0);
+    if (to_submit != 0 || ring_.task_work_pending())
+      r = ring_.enter(to_submit, 0, IORING_ENTER_GETEVENTS, nullptr, 0);
   } else {
     if (timeout != nullptr) {
       ts.tv_sec = timeout->tv_sec;
@@ -308,10 +360,138 @@ int UringBackend::dispatch(const timeval* timeout) {
   return 0;
 }
 
+// ---- completion IO -----------------------------------------------------
+
+void UringBackend::complete_op(const io_uring_cqe& cqe) {
+  auto* op = reinterpret_cast<CompletionOp*>(static_cast<uintptr_t>(cqe.user_data & ~kOpTag));
+  const bool more = (cqe.flags & IORING_CQE_F_MORE) != 0;
+  int bid = -1;
+  if (cqe.flags & IORING_CQE_F_BUFFER) {
+    bid = static_cast<int>(cqe.flags >> IORING_CQE_BUFFER_SHIFT);
+    pool_.taken();
+  }
+  if (!more) --ops_in_flight_;
+  int res = cqe.res;
+  if (res == -ENOBUFS && !more) {
+    // The ring ran dry: add a chunk for the next attempt if allowed.
+    if (pool_.available == 0 && !closing_) pool_.grow_double();
+  }
+  op->complete(op, res, bid, more);  // may re-enter the interface
+}
+
+bool UringBackend::recv(int fd, CompletionOp* op, size_t max) {
+  if (!pool_.ready()) {
+    if (pool_failed_) return false;
+    int r = pool_.setup(ring_.fd);
+    if (r < 0) {
+      pool_failed_ = true;
+      if (r != -EINVAL && r != -EOPNOTSUPP) {
+        errno = -r;
+        evpriv_warn("io_uring: buffer ring");
+      }
+      return false;
+    }
+  }
+  io_uring_sqe* s = sqe();
+  if (s == nullptr) return false;
+  s->opcode = IORING_OP_RECV;
+  s->fd = fd;
+  s->flags = IOSQE_BUFFER_SELECT;
+  s->buf_group = uring::BufferPool::kGroup;
+  if (max == 0) {
+    s->ioprio = IORING_RECV_MULTISHOT;
+  } else {
+    s->len = static_cast<uint32_t>(
+        max < uring::BufferPool::kBufBytes ? max : uring::BufferPool::kBufBytes);
+  }
+  s->user_data = tag_of(op);
+  ring_.publish();
+  ++ops_in_flight_;
+  return true;
+}
+
+bool UringBackend::sendmsg(int fd, const msghdr* msg, CompletionOp* op) {
+  io_uring_sqe* s = sqe();
+  if (s == nullptr) return false;
+  s->opcode = IORING_OP_SENDMSG;
+  s->fd = fd;
+  s->addr = reinterpret_cast<uint64_t>(msg);
+  s->len = 1;
+  s->msg_flags = MSG_NOSIGNAL;
+  s->user_data = tag_of(op);
+  ring_.publish();
+  ++ops_in_flight_;
+  return true;
+}
+
+void UringBackend::cancel(CompletionOp* op, bool now) {
+  io_uring_sqe* s = sqe();
+  if (s == nullptr) return;
+  s->opcode = IORING_OP_ASYNC_CANCEL;
+  s->fd = -1;
+  s->addr = tag_of(op);
+  s->user_data = kIgnoreTag;
+  if (ring_.can_skip_cqe) s->flags = IOSQE_CQE_SKIP_SUCCESS;
+  ring_.publish();
+  if (now && owner_ == getpid()) ring_.submit();
+}
+
+void UringBackend::recycle(int bid) {
+  pool_.put(static_cast<unsigned>(bid));
+  if (waiters_ != nullptr) wake_waiters();
+}
+
+void UringBackend::wake_waiters() {
+  while (waiters_ != nullptr && pool_.available != 0) {
+    CompletionOp* op = waiters_;
+    waiters_ = op->next_waiter;
+    op->next_waiter = nullptr;
+    op->complete(op, -EAGAIN, -1, false);
+  }
+}
+
+void UringBackend::wait_for_buffers(CompletionOp* op) {
+  if (pool_.available == 0 && !pool_.grow_double()) {
+    op->next_waiter = waiters_;
+    waiters_ = op;
+    return;
+  }
+  op->complete(op, -EAGAIN, -1, false);
+}
+
+void UringBackend::stop_waiting(CompletionOp* op) {
+  for (CompletionOp** p = &waiters_; *p != nullptr; p = &(*p)->next_waiter) {
+    if (*p == op) {
+      *p = op->next_waiter;
+      op->next_waiter = nullptr;
+      return;
+    }
+  }
+}
+
+// The base goes: every request was cancelled; collect the last completions
+// of the completion operations, whose owners then free what they hold.
+void UringBackend::drain_ops() {
+  closing_ = true;
+  while (waiters_ != nullptr) {
+    CompletionOp* op = waiters_;
+    waiters_ = op->next_waiter;
+    op->next_waiter = nullptr;
+    op->complete(op, -ECANCELED, -1, false);
+  }
+  for (int round = 0; round < 64 && ops_in_flight_ != 0; ++round) {
+    __kernel_timespec ts{0, 50 * 1000 * 1000};
+    io_uring_getevents_arg arg{};
+    arg.ts = reinterpret_cast<uint64_t>(&ts);
+    ring_.enter(ring_.queued(), 1, IORING_ENTER_GETEVENTS | IORING_ENTER_EXT_ARG, &arg,
+                sizeof(arg));
+    reap();
+  }
+}
+
 }  // namespace
 
 Backend* create_io_uring_backend(BackendHost& host, const BackendOptions& options) {
-  (void)options;
   uring::Ring ring;
   int r = ring.init(kSqEntries, kCqEntries);
   if (r < 0) {
@@ -323,7 +503,10 @@ Backend* create_io_uring_backend(BackendHost& host, const BackendOptions& option
     }
     return nullptr;
   }
-  Backend* backend = make<UringBackend>(host, ring);
+  // Completion IO needs provided-buffer rings (5.19, the kernel that added
+  // IORING_FEAT_LINKED_FILE) and the receive/send opcodes.
+  const bool completion = options.completion_io && ring.can_cancel_any && ring.has_sock_ops;
+  Backend* backend = make<UringBackend>(host, ring, completion);
   if (backend == nullptr) {
     evpriv_warn("io_uring: out of memory");
     ring.destroy();

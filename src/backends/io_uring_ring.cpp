@@ -43,22 +43,27 @@ bool probe_ops(int fd, const unsigned char* ops, size_t n) {
 }  // namespace
 
 int Ring::init(unsigned entries, unsigned cq_size) {
+  // SUBMIT_ALL (5.18) keeps submitting past one bad entry.  COOP_TASKRUN
+  // (5.19) lets completion work wait for our next io_uring_enter instead of
+  // interrupting the thread (an IPI each time a socket wakes a request);
+  // TASKRUN_FLAG says in the ring when such work is waiting.  Older kernels
+  // refuse the flags: then the ring goes without them, newest first.
+  static constexpr unsigned kFlagSets[] = {
+      IORING_SETUP_SUBMIT_ALL | IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG,
+      IORING_SETUP_SUBMIT_ALL, 0};
   io_uring_params p;
-  std::memset(&p, 0, sizeof(p));
-  // SUBMIT_ALL (5.18) keeps submitting past one bad entry; older kernels
-  // refuse the flag, and then the ring goes without it.
-  p.flags = IORING_SETUP_CQSIZE | IORING_SETUP_CLAMP | IORING_SETUP_SUBMIT_ALL;
-  p.cq_entries = cq_size;
-  int ring = sys_setup(entries, &p);
-  if (ring < 0 && errno == EINVAL) {
+  int ring = -1;
+  for (unsigned extra : kFlagSets) {
     std::memset(&p, 0, sizeof(p));
-    p.flags = IORING_SETUP_CQSIZE | IORING_SETUP_CLAMP;
+    p.flags = IORING_SETUP_CQSIZE | IORING_SETUP_CLAMP | extra;
     p.cq_entries = cq_size;
     ring = sys_setup(entries, &p);
+    if (ring >= 0 || errno != EINVAL) break;
   }
   if (ring < 0) return -errno;
   fd = ring;
   features = p.features;
+  taskrun_flag = (p.flags & IORING_SETUP_TASKRUN_FLAG) != 0;
   if ((features & kRequiredFeatures) != kRequiredFeatures) {
     destroy();
     return -EOPNOTSUPP;
@@ -69,6 +74,8 @@ int Ring::init(unsigned entries, unsigned cq_size) {
     destroy();
     return -EOPNOTSUPP;
   }
+  static constexpr unsigned char kSockOps[] = {IORING_OP_RECV, IORING_OP_SENDMSG};
+  has_sock_ops = probe_ops(fd, kSockOps, sizeof(kSockOps));
   can_skip_cqe = (features & IORING_FEAT_CQE_SKIP) != 0;
   // IORING_ASYNC_CANCEL_ANY came with 5.19, as did the LINKED_FILE feature.
   can_cancel_any = (features & IORING_FEAT_LINKED_FILE) != 0;

@@ -26,6 +26,8 @@ struct Ring {
   unsigned features = 0;
   bool can_skip_cqe = false;  // IOSQE_CQE_SKIP_SUCCESS works (IORING_FEAT_CQE_SKIP)
   bool can_cancel_any = false;
+  bool has_sock_ops = false;  // IORING_OP_RECV and IORING_OP_SENDMSG
+  bool taskrun_flag = false;  // IORING_SETUP_TASKRUN_FLAG: see task_work_pending()
 
   // Submission queue.
   unsigned* sq_head = nullptr;
@@ -65,6 +67,10 @@ struct Ring {
   // Submits what is queued without waiting.
   int submit() { return enter(queued(), 0, 0, nullptr, 0); }
 
+  // Completion work waits for an io_uring_enter (COOP_TASKRUN).
+  bool task_work_pending() const {
+    return taskrun_flag && (__atomic_load_n(sq_flags, __ATOMIC_RELAXED) & IORING_SQ_TASKRUN) != 0;
+  }
   bool cq_overflowed() const {
     return (__atomic_load_n(sq_flags, __ATOMIC_RELAXED) & IORING_SQ_CQ_OVERFLOW) != 0;
   }

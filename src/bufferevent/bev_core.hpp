@@ -119,6 +119,12 @@ struct BevCore {
   bool dying : 1 = false;       // refcnt reached zero, teardown in progress
   bool connecting : 1 = false;  // socket: non-blocking connect outstanding
   bool connection_refused : 1 = false;
+  // socket: completion IO owns the descriptor's closing (socket_uring.cpp).
+  bool fd_handed_off : 1 = false;
+  // socket: the next set_fd is for a connect (stay in readiness mode).
+  bool connect_setup : 1 = false;
+  // socket on an io_uring base: the completion IO state (socket_uring.cpp).
+  void* cio = nullptr;
   EmbeddedBuffer input_storage;
   EmbeddedBuffer output_storage;
 };

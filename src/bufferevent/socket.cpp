@@ -14,6 +14,7 @@
 #include <cerrno>
 
 #include "bufferevent/socket.hpp"
+#include "bufferevent/socket_uring.hpp"
 #include "core/mm.hpp"
 #include "evbuffer/evbuffer.hpp"
 
@@ -164,6 +165,13 @@ void on_writable(evutil_socket_t fd, short what, void* arg) {
     }
     connected = true;
     bev_run_eventcb(bev, BEV_EVENT_CONNECTED, 0);
+    // Connected: on an io_uring base the socket moves to completion IO.
+    if (fd_of(bev) == fd && !c->dying && uring_attach(bev, fd)) {
+      if ((bev->enabled & EV_READ) && c->read_suspended == 0) uring_enable(bev, EV_READ);
+      if ((bev->enabled & EV_WRITE) && c->write_suspended == 0) uring_try_write(bev);
+      handler_end(bev);
+      return;
+    }
     if (!(bev->enabled & EV_WRITE) || c->write_suspended != 0) {
       event_del(&bev->ev_write);
       handler_end(bev);
@@ -182,6 +190,10 @@ void on_writable(evutil_socket_t fd, short what, void* arg) {
 // ops->try_write: the output grew while ev_write was idle.
 void sock_try_write(bufferevent* bev) {
   BevCore* c = core_of(bev);
+  if (c->cio != nullptr && uring_usable(bev)) {
+    if (bev->enabled & EV_WRITE) uring_try_write(bev);
+    return;
+  }
   if (c->connecting || fd_of(bev) < 0 || !(bev->enabled & EV_WRITE)) return;
   int n = write_some(bev);
   if (n == -1) return;
@@ -197,6 +209,10 @@ void sock_try_write(bufferevent* bev) {
 // ops->output_changed.
 void output_grew(bufferevent* bev, const evbuffer_cb_info* info) {
   BevCore* c = core_of(bev);
+  if (c->cio != nullptr && uring_usable(bev)) {
+    uring_output_grew(bev, info);
+    return;
+  }
   if (info->n_added == 0 || !(bev->enabled & EV_WRITE) || c->write_suspended != 0 ||
       c->connecting || fd_of(bev) < 0)
     return;
@@ -206,21 +222,34 @@ void output_grew(bufferevent* bev, const evbuffer_cb_info* info) {
 }
 
 int sock_enable(bufferevent* bev, short what) {
+  if (core_of(bev)->cio != nullptr && uring_usable(bev)) return uring_enable(bev, what);
   if ((what & EV_READ) && bev_add_event(&bev->ev_read, &bev->timeout_read) == -1) return -1;
   if ((what & EV_WRITE) && bev_add_event(&bev->ev_write, &bev->timeout_write) == -1) return -1;
   return 0;
 }
 
 int sock_disable(bufferevent* bev, short what) {
+  if (core_of(bev)->cio != nullptr && uring_usable(bev)) return uring_disable(bev, what);
   if ((what & EV_READ) && event_del(&bev->ev_read) == -1) return -1;
   // A connect in progress keeps watching for writability.
   if ((what & EV_WRITE) && !core_of(bev)->connecting && event_del(&bev->ev_write) == -1) return -1;
   return 0;
 }
 
+// The last reference is gone: completion IO lets go of the socket now (its
+// requests are cancelled; see socket_uring.cpp), closing it when asked to.
+void sock_unlink(bufferevent* bev) {
+  BevCore* c = core_of(bev);
+  if (c->cio == nullptr) return;
+  const bool close_fd = (c->options & BEV_OPT_CLOSE_ON_FREE) != 0;
+  uring_detach(bev, close_fd);
+  c->fd_handed_off = close_fd;
+}
+
 void sock_destruct(bufferevent* bev) {
   evutil_socket_t fd = fd_of(bev);
-  if ((core_of(bev)->options & BEV_OPT_CLOSE_ON_FREE) && fd >= 0) evutil_closesocket(fd);
+  if ((core_of(bev)->options & BEV_OPT_CLOSE_ON_FREE) && fd >= 0 && !core_of(bev)->fd_handed_off)
+    evutil_closesocket(fd);
 }
 
 int adj_one(event* e, short kind, const timeval* tv) {
@@ -230,6 +259,7 @@ int adj_one(event* e, short kind, const timeval* tv) {
 }
 
 int sock_adj_timeouts(bufferevent* bev) {
+  if (core_of(bev)->cio != nullptr && uring_usable(bev)) return uring_adj_timeouts(bev);
   int r = 0;
   if (adj_one(&bev->ev_read, EV_READ, &bev->timeout_read) < 0) r = -1;
   if (adj_one(&bev->ev_write, EV_WRITE, &bev->timeout_write) < 0) r = -1;
@@ -253,12 +283,16 @@ void socket_assign_fd(bufferevent* bev, evutil_socket_t fd) {
 }
 
 int socket_set_fd(bufferevent* bev, evutil_socket_t fd) {
+  BevCore* c = core_of(bev);
+  if (c->cio != nullptr) uring_detach(bev, false);
   event_del(&bev->ev_read);
   event_del(&bev->ev_write);
-  BevCore* c = core_of(bev);
   c->connecting = false;
   c->connection_refused = false;
   socket_assign_fd(bev, fd);
+  // A connect's socket stays on readiness until connected.
+  if (!c->connect_setup) uring_attach(bev, fd);
+  c->connect_setup = false;
   if (fd >= 0) bev_enable_locked(bev, bev->enabled);
   return 0;
 }
@@ -269,7 +303,7 @@ const bufferevent_ops kSocketOps = {
     .type = "socket",
     .enable = sock_enable,
     .disable = sock_disable,
-    .unlink = nullptr,
+    .unlink = sock_unlink,
     .destruct = sock_destruct,
     .adj_timeouts = sock_adj_timeouts,
     .flush = sock_flush,
@@ -291,6 +325,7 @@ extern "C" struct bufferevent* bufferevent_socket_new(struct event_base* base, e
   bufferevent* bev = &c->pub;
   event_assign(&bev->ev_read, base, fd, EV_READ | EV_PERSIST, ev::on_readable, bev);
   event_assign(&bev->ev_write, base, fd, EV_WRITE | EV_PERSIST, ev::on_writable, bev);
+  ev::uring_attach(bev, fd);
   // As libevent: users may not append to the input or drain the output.
   evbuffer_freeze(bev->input, 0);
   evbuffer_freeze(bev->output, 1);

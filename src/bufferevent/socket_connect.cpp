@@ -15,6 +15,7 @@ extern "C" {
 
 #include "bufferevent/api_util.hpp"
 #include "bufferevent/socket.hpp"
+#include "bufferevent/socket_uring.hpp"
 #include "util/evdns_hook.hpp"
 
 namespace {
@@ -75,6 +76,7 @@ int connect_locked(bufferevent* bev, const sockaddr* sa, int socklen) {
       return -1;
     }
   }
+  if (ev::is_socket_bev(bev)) c->connect_setup = true;
   bev->be_ops->set_fd(bev, fd);
   if (r == 0) {
     // Writability tells us how the connect ended.
@@ -196,9 +198,19 @@ int bufferevent_base_set(struct event_base* base, struct bufferevent* bufev) {
   BEV_CHECK(bufev, -1);
   ev::BevHold hold(bufev);
   if (!ev::is_socket_bev(bufev)) return -1;
+  // Completion IO belongs to one base: leave it, and join the new base's.
+  const bool completion = ev::core_of(bufev)->cio != nullptr;
+  if (completion) {
+    event_del(&bufev->ev_read);
+    event_del(&bufev->ev_write);
+    ev::uring_detach(bufev, false);
+  }
   if (event_base_set(base, &bufev->ev_read) == -1) return -1;
   if (event_base_set(base, &bufev->ev_write) == -1) return -1;
   bufev->ev_base = base;
+  evutil_socket_t fd = event_get_fd(&bufev->ev_read);
+  if (completion) ev::socket_assign_fd(bufev, fd);
+  ev::uring_attach(bufev, fd);
   return 0;
 }
 

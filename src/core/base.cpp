@@ -74,6 +74,8 @@ bool event_base::init(const event_config* cfg) {
 
   BackendOptions options;
   options.base_flags = config_flags_;
+  no_completion_io_ = use_env && safe_getenv("EVENT_IOURING_NOCOMPLETION") != nullptr;
+  options.completion_io = !no_completion_io_;
   // Opt-in methods (io_uring) are only chosen on request: EVENT_IOURING in the
   // environment tries them first, then libevent's order follows; or the
   // config avoids every method of libevent's by name.  Otherwise the choice

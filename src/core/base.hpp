@@ -201,6 +201,12 @@ struct event_base final : ev::BackendHost {
   // ---- state -----------------------------------------------------------
   ev::Backend* backend_ = nullptr;
   const ev::BackendInfo* backend_info_ = nullptr;
+  bool no_completion_io_ = false;  // EVENT_IOURING_NOCOMPLETION (kept for event_reinit)
+  // Socket bufferevents on completion IO (bufferevent/socket_uring.cpp):
+  // their list, and what event_reinit() calls so that they move to the new
+  // backend.
+  void* completion_socks_ = nullptr;
+  void (*completion_reinit_)(event_base* base) = nullptr;
   // event_base_get_method(): the backend's name, with libevent's spelling of
   // epoll in changelist mode.
   const char* method_name() const {

@@ -41,6 +41,7 @@ int event_base::reinit() {
     }
     BackendOptions options;
     options.base_flags = config_flags_;
+    options.completion_io = !no_completion_io_;
     Backend* fresh = backend_info_->create(*this, options);
     if (fresh == nullptr) {
       backend_ = nullptr;
@@ -52,6 +53,8 @@ int event_base::reinit() {
       if (fds_[fd].events.empty()) fds_[fd].interest = 0;
     if (io_readd_all() < 0) res = -1;
     sig_.pipe_event_added = had_pipe;
+    // Socket bufferevents whose requests were in the old ring move on.
+    if (completion_reinit_ != nullptr) completion_reinit_(this);
   }
   if (signal_reinit_locked() < 0) res = -1;
   if (was_notifiable && res == 0) res = make_notifiable_locked();
