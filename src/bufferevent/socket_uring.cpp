@@ -345,23 +345,6 @@ void read_later(bufferevent* bev, UringSock* s) {
   s->base->activate_later_locked(cb);
 }
 
-bool handler_begin(bufferevent* bev) {
-  bev_lock(bev);
-  BevCore* c = core_of(bev);
-  if (c->dying) {
-    bev_unlock(bev);
-    return false;
-  }
-  bev_incref_locked(bev);
-  bev_handler_enter(c);
-  return true;
-}
-
-void handler_end(bufferevent* bev) {
-  bev_handler_leave(core_of(bev));
-  bev_decref_and_unlock(bev);
-}
-
 // Moves queued receive results into the input buffer and runs the read
 // path once for them all, as one readiness read would (stopping at the
 // read high watermark).  An EOF or error behind data is reported on the
@@ -451,17 +434,17 @@ bool process_rx(bufferevent* bev, UringSock* s) {
 
 void on_read(evutil_socket_t, short what, void* arg) {
   auto* bev = static_cast<bufferevent*>(arg);
-  if (!handler_begin(bev)) return;
+  if (!socket_handler_begin(bev)) return;
   BevCore* c = core_of(bev);
   UringSock* s = sock_of(c);
   if (s == nullptr) {
-    handler_end(bev);
+    socket_handler_end(bev);
     return;
   }
   if (!(what & EV_READ)) {
     bev_disable_locked(bev, EV_READ);
     bev_run_eventcb(bev, BEV_EVENT_READING | BEV_EVENT_TIMEOUT, 0);
-    handler_end(bev);
+    socket_handler_end(bev);
     return;
   }
   if (process_rx(bev, s)) {
@@ -472,7 +455,7 @@ void on_read(evutil_socket_t, short what, void* arg) {
       event_del(&bev->ev_read);
     }
   }
-  handler_end(bev);
+  socket_handler_end(bev);
 }
 
 // Starts a send of the output's first bytes if none is in the kernel and
@@ -527,17 +510,17 @@ void arm_write_timer(bufferevent* bev) {
 
 void on_write(evutil_socket_t, short what, void* arg) {
   auto* bev = static_cast<bufferevent*>(arg);
-  if (!handler_begin(bev)) return;
+  if (!socket_handler_begin(bev)) return;
   BevCore* c = core_of(bev);
   UringSock* s = sock_of(c);
   if (s == nullptr) {
-    handler_end(bev);
+    socket_handler_end(bev);
     return;
   }
   if (!(what & EV_WRITE)) {
     bev_disable_locked(bev, EV_WRITE);
     bev_run_eventcb(bev, BEV_EVENT_TIMEOUT | BEV_EVENT_WRITING, 0);
-    handler_end(bev);
+    socket_handler_end(bev);
     return;
   }
   evbuffer* out = bev->output;
@@ -560,7 +543,7 @@ void on_write(evutil_socket_t, short what, void* arg) {
           0);
       // A read error held back for this one follows.
       if (c->cio == s && s->nrx != 0 && wants_read(bev)) read_later(bev, s);
-      handler_end(bev);
+      socket_handler_end(bev);
       return;
     }
     if (res > 0) {
@@ -569,7 +552,7 @@ void on_write(evutil_socket_t, short what, void* arg) {
       out->note_deleted(static_cast<size_t>(res));
       out->invoke_callbacks();
       if (c->cio != s) {
-        handler_end(bev);
+        socket_handler_end(bev);
         return;
       }
       bev_charge_write(c, res);
@@ -582,7 +565,7 @@ void on_write(evutil_socket_t, short what, void* arg) {
   // empty or paused output), reports through the write callback.
   if ((sent > 0 || (!had_result && !started)) && out->total_len <= bev->wm_write.low)
     bev_run_writecb(bev, 0);
-  handler_end(bev);
+  socket_handler_end(bev);
 }
 
 }  // namespace
