@@ -268,6 +268,8 @@ inline int udp_send_batch_mmsg(int fd, const UdpOut* out, int n, UdpGso& gso,
       }
 #if EVDNS_HAVE_GSO
       if (k > 1) {
+        // Zeroed whole: the padding CMSG_SPACE adds goes to the kernel too.
+        std::memset(control[nmsg].buf, 0, sizeof(control[nmsg].buf));
         m.msg_hdr.msg_control = control[nmsg].buf;
         m.msg_hdr.msg_controllen = sizeof(control[nmsg].buf);
         cmsghdr* c = CMSG_FIRSTHDR(&m.msg_hdr);
