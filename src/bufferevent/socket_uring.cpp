@@ -281,6 +281,19 @@ class BaseLock {
   event_base* base_;
 };
 
+// Whether a send is in the kernel or its result waits for on_write.  Read
+// under the base lock: a send can start from any thread (start_send) and
+// ends in dispatch (send_complete).
+bool send_pending(UringSock* s) {
+  BaseLock lock(s->base);
+  return s->send_busy || s->send_done;
+}
+
+bool send_in_kernel(UringSock* s) {
+  BaseLock lock(s->base);
+  return s->send_busy;
+}
+
 // Reads must stop at a limit: one receive of the allowed length at a time.
 bool bounded_read(bufferevent* bev) {
   const BevCore* c = core_of(bev);
@@ -408,7 +421,7 @@ bool process_rx(bufferevent* bev, UringSock* s) {
     // A reset ends both directions: while a send is out, its failure is
     // reported first (on_write re-activates us), as with readiness, where a
     // writer sees the failed write before the next wait shows the error.
-    if (e.res < 0 && (s->send_busy || s->send_done)) return false;
+    if (e.res < 0 && send_pending(s)) return false;
     s->rx_head = static_cast<uint16_t>((s->rx_head + 1) % s->rx_cap);
     --s->nrx;
     short what = BEV_EVENT_READING;
@@ -526,14 +539,17 @@ void on_write(evutil_socket_t, short what, void* arg) {
   evbuffer* out = bev->output;
   bool had_result = false;
   int sent = 0;
-  if (s->send_done) {
-    had_result = true;
-    s->send_done = false;
-    const int res = s->send_res;
-    {
-      BaseLock lock(s->base);
+  int res = 0;
+  {
+    BaseLock lock(s->base);
+    if (s->send_done) {
+      had_result = true;
+      s->send_done = false;
+      res = s->send_res;
       unpin(s);
     }
+  }
+  if (had_result) {
     if (res <= 0 && res != -EAGAIN && res != -EINTR) {
       errno = res < 0 ? -res : 0;
       event_del(&bev->ev_write);
@@ -560,7 +576,7 @@ void on_write(evutil_socket_t, short what, void* arg) {
   }
   if (s->nrx != 0 && wants_read(bev)) read_later(bev, s);
   const bool started = start_send(bev, s);
-  if (!started && !s->send_busy && out->total_len == 0) event_del(&bev->ev_write);
+  if (!started && out->total_len == 0 && !send_in_kernel(s)) event_del(&bev->ev_write);
   // As the readiness path: progress, or nothing to do (an enable with an
   // empty or paused output), reports through the write callback.
   if ((sent > 0 || (!had_result && !started)) && out->total_len <= bev->wm_write.low)
@@ -714,12 +730,7 @@ int uring_disable(bufferevent* bev, short what) {
   }
   // A send in the kernel completes; no new one starts.
   if (what & EV_WRITE) {
-    bool busy;
-    {
-      BaseLock lock(s->base);
-      busy = s->send_busy;
-    }
-    if (!busy) event_del(&bev->ev_write);
+    if (!send_in_kernel(s)) event_del(&bev->ev_write);
   }
   return 0;
 }
@@ -732,8 +743,8 @@ void uring_try_write(bufferevent* bev) {
 void uring_output_grew(bufferevent* bev, const evbuffer_cb_info* info) {
   BevCore* c = core_of(bev);
   UringSock* s = sock_of(c);
-  if (info->n_added == 0 || !(bev->enabled & EV_WRITE) || c->write_suspended != 0 || s->send_busy ||
-      s->send_done)
+  if (info->n_added == 0 || !(bev->enabled & EV_WRITE) || c->write_suspended != 0 ||
+      send_pending(s))
     return;
   bev_request_write(c);
 }
@@ -752,7 +763,7 @@ int uring_adj_timeouts(bufferevent* bev) {
   };
   adj(&bev->ev_read, bev->timeout_read, wants_read(bev));
   adj(&bev->ev_write, bev->timeout_write,
-      (bev->enabled & EV_WRITE) && (s->send_busy || evbuffer_get_length(bev->output) != 0));
+      (bev->enabled & EV_WRITE) && (evbuffer_get_length(bev->output) != 0 || send_in_kernel(s)));
   return r;
 }
 

@@ -117,7 +117,8 @@ void expect_received(const Plan& plan, int r, int fd) {
     ASSERT_EQ(1, poll(&p, 1, 2000)) << "datagram " << i << " did not arrive";
     ssize_t n = recv(fd, buf.data(), buf.size(), 0);
     ASSERT_EQ(static_cast<ssize_t>(plan.len[i]), n) << "datagram " << i;
-    ASSERT_EQ(0, std::memcmp(buf.data(), plan.data[i].data(), plan.len[i])) << "datagram " << i;
+    if (plan.len[i] != 0)  // an empty datagram's vector has no data pointer
+      ASSERT_EQ(0, std::memcmp(buf.data(), plan.data[i].data(), plan.len[i])) << "datagram " << i;
   }
   EXPECT_EQ(-1, recv(fd, buf.data(), buf.size(), 0)) << "more datagrams than sent";
 }
