@@ -445,21 +445,30 @@ bool process_rx(bufferevent* bev, UringSock* s) {
   return c->cio == s;
 }
 
+// Enters the ev_read/ev_write callback of direction `dir`: the socket's
+// state, or nullptr when there is nothing more to do (torn down, left
+// completion mode, or the direction's timeout fired and was reported).
+// With a state, the caller is inside the handler (socket_handler_end to
+// leave); with nullptr it is not.
+UringSock* handler_enter(bufferevent* bev, short what, short dir) {
+  if (!socket_handler_begin(bev)) return nullptr;
+  UringSock* s = sock_of(core_of(bev));
+  if (s != nullptr && !(what & dir)) {
+    bev_disable_locked(bev, dir);
+    bev_run_eventcb(bev,
+                    static_cast<short>(BEV_EVENT_TIMEOUT |
+                                       (dir == EV_READ ? BEV_EVENT_READING : BEV_EVENT_WRITING)),
+                    0);
+    s = nullptr;
+  }
+  if (s == nullptr) socket_handler_end(bev);
+  return s;
+}
+
 void on_read(evutil_socket_t, short what, void* arg) {
   auto* bev = static_cast<bufferevent*>(arg);
-  if (!socket_handler_begin(bev)) return;
-  BevCore* c = core_of(bev);
-  UringSock* s = sock_of(c);
-  if (s == nullptr) {
-    socket_handler_end(bev);
-    return;
-  }
-  if (!(what & EV_READ)) {
-    bev_disable_locked(bev, EV_READ);
-    bev_run_eventcb(bev, BEV_EVENT_READING | BEV_EVENT_TIMEOUT, 0);
-    socket_handler_end(bev);
-    return;
-  }
+  UringSock* s = handler_enter(bev, what, EV_READ);
+  if (s == nullptr) return;
   if (process_rx(bev, s)) {
     if (wants_read(bev)) {
       arm_recv(bev, s);
@@ -523,19 +532,9 @@ void arm_write_timer(bufferevent* bev) {
 
 void on_write(evutil_socket_t, short what, void* arg) {
   auto* bev = static_cast<bufferevent*>(arg);
-  if (!socket_handler_begin(bev)) return;
+  UringSock* s = handler_enter(bev, what, EV_WRITE);
+  if (s == nullptr) return;
   BevCore* c = core_of(bev);
-  UringSock* s = sock_of(c);
-  if (s == nullptr) {
-    socket_handler_end(bev);
-    return;
-  }
-  if (!(what & EV_WRITE)) {
-    bev_disable_locked(bev, EV_WRITE);
-    bev_run_eventcb(bev, BEV_EVENT_TIMEOUT | BEV_EVENT_WRITING, 0);
-    socket_handler_end(bev);
-    return;
-  }
   evbuffer* out = bev->output;
   bool had_result = false;
   int sent = 0;
