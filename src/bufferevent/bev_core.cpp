@@ -258,4 +258,21 @@ int bev_add_event(event* e, const timeval* tv) {
   return event_add(e, tv);
 }
 
+bool bev_handler_begin(bufferevent* bev) {
+  bev_lock(bev);
+  BevCore* c = core_of(bev);
+  if (c->dying) {
+    bev_unlock(bev);
+    return false;
+  }
+  bev_incref_locked(bev);
+  bev_handler_enter(c);
+  return true;
+}
+
+void bev_handler_end(bufferevent* bev) {
+  bev_handler_leave(core_of(bev));
+  bev_decref_and_unlock(bev);
+}
+
 }  // namespace ev

@@ -202,6 +202,12 @@ bool bev_schedule_deferred(BevCore* c);
 // writing is only recorded and carried out when the outermost one ends.
 inline void bev_handler_enter(BevCore* c) { ++c->handler_depth; }
 void bev_handler_leave(BevCore* c);
+// Enters an event handler of a bufferevent type (socket, completion, TLS):
+// locks, holds a reference and enters; false, with nothing held, if the
+// bufferevent is being torn down by another thread.  bev_handler_end
+// leaves, drops the reference and unlocks.
+bool bev_handler_begin(bufferevent* bev);
+void bev_handler_end(bufferevent* bev);
 // Asks for ops->try_write: at the end of the running handler, or from a
 // deferred run when no handler is running.
 void bev_request_write(BevCore* c);

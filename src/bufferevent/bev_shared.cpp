@@ -36,6 +36,8 @@ void evpriv_bev_trigger_locked(bufferevent* bev, short iotype, int options) {
   ev::bev_trigger_locked(bev, iotype, options);
 }
 void evpriv_bev_handler_leave(BevCore* c) { ev::bev_handler_leave(c); }
+int evpriv_bev_handler_begin(bufferevent* bev) { return ev::bev_handler_begin(bev) ? 1 : 0; }
+void evpriv_bev_handler_end(bufferevent* bev) { ev::bev_handler_end(bev); }
 void evpriv_bev_request_write(BevCore* c) { ev::bev_request_write(c); }
 void evpriv_bev_init_generic_timers(bufferevent* bev) { ev::bev_init_generic_timers(bev); }
 int evpriv_bev_generic_adj_timeouts(bufferevent* bev) { return ev::bev_generic_adj_timeouts(bev); }

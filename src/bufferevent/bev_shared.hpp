@@ -28,6 +28,8 @@ EVPRIV_API void evpriv_bev_run_writecb(struct bufferevent* bev, int options);
 EVPRIV_API void evpriv_bev_run_eventcb(struct bufferevent* bev, short what, int options);
 EVPRIV_API void evpriv_bev_trigger_locked(struct bufferevent* bev, short iotype, int options);
 EVPRIV_API void evpriv_bev_handler_leave(ev::BevCore* c);
+EVPRIV_API int evpriv_bev_handler_begin(struct bufferevent* bev);
+EVPRIV_API void evpriv_bev_handler_end(struct bufferevent* bev);
 EVPRIV_API void evpriv_bev_request_write(ev::BevCore* c);
 EVPRIV_API void evpriv_bev_init_generic_timers(struct bufferevent* bev);
 EVPRIV_API int evpriv_bev_generic_adj_timeouts(struct bufferevent* bev);

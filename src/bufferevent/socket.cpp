@@ -29,7 +29,7 @@ evutil_socket_t fd_of(bufferevent* bev) { return bev->ev_read.ev_fd; }
 
 void on_readable(evutil_socket_t fd, short what, void* arg) {
   auto* bev = static_cast<bufferevent*>(arg);
-  if (!socket_handler_begin(bev)) return;
+  if (!bev_handler_begin(bev)) return;
   BevCore* c = core_of(bev);
   short event = BEV_EVENT_READING;
   if (!(what & EV_READ)) {
@@ -40,7 +40,7 @@ void on_readable(evutil_socket_t fd, short what, void* arg) {
       size_t have = evbuffer_get_length(bev->input);
       if (have >= bev->wm_read.high) {
         bev_suspend_read(bev, kSuspendWatermark);
-        socket_handler_end(bev);
+        bev_handler_end(bev);
         return;
       }
       size_t room = bev->wm_read.high - have;
@@ -48,27 +48,27 @@ void on_readable(evutil_socket_t fd, short what, void* arg) {
         howmuch = static_cast<ev_ssize_t>(room);
     }
     if (c->read_suspended != 0 || howmuch <= 0) {
-      socket_handler_end(bev);
+      bev_handler_end(bev);
       return;
     }
     int n = buffer_read(bev->input, fd, static_cast<size_t>(howmuch));
     if (n > 0) {
       bev_charge_read(c, n);
       if (evbuffer_get_length(bev->input) >= bev->wm_read.low) bev_run_readcb(bev, 0);
-      socket_handler_end(bev);
+      bev_handler_end(bev);
       return;
     }
     if (n < 0) {
       int err = errno;
       if (retriable(err)) {
-        socket_handler_end(bev);
+        bev_handler_end(bev);
         return;
       }
       if (err == ECONNREFUSED && c->connecting) {
         // The write handler reports the failed connect (reading consumed
         // the socket error it would otherwise fetch).
         c->connection_refused = true;
-        socket_handler_end(bev);
+        bev_handler_end(bev);
         return;
       }
       event |= BEV_EVENT_ERROR;
@@ -78,7 +78,7 @@ void on_readable(evutil_socket_t fd, short what, void* arg) {
   }
   bev_disable_locked(bev, EV_READ);
   bev_run_eventcb(bev, event, 0);
-  socket_handler_end(bev);
+  bev_handler_end(bev);
 }
 
 // 1 connected, 0 still in progress, -1 failed (errno set).
@@ -116,12 +116,12 @@ int write_some(bufferevent* bev) {
 
 void on_writable(evutil_socket_t fd, short what, void* arg) {
   auto* bev = static_cast<bufferevent*>(arg);
-  if (!socket_handler_begin(bev)) return;
+  if (!bev_handler_begin(bev)) return;
   BevCore* c = core_of(bev);
   if (!(what & EV_WRITE)) {
     bev_disable_locked(bev, EV_WRITE);
     bev_run_eventcb(bev, BEV_EVENT_TIMEOUT | BEV_EVENT_WRITING, 0);
-    socket_handler_end(bev);
+    bev_handler_end(bev);
     return;
   }
   bool connected = false;
@@ -133,7 +133,7 @@ void on_writable(evutil_socket_t fd, short what, void* arg) {
       r = -1;
     }
     if (r == 0) {
-      socket_handler_end(bev);
+      bev_handler_end(bev);
       return;
     }
     c->connecting = false;
@@ -141,7 +141,7 @@ void on_writable(evutil_socket_t fd, short what, void* arg) {
       event_del(&bev->ev_write);
       event_del(&bev->ev_read);
       bev_run_eventcb(bev, BEV_EVENT_ERROR, 0);
-      socket_handler_end(bev);
+      bev_handler_end(bev);
       return;
     }
     connected = true;
@@ -150,12 +150,12 @@ void on_writable(evutil_socket_t fd, short what, void* arg) {
     if (fd_of(bev) == fd && !c->dying && uring_attach(bev, fd)) {
       if ((bev->enabled & EV_READ) && c->read_suspended == 0) uring_enable(bev, EV_READ);
       if ((bev->enabled & EV_WRITE) && c->write_suspended == 0) uring_try_write(bev);
-      socket_handler_end(bev);
+      bev_handler_end(bev);
       return;
     }
     if (!(bev->enabled & EV_WRITE) || c->write_suspended != 0) {
       event_del(&bev->ev_write);
-      socket_handler_end(bev);
+      bev_handler_end(bev);
       return;
     }
   }
@@ -165,7 +165,7 @@ void on_writable(evutil_socket_t fd, short what, void* arg) {
     if ((n > 0 || (n == 0 && !connected)) && evbuffer_get_length(bev->output) <= bev->wm_write.low)
       bev_run_writecb(bev, 0);
   }
-  socket_handler_end(bev);
+  bev_handler_end(bev);
 }
 
 // ops->try_write: the output grew while ev_write was idle.
@@ -252,23 +252,6 @@ int sock_flush(bufferevent*, short, bufferevent_flush_mode) { return 0; }
 evutil_socket_t sock_get_fd(bufferevent* bev) { return fd_of(bev); }
 
 }  // namespace
-
-bool socket_handler_begin(bufferevent* bev) {
-  bev_lock(bev);
-  BevCore* c = core_of(bev);
-  if (c->dying) {
-    bev_unlock(bev);
-    return false;
-  }
-  bev_incref_locked(bev);
-  bev_handler_enter(c);
-  return true;
-}
-
-void socket_handler_end(bufferevent* bev) {
-  bev_handler_leave(core_of(bev));
-  bev_decref_and_unlock(bev);
-}
 
 void socket_assign_fd(bufferevent* bev, evutil_socket_t fd) {
   int pri = event_get_priority(&bev->ev_read);

@@ -14,10 +14,5 @@ void socket_assign_fd(bufferevent* bev, evutil_socket_t fd);
 // bufferevent_setfd for sockets: re-targets the events and re-enables the
 // enabled directions.  Lock held.
 int socket_set_fd(bufferevent* bev, evutil_socket_t fd);
-// Enters one of the socket types' event handlers (readiness or completion):
-// locks and holds a reference; false, with nothing held, if the bufferevent
-// is being torn down by another thread (see bev_core.cpp).
-bool socket_handler_begin(bufferevent* bev);
-void socket_handler_end(bufferevent* bev);
 
 }  // namespace ev

@@ -451,7 +451,7 @@ bool process_rx(bufferevent* bev, UringSock* s) {
 // With a state, the caller is inside the handler (socket_handler_end to
 // leave); with nullptr it is not.
 UringSock* handler_enter(bufferevent* bev, short what, short dir) {
-  if (!socket_handler_begin(bev)) return nullptr;
+  if (!bev_handler_begin(bev)) return nullptr;
   UringSock* s = sock_of(core_of(bev));
   if (s != nullptr && !(what & dir)) {
     bev_disable_locked(bev, dir);
@@ -461,7 +461,7 @@ UringSock* handler_enter(bufferevent* bev, short what, short dir) {
                     0);
     s = nullptr;
   }
-  if (s == nullptr) socket_handler_end(bev);
+  if (s == nullptr) bev_handler_end(bev);
   return s;
 }
 
@@ -477,7 +477,7 @@ void on_read(evutil_socket_t, short what, void* arg) {
       event_del(&bev->ev_read);
     }
   }
-  socket_handler_end(bev);
+  bev_handler_end(bev);
 }
 
 // Starts a send of the output's first bytes if none is in the kernel and
@@ -558,7 +558,7 @@ void on_write(evutil_socket_t, short what, void* arg) {
           0);
       // A read error held back for this one follows.
       if (c->cio == s && s->nrx != 0 && wants_read(bev)) read_later(bev, s);
-      socket_handler_end(bev);
+      bev_handler_end(bev);
       return;
     }
     if (res > 0) {
@@ -567,7 +567,7 @@ void on_write(evutil_socket_t, short what, void* arg) {
       out->note_deleted(static_cast<size_t>(res));
       out->invoke_callbacks();
       if (c->cio != s) {
-        socket_handler_end(bev);
+        bev_handler_end(bev);
         return;
       }
       bev_charge_write(c, res);
@@ -580,7 +580,7 @@ void on_write(evutil_socket_t, short what, void* arg) {
   // empty or paused output), reports through the write callback.
   if ((sent > 0 || (!had_result && !started)) && out->total_len <= bev->wm_write.low)
     bev_run_writecb(bev, 0);
-  socket_handler_end(bev);
+  bev_handler_end(bev);
 }
 
 }  // namespace

@@ -102,22 +102,9 @@ int adj_one(event* e, short kind, const timeval* tv) {
 
 }  // namespace
 
-bool handler_begin(TlsBev* t) {
-  bufferevent* bev = pub_of(t);
-  evpriv_bev_lock(bev);
-  if (t->dying) {
-    evpriv_bev_unlock(bev);
-    return false;
-  }
-  evpriv_bev_incref_locked(bev);
-  bev_handler_enter(t);
-  return true;
-}
+bool handler_begin(TlsBev* t) { return evpriv_bev_handler_begin(pub_of(t)) != 0; }
 
-void handler_end(TlsBev* t) {
-  evpriv_bev_handler_leave(t);
-  evpriv_bev_decref_and_unlock(pub_of(t));
-}
+void handler_end(TlsBev* t) { evpriv_bev_handler_end(pub_of(t)); }
 
 void socket_assign(TlsBev* t, evutil_socket_t fd) {
   bufferevent* bev = pub_of(t);
