@@ -44,6 +44,10 @@ class CompletionIo {
   // A sendmsg(MSG_NOSIGNAL) of `msg`, which must stay valid (with its
   // iovecs and their bytes) until the completion.
   virtual bool sendmsg(int fd, const msghdr* msg, CompletionOp* op) = 0;
+  // A send(MSG_NOSIGNAL) of one block, which must stay valid until the
+  // completion: cheaper in the kernel than a one-iovec sendmsg (no message
+  // header to import).
+  virtual bool send(int fd, const void* data, size_t len, CompletionOp* op) = 0;
   // Cancels the request of `op` (its completion still follows, usually
   // -ECANCELED).  `now`: submitted at once rather than with the next wait,
   // so that the request lets go of its file (a close is coming).

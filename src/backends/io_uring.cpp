@@ -106,6 +106,7 @@ class UringBackend final : public Backend, public CompletionIo {
   // CompletionIo
   bool recv(int fd, CompletionOp* op, size_t max) override;
   bool sendmsg(int fd, const msghdr* msg, CompletionOp* op) override;
+  bool send(int fd, const void* data, size_t len, CompletionOp* op) override;
   void cancel(CompletionOp* op, bool now) override;
   const unsigned char* buffer_data(int bid) const override { return pool_.data(bid); }
   void recycle(int bid) override;
@@ -417,6 +418,20 @@ bool UringBackend::sendmsg(int fd, const msghdr* msg, CompletionOp* op) {
   s->fd = fd;
   s->addr = reinterpret_cast<uint64_t>(msg);
   s->len = 1;
+  s->msg_flags = MSG_NOSIGNAL;
+  s->user_data = tag_of(op);
+  ring_.publish();
+  ++ops_in_flight_;
+  return true;
+}
+
+bool UringBackend::send(int fd, const void* data, size_t len, CompletionOp* op) {
+  io_uring_sqe* s = sqe();
+  if (s == nullptr) return false;
+  s->opcode = IORING_OP_SEND;
+  s->fd = fd;
+  s->addr = reinterpret_cast<uint64_t>(data);
+  s->len = static_cast<uint32_t>(len < 0x7ffff000u ? len : 0x7ffff000u);
   s->msg_flags = MSG_NOSIGNAL;
   s->user_data = tag_of(op);
   ring_.publish();

@@ -74,7 +74,7 @@ int Ring::init(unsigned entries, unsigned cq_size) {
     destroy();
     return -EOPNOTSUPP;
   }
-  static constexpr unsigned char kSockOps[] = {IORING_OP_RECV, IORING_OP_SENDMSG};
+  static constexpr unsigned char kSockOps[] = {IORING_OP_RECV, IORING_OP_SEND, IORING_OP_SENDMSG};
   has_sock_ops = probe_ops(fd, kSockOps, sizeof(kSockOps));
   can_skip_cqe = (features & IORING_FEAT_CQE_SKIP) != 0;
   // IORING_ASYNC_CANCEL_ANY came with 5.19, as did the LINKED_FILE feature.

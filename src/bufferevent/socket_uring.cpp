@@ -12,8 +12,9 @@
 // reading is enabled again.  An empty pool ends the receive; it is re-armed
 // when buffers come back.  Idle connections hold no buffer.
 //
-// Writes: one sendmsg at a time, with iovecs over the output buffer's first
-// chains, which are pinned (an extra reference, and marked shared so their
+// Writes: one send at a time, from the output buffer's first chains (a
+// plain send when one chain holds it all, else a sendmsg with an iovec per
+// chain), which are pinned (an extra reference, and marked shared so their
 // bytes never move) while the kernel may read them.  The completion
 // activates ev_write, whose callback drains what was sent, starts the next
 // send and runs the write callback.
@@ -85,7 +86,7 @@ struct UringSock {
   UringSock* next = nullptr;
   RxEntry* rx = rx_inline;  // queued receive results
   evutil_socket_t fd = -1;
-  unsigned generation = 0;
+  unsigned epoch = 0;  // the base's backend_epoch_ when attached
   uint16_t rx_head = 0;
   uint16_t nrx = 0;
   uint16_t rx_cap = kInlineRx;
@@ -263,10 +264,7 @@ void after_reinit(event_base* base) {
 }
 
 // Whether the base's backend is no longer the one `s` was made with.
-bool uring_stale(const UringSock* s) {
-  const CompletionIo* current = s->base->backend_->completion_io();
-  return current == nullptr || current->generation() != s->generation;
-}
+bool uring_stale(const UringSock* s) { return s->epoch != s->base->backend_epoch_; }
 
 // ---- with the bufferevent lock held --------------------------------------
 
@@ -514,7 +512,9 @@ bool start_send(bufferevent* bev, UringSock* s) {
   st->npinned = n;
   st->msg.msg_iov = st->iov;
   st->msg.msg_iovlen = static_cast<size_t>(n);
-  if (n == 0 || !s->io->sendmsg(s->fd, &st->msg, &s->wop)) {
+  const bool queued = n == 1 ? s->io->send(s->fd, st->iov[0].iov_base, st->iov[0].iov_len, &s->wop)
+                             : n != 0 && s->io->sendmsg(s->fd, &st->msg, &s->wop);
+  if (!queued) {
     unpin(s);
     return false;
   }
@@ -589,9 +589,11 @@ bool uring_attach(bufferevent* bev, evutil_socket_t fd) {
   event_base* base = bev->ev_base;
   if (fd < 0 || base == nullptr) return false;
   CompletionIo* io;
+  unsigned epoch;
   {
     BaseLock lock(base);
     io = base->backend_ != nullptr ? base->backend_->completion_io() : nullptr;
+    epoch = base->backend_epoch_;
   }
   if (io == nullptr) return false;
   int type = 0;
@@ -605,7 +607,7 @@ bool uring_attach(bufferevent* bev, evutil_socket_t fd) {
   s->base = base;
   s->bev = bev;
   s->fd = fd;
-  s->generation = io->generation();
+  s->epoch = epoch;
   event_del(&bev->ev_read);
   event_del(&bev->ev_write);
   int pri = event_get_priority(&bev->ev_read);
