@@ -68,11 +68,12 @@ struct RxEntry {
   uint16_t off;  // bytes of the buffer already moved to the input
 };
 
-struct SendState {
+// The message of a send over several chains, made for that send only: an
+// idle connection keeps nothing of its last send.
+struct SendMsg {
   msghdr msg{};
   iovec iov[kMaxIov]{};
   Chain* pinned[kMaxIov]{};
-  int npinned = 0;
 };
 
 struct UringSock {
@@ -80,9 +81,10 @@ struct UringSock {
   CompletionOp wop;  // the send
   CompletionIo* io = nullptr;
   event_base* base = nullptr;
-  bufferevent* bev = nullptr;  // nullptr once detached
-  SendState* send = nullptr;   // on first use
-  UringSock* prev = nullptr;   // the base's list (completion_socks_) while attached
+  bufferevent* bev = nullptr;   // nullptr once detached
+  Chain* pinned = nullptr;      // a one-chain send's chain
+  SendMsg* send_msg = nullptr;  // or a send over several chains
+  UringSock* prev = nullptr;    // the base's list (completion_socks_) while attached
   UringSock* next = nullptr;
   RxEntry* rx = rx_inline;  // queued receive results
   evutil_socket_t fd = -1;
@@ -93,7 +95,7 @@ struct UringSock {
   uint8_t refs = 1;  // attached + each request in the kernel
   RecvState recv_state = kIdle;
   bool recv_cancelling = false;
-  bool send_busy = false;  // a sendmsg is in the kernel
+  bool send_busy = false;  // a send is in the kernel
   bool send_done = false;  // its result waits for the ev_write callback
   int rx_error = 0;        // a result that found no room in the queue (ENOMEM)
   int send_res = 0;
@@ -110,10 +112,25 @@ UringSock* sock_of_wop(CompletionOp* op) {
 
 // ---- with the base lock held -------------------------------------------
 
+// Keeps a chain's bytes where they are while the kernel reads them: an
+// extra reference, and marked shared so that nothing writes into it.
+Chain* pin(Chain* ch) {
+  ++ch->refcnt;
+  ch->shared = true;
+  return ch;
+}
+
+// Lets go of the chains of the last send (and of its message).
 void unpin(UringSock* s) {
-  SendState* st = s->send;
-  for (int i = 0; i < st->npinned; ++i) chain_release(st->pinned[i]);
-  st->npinned = 0;
+  if (s->pinned != nullptr) {
+    chain_release(s->pinned);
+    s->pinned = nullptr;
+  }
+  if (SendMsg* m = s->send_msg) {
+    for (size_t i = 0; i < m->msg.msg_iovlen; ++i) chain_release(m->pinned[i]);
+    mm_free(m);
+    s->send_msg = nullptr;
+  }
 }
 
 void drop_rx(UringSock* s) {
@@ -132,10 +149,7 @@ bool has_unread_data(const UringSock* s) {
 }
 
 void finish(UringSock* s) {
-  if (s->send != nullptr) {
-    unpin(s);
-    mm_free(s->send);
-  }
+  unpin(s);
   if (s->rx != s->rx_inline) mm_free(s->rx);
   mm_free(s);
 }
@@ -491,29 +505,36 @@ bool start_send(bufferevent* bev, UringSock* s) {
   // the loop's thread while we run on another).
   BaseLock lock(s->base);
   if (s->send_busy || s->send_done) return false;
-  if (s->send == nullptr) {
-    s->send = make<SendState>();
-    if (s->send == nullptr) return false;
+  const size_t allowed = static_cast<size_t>(howmuch);
+  Chain* first = out->first;
+  while (first != nullptr && first->off == 0) first = first->next;
+  if (first == nullptr) return false;
+  Chain* second = first->next;
+  while (second != nullptr && second->off == 0) second = second->next;
+  bool queued;
+  if (second == nullptr || first->off >= allowed) {
+    // The common case: one chain holds all that may go.
+    s->pinned = pin(first);
+    queued =
+        s->io->send(s->fd, first->data(), first->off < allowed ? first->off : allowed, &s->wop);
+  } else {
+    auto* m = make<SendMsg>();
+    if (m == nullptr) return false;
+    size_t left = allowed;
+    size_t n = 0;
+    for (Chain* ch = first; ch != nullptr && left > 0 && n < kMaxIov; ch = ch->next) {
+      if (ch->off == 0) continue;
+      const size_t k = ch->off < left ? ch->off : left;
+      m->iov[n].iov_base = ch->data();
+      m->iov[n].iov_len = k;
+      m->pinned[n++] = pin(ch);
+      left -= k;
+    }
+    m->msg.msg_iov = m->iov;
+    m->msg.msg_iovlen = n;
+    s->send_msg = m;
+    queued = s->io->sendmsg(s->fd, &m->msg, &s->wop);
   }
-  SendState* st = s->send;
-  size_t left = static_cast<size_t>(howmuch);
-  int n = 0;
-  for (Chain* ch = out->first; ch != nullptr && left > 0 && n < kMaxIov; ch = ch->next) {
-    if (ch->off == 0) continue;
-    size_t k = ch->off < left ? ch->off : left;
-    st->iov[n].iov_base = ch->data();
-    st->iov[n].iov_len = k;
-    ++ch->refcnt;  // released by unpin(): the bytes stay while the kernel reads them
-    ch->shared = true;
-    st->pinned[n] = ch;
-    ++n;
-    left -= k;
-  }
-  st->npinned = n;
-  st->msg.msg_iov = st->iov;
-  st->msg.msg_iovlen = static_cast<size_t>(n);
-  const bool queued = n == 1 ? s->io->send(s->fd, st->iov[0].iov_base, st->iov[0].iov_len, &s->wop)
-                             : n != 0 && s->io->sendmsg(s->fd, &st->msg, &s->wop);
   if (!queued) {
     unpin(s);
     return false;

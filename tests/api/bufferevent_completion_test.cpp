@@ -282,6 +282,56 @@ TEST_P(BevCompletion, EchoKeepsEveryConnectionsBytesInOrder) {
   }
 }
 
+// Output spread over many chains (references to separate blocks, more of
+// them than one vectored send takes), some cut by a rate limit: the peer gets
+// every byte once, in order, and each block's cleanup runs once the bytes
+// are gone.
+TEST_P(BevCompletion, OutputOverManyChainsArrivesInOrder) {
+  constexpr size_t kBlocks = 40;
+  constexpr size_t kBlock = 1000;
+  const std::string data = pattern(3, kBlocks * kBlock);
+  SockPair sp;
+  bufferevent* bev = bufferevent_socket_new(base, sp.release(0), BEV_OPT_CLOSE_ON_FREE);
+  ASSERT_NE(nullptr, bev);
+  static int cleaned;
+  cleaned = 0;
+  evbuffer* out = bufferevent_get_output(bev);
+  for (size_t i = 0; i < kBlocks; ++i)
+    ASSERT_EQ(0, evbuffer_add_reference(
+                     out, data.data() + i * kBlock, kBlock,
+                     [](const void*, size_t, void*) { ++cleaned; }, nullptr));
+  // A whole block and a half per send at most: sends start and end inside
+  // chains.
+  ASSERT_EQ(0, bufferevent_set_max_single_write(bev, kBlock * 3 / 2));
+  ASSERT_EQ(0, bufferevent_enable(bev, EV_WRITE));
+  std::string got;
+  ASSERT_TRUE(run_until(base, [&] {
+    char buf[8192];
+    ssize_t n;
+    while ((n = read(sp.fd[1], buf, sizeof buf)) > 0) got.append(buf, static_cast<size_t>(n));
+    return got.size() >= data.size();
+  }));
+  EXPECT_EQ(data.size(), got.size());
+  EXPECT_TRUE(got == data) << "bytes lost, repeated or out of order";
+  ASSERT_TRUE(run_until(base, [&] { return cleaned == static_cast<int>(kBlocks); }));
+  // Without a limit: one vectored send over many chains at a time.
+  cleaned = 0;
+  ASSERT_EQ(0, bufferevent_set_max_single_write(bev, EV_SSIZE_MAX));
+  for (size_t i = 0; i < kBlocks; ++i)
+    ASSERT_EQ(0, evbuffer_add_reference(
+                     out, data.data() + i * kBlock, kBlock,
+                     [](const void*, size_t, void*) { ++cleaned; }, nullptr));
+  got.clear();
+  ASSERT_TRUE(run_until(base, [&] {
+    char buf[8192];
+    ssize_t n;
+    while ((n = read(sp.fd[1], buf, sizeof buf)) > 0) got.append(buf, static_cast<size_t>(n));
+    return got.size() >= data.size() && cleaned == static_cast<int>(kBlocks);
+  }));
+  EXPECT_TRUE(got == data) << "bytes lost, repeated or out of order";
+  bufferevent_free(bev);
+}
+
 EVTEST_INSTANTIATE_PER_BACKEND(BevCompletion);
 
 // On the io_uring method, completion IO is on unless
