@@ -33,7 +33,6 @@ struct CompletionOp {
   // res: bytes or -errno; bid: the pool buffer holding the bytes, or -1;
   // more: the request goes on (a multishot receive).
   void (*complete)(CompletionOp* op, int res, int bid, bool more) = nullptr;
-  CompletionOp* next_waiter = nullptr;  // wait_for_buffers() list
 };
 
 class CompletionIo {
@@ -56,7 +55,8 @@ class CompletionIo {
   virtual const unsigned char* buffer_data(int bid) const = 0;
   virtual void recycle(int bid) = 0;
   // Calls op->complete(op, -EAGAIN, -1, false) when the pool has buffers
-  // (possibly at once); stop_waiting() withdraws the request.
+  // (possibly at once), or with -ENOMEM when the wait cannot be recorded;
+  // stop_waiting() withdraws the request.
   virtual void wait_for_buffers(CompletionOp* op) = 0;
   virtual void stop_waiting(CompletionOp* op) = 0;
   // Whether multishot receives work (false after the kernel refused one).

@@ -144,7 +144,11 @@ class UringBackend final : public Backend, public CompletionIo {
   bool pool_failed_ = false;
   unsigned generation_ = next_generation();
   size_t ops_in_flight_ = 0;  // completion requests without their last completion
-  CompletionOp* waiters_ = nullptr;
+  // Receives waiting for pool buffers (a stack: rare, and kept out of the
+  // records every idle connection holds).
+  CompletionOp** waiters_ = nullptr;
+  size_t nwaiters_ = 0;
+  size_t waiters_cap_ = 0;
   uring::BufferPool pool_;
 };
 
@@ -168,6 +172,7 @@ UringBackend::~UringBackend() {
   pool_.destroy();
   mm_free(fds_);
   mm_free(changes_);
+  mm_free(waiters_);
 }
 
 // A submission slot; a full queue is submitted first.
@@ -453,32 +458,32 @@ void UringBackend::cancel(CompletionOp* op, bool now) {
 
 void UringBackend::recycle(int bid) {
   pool_.put(static_cast<unsigned>(bid));
-  if (waiters_ != nullptr) wake_waiters();
+  if (nwaiters_ != 0) wake_waiters();
 }
 
 void UringBackend::wake_waiters() {
-  while (waiters_ != nullptr && pool_.available != 0) {
-    CompletionOp* op = waiters_;
-    waiters_ = op->next_waiter;
-    op->next_waiter = nullptr;
-    op->complete(op, -EAGAIN, -1, false);
+  while (nwaiters_ != 0 && pool_.available != 0) {
+    CompletionOp* op = waiters_[--nwaiters_];
+    op->complete(op, -EAGAIN, -1, false);  // may wait again or stop another's wait
   }
 }
 
 void UringBackend::wait_for_buffers(CompletionOp* op) {
   if (pool_.available == 0 && !pool_.grow_double()) {
-    op->next_waiter = waiters_;
-    waiters_ = op;
+    if (nwaiters_ < waiters_cap_ || grow_zeroed(waiters_, waiters_cap_, nwaiters_ + 1)) {
+      waiters_[nwaiters_++] = op;
+      return;
+    }
+    op->complete(op, -ENOMEM, -1, false);
     return;
   }
   op->complete(op, -EAGAIN, -1, false);
 }
 
 void UringBackend::stop_waiting(CompletionOp* op) {
-  for (CompletionOp** p = &waiters_; *p != nullptr; p = &(*p)->next_waiter) {
-    if (*p == op) {
-      *p = op->next_waiter;
-      op->next_waiter = nullptr;
+  for (size_t i = 0; i < nwaiters_; ++i) {
+    if (waiters_[i] == op) {
+      waiters_[i] = waiters_[--nwaiters_];
       return;
     }
   }
@@ -488,10 +493,8 @@ void UringBackend::stop_waiting(CompletionOp* op) {
 // of the completion operations, whose owners then free what they hold.
 void UringBackend::drain_ops() {
   closing_ = true;
-  while (waiters_ != nullptr) {
-    CompletionOp* op = waiters_;
-    waiters_ = op->next_waiter;
-    op->next_waiter = nullptr;
+  while (nwaiters_ != 0) {
+    CompletionOp* op = waiters_[--nwaiters_];
     op->complete(op, -ECANCELED, -1, false);
   }
   for (int round = 0; round < 64 && ops_in_flight_ != 0; ++round) {

@@ -81,10 +81,12 @@ struct UringSock {
   CompletionOp wop;  // the send
   CompletionIo* io = nullptr;
   event_base* base = nullptr;
-  bufferevent* bev = nullptr;   // nullptr once detached
-  Chain* pinned = nullptr;      // a one-chain send's chain
-  SendMsg* send_msg = nullptr;  // or a send over several chains
-  UringSock* prev = nullptr;    // the base's list (completion_socks_) while attached
+  bufferevent* bev = nullptr;  // nullptr once detached
+  union {                      // what the send in the kernel reads
+    Chain* pinned = nullptr;   // a one-chain send's chain
+    SendMsg* send_msg;         // a send over several chains (send_multi)
+  };
+  UringSock* prev = nullptr;  // the base's list (completion_socks_) while attached
   UringSock* next = nullptr;
   RxEntry* rx = rx_inline;  // queued receive results
   evutil_socket_t fd = -1;
@@ -94,13 +96,18 @@ struct UringSock {
   uint16_t rx_cap = kInlineRx;
   uint8_t refs = 1;  // attached + each request in the kernel
   RecvState recv_state = kIdle;
-  bool recv_cancelling = false;
-  bool send_busy = false;  // a send is in the kernel
-  bool send_done = false;  // its result waits for the ev_write callback
-  int rx_error = 0;        // a result that found no room in the queue (ENOMEM)
+  // One byte of flags, all guarded by the base lock.
+  bool recv_cancelling : 1 = false;
+  bool send_busy : 1 = false;  // a send is in the kernel
+  bool send_done : 1 = false;  // its result waits for the ev_write callback
+  bool send_multi : 1 = false;
+  bool rx_lost = false;  // a result found no room in the queue (ENOMEM)
   int send_res = 0;
   RxEntry rx_inline[kInlineRx];
 };
+// Every idle connection holds one (bench row bev_mem_idle_socket_uring).
+// 104 bytes: 112 with malloc's header (120 would take 128).
+static_assert(sizeof(UringSock) <= 104);
 
 UringSock* sock_of(const BevCore* c) { return static_cast<UringSock*>(c->cio); }
 UringSock* sock_of_rop(CompletionOp* op) {
@@ -122,15 +129,15 @@ Chain* pin(Chain* ch) {
 
 // Lets go of the chains of the last send (and of its message).
 void unpin(UringSock* s) {
-  if (s->pinned != nullptr) {
-    chain_release(s->pinned);
-    s->pinned = nullptr;
-  }
-  if (SendMsg* m = s->send_msg) {
+  if (s->send_multi) {
+    SendMsg* m = s->send_msg;
     for (size_t i = 0; i < m->msg.msg_iovlen; ++i) chain_release(m->pinned[i]);
     mm_free(m);
-    s->send_msg = nullptr;
+    s->send_multi = false;
+  } else if (s->pinned != nullptr) {
+    chain_release(s->pinned);
   }
+  s->pinned = nullptr;
 }
 
 void drop_rx(UringSock* s) {
@@ -226,7 +233,7 @@ void recv_complete(CompletionOp* op, int res, int bid, bool more) {
   }
   if (!push_rx(s, res, bid)) {
     if (bid >= 0) s->io->recycle(bid);
-    s->rx_error = ENOMEM;
+    s->rx_lost = true;
   }
   wake(s, &s->bev->ev_read, EV_READ);
   if (!more) end_request(s);
@@ -351,7 +358,7 @@ void arm_recv(bufferevent* bev, UringSock* s) {
     }
     return;
   }
-  if (s->nrx != 0 || s->rx_error != 0) return;
+  if (s->nrx != 0 || s->rx_lost) return;
   if (!s->io->recv(s->fd, &s->rop, max)) return;
   s->recv_state = max == 0 ? kMulti : kOnce;
   add_request(s);
@@ -420,7 +427,7 @@ bool process_rx(bufferevent* bev, UringSock* s) {
     bev_charge_read(c, static_cast<ev_ssize_t>(added));
     if (evbuffer_get_length(in) >= bev->wm_read.low) bev_run_readcb(bev, 0);
     if (c->cio != s) return false;
-    if ((s->nrx != 0 || s->rx_error != 0) && wants_read(bev)) read_later(bev, s);
+    if ((s->nrx != 0 || s->rx_lost) && wants_read(bev)) read_later(bev, s);
     return true;
   }
   if (s->nrx != 0) {
@@ -447,9 +454,9 @@ bool process_rx(bufferevent* bev, UringSock* s) {
     bev_run_eventcb(bev, what, 0);
     return false;
   }
-  if (s->rx_error != 0) {
-    errno = s->rx_error;
-    s->rx_error = 0;
+  if (s->rx_lost) {
+    errno = ENOMEM;
+    s->rx_lost = false;
     bev_disable_locked(bev, EV_READ);
     bev_run_eventcb(bev, BEV_EVENT_READING | BEV_EVENT_ERROR, 0);
     return false;
@@ -533,6 +540,7 @@ bool start_send(bufferevent* bev, UringSock* s) {
     m->msg.msg_iov = m->iov;
     m->msg.msg_iovlen = n;
     s->send_msg = m;
+    s->send_multi = true;
     queued = s->io->sendmsg(s->fd, &m->msg, &s->wop);
   }
   if (!queued) {
