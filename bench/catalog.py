@@ -71,6 +71,11 @@ def _event_core():
     raw = ["-n", "100", "-a", "100", "-w", "1000", "-f"]
     benches.append(Bench("raw_pipe_n100", "pipe_bench", "bench_timed_raw_pipe_round", raw, raw,
                          60, 2, cpu_target=None, instr_target=None))
+    # Timers firing through the loop's sleeping wait (1-10 ms timeouts).
+    timers = ["-t", "-n", "100", "-w", "2000"]
+    benches.append(Bench("timer_dispatch_n100", "pipe_bench", "bench_timed_timer_round", timers,
+                         ["-t", "-n", "100", "-w", "300"], 5, 1, cpu_target=None,
+                         instr_target=None))
     # Timers and active events: Google Benchmark rows ev_* (bench/micro).
     return benches
 
@@ -244,6 +249,10 @@ def _io_uring():
     args = ["-n", "100", "-a", "100", "-w", "1000"]
     benches.append(Bench("pipe_persist_n100_uring", "pipe_bench", "bench_timed_pipe_round", args,
                          args, 60, 2, cpu_target=None, instr_target=None, env=uring))
+    timers = ["-t", "-n", "100", "-w", "2000"]
+    benches.append(Bench("timer_dispatch_n100_uring", "pipe_bench", "bench_timed_timer_round",
+                         timers, ["-t", "-n", "100", "-w", "300"], 5, 1, cpu_target=None,
+                         instr_target=None, env=uring))
     for conns, messages, quick_messages, callgrind_messages, rounds in (
             (100, 10000, 2000, 2000, 4), (1000, 20000, 2000, 5000, 3)):
         for size, env in ((64, uring), (4096, {}), (4096, uring)):

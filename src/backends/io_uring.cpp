@@ -20,8 +20,10 @@
 //   io_uring_enter, without waiting): the usual event_del + close then
 //   closes the socket as the program expects.  A poll that already fired
 //   (the common case) has nothing to cancel.
-// - The wait's timeout goes to the kernel as a timespec (IORING_ENTER_EXT_ARG):
-//   precise, no timerfd.
+// - The wait's timeout goes to the kernel as a timespec (IORING_ENTER_EXT_ARG),
+//   no timerfd: in whole milliseconds rounded up, as the epoll method waits
+//   (timers due within the same millisecond then fire in one wake-up), or
+//   to the microsecond with EVENT_BASE_FLAG_PRECISE_TIMER.
 // - After fork the child builds its own ring (needs_reinit); the parent's is
 //   only unmapped, never touched.
 // - Completion IO (completion_io.hpp): receives and sends of socket
@@ -91,8 +93,8 @@ uint64_t tag_of(ev::CompletionOp* op) { return kOpTag | reinterpret_cast<uintptr
 
 class UringBackend final : public Backend, public CompletionIo {
  public:
-  UringBackend(BackendHost& host, const uring::Ring& ring, bool completion)
-      : host_(host), ring_(ring), owner_(getpid()), completion_(completion) {}
+  UringBackend(BackendHost& host, const uring::Ring& ring, bool completion, bool precise)
+      : host_(host), ring_(ring), owner_(getpid()), completion_(completion), precise_(precise) {}
 
   ~UringBackend() override;
 
@@ -139,6 +141,7 @@ class UringBackend final : public Backend, public CompletionIo {
   size_t changes_cap_ = 0;
   bool warned_submit_ = false;
   bool completion_ = false;
+  bool precise_ = false;  // EVENT_BASE_FLAG_PRECISE_TIMER
   bool multishot_ok_ = true;
   bool closing_ = false;
   bool pool_failed_ = false;
@@ -350,8 +353,14 @@ int UringBackend::dispatch(const timeval* timeout) {
       r = ring_.enter(to_submit, 0, IORING_ENTER_GETEVENTS, nullptr, 0);
   } else {
     if (timeout != nullptr) {
-      ts.tv_sec = timeout->tv_sec;
-      ts.tv_nsec = static_cast<long long>(timeout->tv_usec) * 1000;
+      if (precise_) {
+        ts.tv_sec = timeout->tv_sec;
+        ts.tv_nsec = static_cast<long long>(timeout->tv_usec) * 1000;
+      } else {
+        const int ms = backend_detail::timeout_ms_ceil(timeout);
+        ts.tv_sec = ms / 1000;
+        ts.tv_nsec = static_cast<long long>(ms % 1000) * 1000 * 1000;
+      }
       arg.ts = reinterpret_cast<uint64_t>(&ts);
     }
     r = ring_.enter(to_submit, 1, IORING_ENTER_GETEVENTS | IORING_ENTER_EXT_ARG, &arg, sizeof(arg));
@@ -524,7 +533,8 @@ Backend* create_io_uring_backend(BackendHost& host, const BackendOptions& option
   // Completion IO needs provided-buffer rings (5.19, the kernel that added
   // IORING_FEAT_LINKED_FILE) and the receive/send opcodes.
   const bool completion = options.completion_io && ring.can_cancel_any && ring.has_sock_ops;
-  Backend* backend = make<UringBackend>(host, ring, completion);
+  Backend* backend = make<UringBackend>(host, ring, completion,
+                                        (options.base_flags & EVENT_BASE_FLAG_PRECISE_TIMER) != 0);
   if (backend == nullptr) {
     evpriv_warn("io_uring: out of memory");
     ring.destroy();
