@@ -146,20 +146,18 @@ TEST_P(BevCompletion, WatermarkSetWhileReadingHolds) {
   bufferevent_free(bev);
 }
 
-// Many connections whose data is all there before the loop first runs:
-// more than the receive buffers an io_uring base starts with.  Every
-// connection gets all its bytes.
-TEST_P(BevCompletion, ManyConnectionsWithDataWaitingAllArrive) {
-  constexpr int kConns = 150;
-  constexpr size_t kBytes = 16 * 1024;
+// `conns` socket bufferevents, each of whose peers sends `data` (before
+// reading is enabled, with `send_first`): every connection gets its bytes,
+// in order, within 10 s.
+void every_reader_gets_its_bytes(event_base* base, int conns, const std::string& data,
+                                 bool send_first) {
   struct Conn {
     SockPair sp;
     bufferevent* bev = nullptr;
     std::string got;
   };
-  std::vector<Conn> conns(kConns);
-  const std::string data = pattern(3, kBytes);
-  for (Conn& c : conns) {
+  std::vector<Conn> all(static_cast<size_t>(conns));
+  for (Conn& c : all) {
     c.bev = bufferevent_socket_new(base, c.sp.release(0), BEV_OPT_CLOSE_ON_FREE);
     ASSERT_NE(nullptr, c.bev);
     bufferevent_setcb(
@@ -171,21 +169,29 @@ TEST_P(BevCompletion, ManyConnectionsWithDataWaitingAllArrive) {
           while ((n = bufferevent_read(b, buf, sizeof buf)) > 0) got->append(buf, n);
         },
         nullptr, nullptr, &c.got);
+    if (send_first) c.sp.send(data);
     ASSERT_EQ(0, bufferevent_enable(c.bev, EV_READ));
-    c.sp.send(data);
+    if (!send_first) c.sp.send(data);
   }
   EXPECT_TRUE(run_until(
       base,
       [&] {
-        for (const Conn& c : conns)
-          if (c.got.size() < kBytes) return false;
+        for (const Conn& c : all)
+          if (c.got.size() < data.size()) return false;
         return true;
       },
       10000));
-  for (Conn& c : conns) {
+  for (Conn& c : all) {
     EXPECT_TRUE(c.got == data);
     bufferevent_free(c.bev);
   }
+}
+
+// Many connections whose data is all there before the loop first runs:
+// more than the receive buffers an io_uring base starts with.  Every
+// connection gets all its bytes.
+TEST_P(BevCompletion, ManyConnectionsWithDataWaitingAllArrive) {
+  every_reader_gets_its_bytes(base, 150, pattern(3, 16 * 1024), false);
 }
 
 // More connections with data at once than the io_uring method's receive
@@ -203,40 +209,8 @@ TEST_P(BevCompletion, MoreReadersThanPoolBuffersAllArrive) {
     lim.rlim_cur = need;
     ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &lim));
   }
-  struct Conn {
-    SockPair sp;
-    bufferevent* bev = nullptr;
-    std::string got;
-  };
-  std::vector<Conn> conns(kConns);
-  const std::string data = pattern(11, 100);
-  for (Conn& c : conns) {
-    c.bev = bufferevent_socket_new(base, c.sp.release(0), BEV_OPT_CLOSE_ON_FREE);
-    ASSERT_NE(nullptr, c.bev);
-    bufferevent_setcb(
-        c.bev,
-        [](bufferevent* b, void* arg) {
-          auto* got = static_cast<std::string*>(arg);
-          char buf[256];
-          size_t n;
-          while ((n = bufferevent_read(b, buf, sizeof buf)) > 0) got->append(buf, n);
-        },
-        nullptr, nullptr, &c.got);
-    c.sp.send(data);  // before reading starts: every receive completes at once
-  }
-  for (Conn& c : conns) ASSERT_EQ(0, bufferevent_enable(c.bev, EV_READ));
-  EXPECT_TRUE(run_until(
-      base,
-      [&] {
-        for (const Conn& c : conns)
-          if (c.got.size() < data.size()) return false;
-        return true;
-      },
-      10000));
-  for (Conn& c : conns) {
-    EXPECT_TRUE(c.got == data);
-    bufferevent_free(c.bev);
-  }
+  // Sent before reading starts: every receive completes at once.
+  every_reader_gets_its_bytes(base, kConns, pattern(11, 100), true);
 }
 
 // Reading switched off and on again from the read callback, mid-stream:
