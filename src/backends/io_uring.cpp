@@ -454,6 +454,11 @@ bool UringBackend::send(int fd, const void* data, size_t len, CompletionOp* op) 
 }
 
 void UringBackend::cancel(CompletionOp* op, bool now) {
+  // A forked child before event_reinit shares the parent's ring mapping: a
+  // submission queued there would go out with the parent's next wait.  Its
+  // requests are the parent's; it cancels nothing.  (Cleanup is what a child
+  // does before event_reinit; starting IO there is libevent misuse.)
+  if (owner_ != getpid()) return;
   io_uring_sqe* s = sqe();
   if (s == nullptr) return;
   s->opcode = IORING_OP_ASYNC_CANCEL;
@@ -462,7 +467,7 @@ void UringBackend::cancel(CompletionOp* op, bool now) {
   s->user_data = kIgnoreTag;
   if (ring_.can_skip_cqe) s->flags = IOSQE_CQE_SKIP_SUCCESS;
   ring_.publish();
-  if (now && owner_ == getpid()) ring_.submit();
+  if (now) ring_.submit();
 }
 
 void UringBackend::recycle(int bid) {

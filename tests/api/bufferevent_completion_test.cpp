@@ -12,8 +12,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <dirent.h>
+#include <stdio.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <string>
@@ -359,6 +362,66 @@ TEST_P(BevCompletion, OutputOverManyChainsArrivesInOrder) {
 }
 
 EVTEST_INSTANTIATE_PER_BACKEND(BevCompletion);
+
+// The submission queue tail of this process's io_uring instance (from
+// /proc/self/fdinfo), or -1 when there is none.
+long ring_sq_tail() {
+  DIR* dir = opendir("/proc/self/fd");
+  if (dir == nullptr) return -1;
+  long tail = -1;
+  while (dirent* e = readdir(dir)) {
+    char link[64] = {};
+    const std::string fd_path = std::string("/proc/self/fd/") + e->d_name;
+    if (readlink(fd_path.c_str(), link, sizeof link - 1) <= 0) continue;
+    if (std::string(link) != "anon_inode:[io_uring]") continue;
+    FILE* f = fopen((std::string("/proc/self/fdinfo/") + e->d_name).c_str(), "r");
+    char line[256];
+    while (f != nullptr && fgets(line, sizeof line, f) != nullptr)
+      if (sscanf(line, "SqTail: %ld", &tail) == 1) break;
+    if (f != nullptr) fclose(f);
+  }
+  closedir(dir);
+  return tail;
+}
+
+// A forked child that frees an inherited reading bufferevent without
+// event_reinit (cleaning up before exec or exit) must not write into the
+// ring it shares with the parent: a cancellation queued there would go to
+// the kernel with the parent's next wait, cancelling the parent's receive
+// or overwriting submissions the parent had queued.
+TEST(BevCompletionFork, ChildFreeingABufferEventLeavesTheParentsRingAlone) {
+  event_base* base = evtest::new_base_with("io_uring");
+  if (base == nullptr) GTEST_SKIP() << "no io_uring here";
+  SockPair sp;
+  bufferevent* bev = bufferevent_socket_new(base, sp.release(0), BEV_OPT_CLOSE_ON_FREE);
+  ASSERT_EQ(0, bufferevent_enable(bev, EV_READ));
+  event_base_loop(base, EVLOOP_NONBLOCK);  // the receive is in the kernel
+  const long before = ring_sq_tail();
+  ASSERT_GE(before, 0);
+  pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    bufferevent_free(bev);
+    _exit(0);
+  }
+  int status = 0;
+  ASSERT_EQ(child, waitpid(child, &status, 0));
+  EXPECT_EQ(before, ring_sq_tail()) << "the child queued a submission in the parent's ring";
+  // And the parent's bufferevent still reads.
+  std::string got;
+  bufferevent_setcb(
+      bev,
+      [](bufferevent* b, void* arg) {
+        char buf[64];
+        size_t n = bufferevent_read(b, buf, sizeof buf);
+        static_cast<std::string*>(arg)->append(buf, n);
+      },
+      nullptr, nullptr, &got);
+  sp.send("after fork");
+  EXPECT_TRUE(run_until(base, [&] { return got == "after fork"; }));
+  bufferevent_free(bev);
+  event_base_free(base);
+}
 
 // On the io_uring method, completion IO is on unless
 // EVENT_IOURING_NOCOMPLETION is set.  What shows from outside: a socket
