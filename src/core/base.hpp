@@ -207,6 +207,9 @@ struct event_base final : ev::BackendHost {
   // backend.
   void* completion_socks_ = nullptr;
   void (*completion_reinit_)(event_base* base) = nullptr;
+  // Listeners on completion accepts (listener/accept_uring.cpp): likewise.
+  void* completion_listeners_ = nullptr;
+  void (*listener_reinit_)(event_base* base) = nullptr;
   // event_base_get_method(): the backend's name, with libevent's spelling of
   // epoll in changelist mode.
   const char* method_name() const {
