@@ -38,6 +38,7 @@
 #include "listener/accept_uring.hpp"
 
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -89,6 +90,9 @@ struct UringAccept {
 };
 
 namespace {
+
+// wait_for_cancellations(): at most this many pauses of 0.1 ms.
+constexpr int kMaxCancelWaitRounds = 5000;
 
 class BaseLock {
  public:
@@ -242,6 +246,25 @@ void after_reinit(event_base* base) {
   }
 }
 
+// From a thread other than the loop's: a cancelled request finishes (and
+// lets go of the listening socket) in task work of the thread that
+// submitted it, the loop's, which the kernel wakes for it; until then a
+// close() of the socket would leave it listening.  Waits (bounded) for the
+// loop to reap the last completions.  Base lock held; released meanwhile.
+void wait_for_cancellations(UringAccept* ua) {
+  event_base* base = ua->base;
+  base->notify_if_needed();
+  for (int round = 0; round < kMaxCancelWaitRounds; ++round) {
+    bool armed = false;
+    for (const AcceptSlot& slot : ua->slots) armed = armed || slot.armed;
+    if (!armed || !base->running_loop_) return;
+    base->unlock();
+    const timespec pause = {0, 100 * 1000};
+    nanosleep(&pause, nullptr);
+    base->lock();
+  }
+}
+
 }  // namespace
 
 bool uring_accept_offered(event_base* base) {
@@ -347,7 +370,10 @@ void uring_accept_detach(UringAccept* ua) {
     slot.cancelling = true;
     last = &slot;
   }
-  if (last != nullptr) ua->io->cancel(&last->op, true);
+  if (last != nullptr) {
+    ua->io->cancel(&last->op, true);
+    if (base->running_loop_ && !base->in_loop_thread()) wait_for_cancellations(ua);
+  }
   unref(ua);
 }
 
