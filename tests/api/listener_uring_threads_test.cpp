@@ -74,6 +74,7 @@ class UringListenerThreads : public ::testing::Test {
  protected:
   static void SetUpTestSuite() { ASSERT_EQ(0, evthread_use_pthreads()); }
   void SetUp() override {
+    if (lutest::under_valgrind()) GTEST_SKIP() << "valgrind serialises io_uring_enter waits";
     base = lutest::uring_base();
     if (base == nullptr) return;
     loop = std::thread([this] { event_base_loop(base, EVLOOP_NO_EXIT_ON_EMPTY); });
