@@ -15,7 +15,9 @@ struct UringAccept;
 
 // Armed accept requests per listener: each has its own address buffer, so
 // that every connection comes with its exact peer address (see the .cpp).
-inline constexpr int kUringAcceptSlots = 8;
+// 16: under a connect storm, io_uring_enter calls per connection are 0.27
+// with 4, 0.15 with 8, 0.08 with 16 and 0.07 with 32 requests.
+inline constexpr int kUringAcceptSlots = 16;
 
 // Whether `base` runs accepts as completions (io_uring with completion IO
 // and IORING_OP_ACCEPT).
