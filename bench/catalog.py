@@ -51,8 +51,11 @@ class MemoryBench:
 
     kind = "memory"
 
-    def __init__(self, name, program, args, metrics):
+    def __init__(self, name, program, args, metrics, env=None, suffix=""):
         self.name, self.program, self.args, self.metrics = name, program, args, metrics
+        # `env`: the program's own variables (both sides); `suffix`: added to
+        # the names of the metrics it prints (the same program in another mode).
+        self.env, self.suffix = env, suffix
         self.path = None
 
 
@@ -68,6 +71,11 @@ def _event_core():
     raw = ["-n", "100", "-a", "100", "-w", "1000", "-f"]
     benches.append(Bench("raw_pipe_n100", "pipe_bench", "bench_timed_raw_pipe_round", raw, raw,
                          60, 2, cpu_target=None, instr_target=None))
+    # Timers firing through the loop's sleeping wait (1-10 ms timeouts).
+    timers = ["-t", "-n", "100", "-w", "2000"]
+    benches.append(Bench("timer_dispatch_n100", "pipe_bench", "bench_timed_timer_round", timers,
+                         ["-t", "-n", "100", "-w", "300"], 5, 1, cpu_target=None,
+                         instr_target=None))
     # Timers and active events: Google Benchmark rows ev_* (bench/micro).
     return benches
 
@@ -215,6 +223,8 @@ def _memory():
         }),
         MemoryBench("bev_mem", "bufferevent_bench", ["-m", "mem", "-c", "1000"], {
             "bev_mem_idle_socket": ("heap bytes per idle socket bufferevent (1000)", 600),
+            "bev_mem_idle_socket_anon": ("resident anonymous bytes per idle socket bufferevent, "
+                                         "heap overhead included (1000)", None),
             "bev_mem_idle_socket_allocs": ("malloc + realloc calls per idle socket bufferevent",
                                            None),
         }),
@@ -239,20 +249,39 @@ def _io_uring():
     args = ["-n", "100", "-a", "100", "-w", "1000"]
     benches.append(Bench("pipe_persist_n100_uring", "pipe_bench", "bench_timed_pipe_round", args,
                          args, 60, 2, cpu_target=None, instr_target=None, env=uring))
+    timers = ["-t", "-n", "100", "-w", "2000"]
+    benches.append(Bench("timer_dispatch_n100_uring", "pipe_bench", "bench_timed_timer_round",
+                         timers, ["-t", "-n", "100", "-w", "300"], 5, 1, cpu_target=None,
+                         instr_target=None, env=uring))
     for conns, messages, quick_messages, callgrind_messages, rounds in (
             (100, 10000, 2000, 2000, 4), (1000, 20000, 2000, 5000, 3)):
         for size, env in ((64, uring), (4096, {}), (4096, uring)):
             # 64-byte messages on our epoll method are bev_echo_c<conns>.
             args = ["-m", "echo", "-c", str(conns), "-s", str(size)]
-            name = "bev_echo_c%d%s%s" % (conns, "" if size == 64 else "_s%d" % size,
-                                         "_uring" if env else "")
+            sized = "" if size == 64 else "_s%d" % size
+            name = "bev_echo_c%d%s%s" % (conns, sized, "_uring" if env else "")
+            # The plain-epoll floor at 100 connections (see _bufferevents).
+            floor = "raw_echo_c100%s" % sized if conns == 100 else None
             benches.append(Bench(name, "bufferevent_bench",
                                  "bench_timed_bev_echo", args + ["-n", str(messages)],
                                  args + ["-n", str(quick_messages)], rounds, 1,
                                  callgrind_args=args + ["-n", str(callgrind_messages)],
                                  follow_forks=False, throughput=True, cpu_target=None,
-                                 instr_target=None, env=env,
-                                 floor="raw_echo_c100" if conns == 100 and size == 64 else None))
+                                 instr_target=None, env=env, floor=floor))
+        if conns == 100:
+            raw = ["-m", "floor", "-c", "100", "-s", "4096"]
+            benches.append(Bench("raw_echo_c100_s4096", "bufferevent_bench",
+                                 "bench_timed_raw_echo", raw + ["-n", str(messages)],
+                                 raw + ["-n", str(quick_messages)], rounds, 1,
+                                 callgrind_args=raw + ["-n", str(callgrind_messages)],
+                                 follow_forks=False, cpu_target=None, instr_target=None))
+    benches.append(MemoryBench("bev_mem_uring", "bufferevent_bench", ["-m", "mem", "-c", "1000"], {
+        "bev_mem_idle_socket_uring": ("heap bytes per idle socket bufferevent, ours on io_uring "
+                                      "(the reference on epoll) (1000)", None),
+        "bev_mem_idle_socket_anon_uring": ("resident anonymous bytes per idle socket "
+                                           "bufferevent, ours on io_uring: the receive pool "
+                                           "counts (1000)", None),
+    }, env=uring, suffix="_uring"))
     return benches
 
 

@@ -11,11 +11,17 @@
  * (each socket registered once), read(2) and write(2).  Its CPU time is
  * what the kernel and this program's own calls cost, whatever the library.
  *
+ * With -t no pipes: N timers dispatched through the loop's wait, each
+ * re-added by its callback with a timeout of 1-10 ms (whole milliseconds,
+ * which every method's wait can express: each wakes at the same deadlines),
+ * until W have fired: the sleeping wait with a timeout, as a method
+ * implements it.
+ *
  * Usage: pipe_bench [-n pipes] [-a active] [-w writes] [-r rounds]
- *                   [-u warmup-rounds] [-o | -f] [-x]
+ *                   [-u warmup-rounds] [-o | -f | -t] [-x]
  * -x exits without freeing anything (fewer syscalls to trace).
  * Prints the result line of bench_run_rounds, named pipe_<persist|oneshot>_n<N>
- * (-f: raw_pipe_n<N>). */
+ * (-f: raw_pipe_n<N>, -t: timer_dispatch_n<N>). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +40,7 @@ struct pipe_bench {
   int nwrites;
   int persistent;
   int raw_epoll;               /* -f: the floor, without libevent */
+  int timers;                  /* -t: timers instead of pipes */
   int epfd;                    /* -f: every watched end registered once */
   evutil_socket_t (*pairs)[2]; /* [i][0] is watched, [i][1] is written */
   struct event** events;
@@ -58,6 +65,35 @@ static void on_readable(evutil_socket_t fd, short what, void* arg) {
   if (!bench.persistent && event_add(bench.events[index], NULL) != 0)
     bench_die("event_add in callback failed");
   if (bench.reads_done == bench.nwrites) event_base_loopbreak(bench.base);
+}
+
+static struct timeval timer_delay(intptr_t index) {
+  struct timeval tv = {0, (suseconds_t)(1000 * (1 + index % 10))};
+  return tv;
+}
+
+static void on_timer(evutil_socket_t fd, short what, void* arg) {
+  intptr_t index = (intptr_t)arg;
+  (void)fd;
+  (void)what;
+  bench.reads_done++;
+  if (bench.reads_done == bench.nwrites) {
+    event_base_loopbreak(bench.base);
+    return;
+  }
+  struct timeval tv = timer_delay(index);
+  if (event_add(bench.events[index], &tv) != 0) bench_die("re-adding a timer failed");
+}
+
+BENCH_TIMED void bench_timed_timer_round(void) {
+  bench.reads_done = 0;
+  for (int i = 0; i < bench.npipes; i++) {
+    struct timeval tv = timer_delay(i);
+    if (event_add(bench.events[i], &tv) != 0) bench_die("adding a timer failed");
+  }
+  if (event_base_dispatch(bench.base) < 0) bench_die("event_base_dispatch failed");
+  if (bench.reads_done != bench.nwrites) bench_die("dispatch ended before every timer fired");
+  for (int i = 0; i < bench.npipes; i++) event_del(bench.events[i]);
 }
 
 /* The timed phase: one full round of re-arming and dispatching. */
@@ -96,6 +132,15 @@ BENCH_TIMED void bench_timed_raw_pipe_round(void) {
 static void setup(void) {
   bench_raise_fd_limit(2L * bench.npipes + 64);
   bench.base = bench_new_base();
+  if (bench.timers) {
+    bench.events = calloc((size_t)bench.npipes, sizeof *bench.events);
+    if (!bench.events) bench_die("out of memory");
+    for (int i = 0; i < bench.npipes; i++) {
+      bench.events[i] = evtimer_new(bench.base, on_timer, (void*)(intptr_t)i);
+      if (!bench.events[i]) bench_die("creating a timer failed");
+    }
+    return;
+  }
   bench.pairs = calloc((size_t)bench.npipes, sizeof *bench.pairs);
   bench.events = calloc((size_t)bench.npipes, sizeof *bench.events);
   if (!bench.pairs || !bench.events) bench_die("out of memory");
@@ -120,6 +165,12 @@ static void setup(void) {
 }
 
 static void teardown(void) {
+  if (bench.timers) {
+    for (int i = 0; i < bench.npipes; i++) event_free(bench.events[i]);
+    free(bench.events);
+    event_base_free(bench.base);
+    return;
+  }
   for (int i = 0; i < bench.npipes; i++) {
     event_free(bench.events[i]);
     close(bench.pairs[i][0]);
@@ -138,7 +189,7 @@ int main(int argc, char** argv) {
   bench.nwrites = 1000;
   bench.persistent = 1;
   int opt;
-  while ((opt = getopt(argc, argv, "n:a:w:ofr:u:x")) != -1) {
+  while ((opt = getopt(argc, argv, "n:a:w:oftr:u:x")) != -1) {
     if (bench_shared_option(&args, opt, optarg)) continue;
     switch (opt) {
       case 'n':
@@ -156,9 +207,12 @@ int main(int argc, char** argv) {
       case 'f':
         bench.raw_epoll = 1;
         break;
+      case 't':
+        bench.timers = 1;
+        break;
       default:
         bench_die(
-            "usage: pipe_bench [-n pipes] [-a active] [-w writes] [-r n] [-u n] [-o|-f] [-x]");
+            "usage: pipe_bench [-n pipes] [-a active] [-w writes] [-r n] [-u n] [-o|-f|-t] [-x]");
     }
   }
   if (bench.npipes < 2 || bench.npipes > 9000) bench_die("-n must be between 2 and 9000");
@@ -169,13 +223,18 @@ int main(int argc, char** argv) {
   bench_check_loaded_library();
   setup();
   char name[64];
-  if (bench.raw_epoll)
+  void (*round)(void) = bench_timed_pipe_round;
+  if (bench.timers) {
+    snprintf(name, sizeof name, "timer_dispatch_n%d", bench.npipes);
+    round = bench_timed_timer_round;
+  } else if (bench.raw_epoll) {
     snprintf(name, sizeof name, "raw_pipe_n%d", bench.npipes);
-  else
+    round = bench_timed_raw_pipe_round;
+  } else {
     snprintf(name, sizeof name, "pipe_%s_n%d", bench.persistent ? "persist" : "oneshot",
              bench.npipes);
-  bench_run_rounds(name, bench.raw_epoll ? bench_timed_raw_pipe_round : bench_timed_pipe_round,
-                   args.warmup, args.rounds, bench.nwrites);
+  }
+  bench_run_rounds(name, round, args.warmup, args.rounds, bench.nwrites);
   if (!args.skip_teardown) teardown();
   return 0;
 }

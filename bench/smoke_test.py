@@ -63,11 +63,8 @@ def check_micro_direct(bin_dir, empty_dir):
         check(proc.returncode == 3 and "loaded lib=" in proc.stdout,
               "%s loading the wrong library exits 3 (exit %d)" % (program, proc.returncode))
 # ---- end of the micro-benchmarks ----
-MEMORY = {"buf_mem": ("buf_mem_new", "buf_mem_add4k"),
-          "bev_mem": ("bev_mem_idle_socket", "bev_mem_idle_socket_allocs"),
-          "http_mem": ("http_mem_idle_conn",),
-          "dns_mem": ("dns_mem_pending_resolve", "dns_mem_pending_getaddrinfo"),
-          "tls_mem": ("tls_mem_idle",)}
+# The memory benchmarks and their metrics, from the catalogue.
+MEMORY = {b.name: tuple(b.metrics) for b in BENCHMARKS if b.kind == "memory"}
 failures = []
 passed = []
 
@@ -170,7 +167,10 @@ def check_extra_table(markdown, names, same_library):
             check(len(values) == 2 and all(v and v > 0 for v in values),
                   "%s: heap bytes ref and ours %s" % (metric, values))
             if same_library and len(values) == 2:
-                check(values[0] == values[1], "%s: same library, same bytes %s" % (metric, values))
+                # Resident pages also move with what the process did before.
+                close = (abs(values[0] - values[1]) <= 0.05 * values[0] if "_anon" in metric
+                         else values[0] == values[1])
+                check(close, "%s: same library, same bytes %s" % (metric, values))
 
 
 def main():

@@ -20,8 +20,10 @@
 //   io_uring_enter, without waiting): the usual event_del + close then
 //   closes the socket as the program expects.  A poll that already fired
 //   (the common case) has nothing to cancel.
-// - The wait's timeout goes to the kernel as a timespec (IORING_ENTER_EXT_ARG):
-//   precise, no timerfd.
+// - The wait's timeout goes to the kernel as a timespec (IORING_ENTER_EXT_ARG),
+//   no timerfd: in whole milliseconds rounded up, as the epoll method waits
+//   (timers due within the same millisecond then fire in one wake-up), or
+//   to the microsecond with EVENT_BASE_FLAG_PRECISE_TIMER.
 // - After fork the child builds its own ring (needs_reinit); the parent's is
 //   only unmapped, never touched.
 // - Completion IO (completion_io.hpp): receives and sends of socket
@@ -91,8 +93,8 @@ uint64_t tag_of(ev::CompletionOp* op) { return kOpTag | reinterpret_cast<uintptr
 
 class UringBackend final : public Backend, public CompletionIo {
  public:
-  UringBackend(BackendHost& host, const uring::Ring& ring, bool completion)
-      : host_(host), ring_(ring), owner_(getpid()), completion_(completion) {}
+  UringBackend(BackendHost& host, const uring::Ring& ring, bool completion, bool precise)
+      : host_(host), ring_(ring), owner_(getpid()), completion_(completion), precise_(precise) {}
 
   ~UringBackend() override;
 
@@ -106,6 +108,7 @@ class UringBackend final : public Backend, public CompletionIo {
   // CompletionIo
   bool recv(int fd, CompletionOp* op, size_t max) override;
   bool sendmsg(int fd, const msghdr* msg, CompletionOp* op) override;
+  bool send(int fd, const void* data, size_t len, CompletionOp* op) override;
   void cancel(CompletionOp* op, bool now) override;
   const unsigned char* buffer_data(int bid) const override { return pool_.data(bid); }
   void recycle(int bid) override;
@@ -141,12 +144,17 @@ class UringBackend final : public Backend, public CompletionIo {
   size_t changes_cap_ = 0;
   bool warned_submit_ = false;
   bool completion_ = false;
+  bool precise_ = false;  // EVENT_BASE_FLAG_PRECISE_TIMER
   bool multishot_ok_ = true;
   bool closing_ = false;
   bool pool_failed_ = false;
   unsigned generation_ = next_generation();
   size_t ops_in_flight_ = 0;  // completion requests without their last completion
-  CompletionOp* waiters_ = nullptr;
+  // Receives waiting for pool buffers (a stack: rare, and kept out of the
+  // records every idle connection holds).
+  CompletionOp** waiters_ = nullptr;
+  size_t nwaiters_ = 0;
+  size_t waiters_cap_ = 0;
   uring::BufferPool pool_;
 };
 
@@ -170,6 +178,7 @@ UringBackend::~UringBackend() {
   pool_.destroy();
   mm_free(fds_);
   mm_free(changes_);
+  mm_free(waiters_);
 }
 
 // A submission slot; a full queue is submitted first.
@@ -347,8 +356,14 @@ int UringBackend::dispatch(const timeval* timeout) {
       r = ring_.enter(to_submit, 0, IORING_ENTER_GETEVENTS, nullptr, 0);
   } else {
     if (timeout != nullptr) {
-      ts.tv_sec = timeout->tv_sec;
-      ts.tv_nsec = static_cast<long long>(timeout->tv_usec) * 1000;
+      if (precise_) {
+        ts.tv_sec = timeout->tv_sec;
+        ts.tv_nsec = static_cast<long long>(timeout->tv_usec) * 1000;
+      } else {
+        const int ms = backend_detail::timeout_ms_ceil(timeout);
+        ts.tv_sec = ms / 1000;
+        ts.tv_nsec = static_cast<long long>(ms % 1000) * 1000 * 1000;
+      }
       arg.ts = reinterpret_cast<uint64_t>(&ts);
     }
     r = ring_.enter(to_submit, 1, IORING_ENTER_GETEVENTS | IORING_ENTER_EXT_ARG, &arg, sizeof(arg));
@@ -427,6 +442,20 @@ bool UringBackend::sendmsg(int fd, const msghdr* msg, CompletionOp* op) {
   return true;
 }
 
+bool UringBackend::send(int fd, const void* data, size_t len, CompletionOp* op) {
+  io_uring_sqe* s = sqe();
+  if (s == nullptr) return false;
+  s->opcode = IORING_OP_SEND;
+  s->fd = fd;
+  s->addr = reinterpret_cast<uint64_t>(data);
+  s->len = static_cast<uint32_t>(len < 0x7ffff000u ? len : 0x7ffff000u);
+  s->msg_flags = MSG_NOSIGNAL;
+  s->user_data = tag_of(op);
+  ring_.publish();
+  ++ops_in_flight_;
+  return true;
+}
+
 void UringBackend::cancel(CompletionOp* op, bool now) {
   io_uring_sqe* s = sqe();
   if (s == nullptr) return;
@@ -441,32 +470,32 @@ void UringBackend::cancel(CompletionOp* op, bool now) {
 
 void UringBackend::recycle(int bid) {
   pool_.put(static_cast<unsigned>(bid));
-  if (waiters_ != nullptr) wake_waiters();
+  if (nwaiters_ != 0) wake_waiters();
 }
 
 void UringBackend::wake_waiters() {
-  while (waiters_ != nullptr && pool_.available != 0) {
-    CompletionOp* op = waiters_;
-    waiters_ = op->next_waiter;
-    op->next_waiter = nullptr;
-    op->complete(op, -EAGAIN, -1, false);
+  while (nwaiters_ != 0 && pool_.available != 0) {
+    CompletionOp* op = waiters_[--nwaiters_];
+    op->complete(op, -EAGAIN, -1, false);  // may wait again or stop another's wait
   }
 }
 
 void UringBackend::wait_for_buffers(CompletionOp* op) {
   if (pool_.available == 0 && !pool_.grow_double()) {
-    op->next_waiter = waiters_;
-    waiters_ = op;
+    if (nwaiters_ < waiters_cap_ || grow_zeroed(waiters_, waiters_cap_, nwaiters_ + 1)) {
+      waiters_[nwaiters_++] = op;
+      return;
+    }
+    op->complete(op, -ENOMEM, -1, false);
     return;
   }
   op->complete(op, -EAGAIN, -1, false);
 }
 
 void UringBackend::stop_waiting(CompletionOp* op) {
-  for (CompletionOp** p = &waiters_; *p != nullptr; p = &(*p)->next_waiter) {
-    if (*p == op) {
-      *p = op->next_waiter;
-      op->next_waiter = nullptr;
+  for (size_t i = 0; i < nwaiters_; ++i) {
+    if (waiters_[i] == op) {
+      waiters_[i] = waiters_[--nwaiters_];
       return;
     }
   }
@@ -495,10 +524,8 @@ bool UringBackend::accept(int fd, sockaddr* addr, socklen_t* len, int flags, Com
 // of the completion operations, whose owners then free what they hold.
 void UringBackend::drain_ops() {
   closing_ = true;
-  while (waiters_ != nullptr) {
-    CompletionOp* op = waiters_;
-    waiters_ = op->next_waiter;
-    op->next_waiter = nullptr;
+  while (nwaiters_ != 0) {
+    CompletionOp* op = waiters_[--nwaiters_];
     op->complete(op, -ECANCELED, -1, false);
   }
   for (int round = 0; round < 64 && ops_in_flight_ != 0; ++round) {
@@ -528,7 +555,8 @@ Backend* create_io_uring_backend(BackendHost& host, const BackendOptions& option
   // Completion IO needs provided-buffer rings (5.19, the kernel that added
   // IORING_FEAT_LINKED_FILE) and the receive/send opcodes.
   const bool completion = options.completion_io && ring.can_cancel_any && ring.has_sock_ops;
-  Backend* backend = make<UringBackend>(host, ring, completion);
+  Backend* backend = make<UringBackend>(host, ring, completion,
+                                        (options.base_flags & EVENT_BASE_FLAG_PRECISE_TIMER) != 0);
   if (backend == nullptr) {
     evpriv_warn("io_uring: out of memory");
     ring.destroy();

@@ -74,7 +74,7 @@ int Ring::init(unsigned entries, unsigned cq_size) {
     destroy();
     return -EOPNOTSUPP;
   }
-  static constexpr unsigned char kSockOps[] = {IORING_OP_RECV, IORING_OP_SENDMSG};
+  static constexpr unsigned char kSockOps[] = {IORING_OP_RECV, IORING_OP_SEND, IORING_OP_SENDMSG};
   has_sock_ops = probe_ops(fd, kSockOps, sizeof(kSockOps));
   static constexpr unsigned char kAcceptOp[] = {IORING_OP_ACCEPT};
   has_accept = probe_ops(fd, kAcceptOp, sizeof(kAcceptOp));

@@ -12,8 +12,9 @@
 // reading is enabled again.  An empty pool ends the receive; it is re-armed
 // when buffers come back.  Idle connections hold no buffer.
 //
-// Writes: one sendmsg at a time, with iovecs over the output buffer's first
-// chains, which are pinned (an extra reference, and marked shared so their
+// Writes: one send at a time, from the output buffer's first chains (a
+// plain send when one chain holds it all, else a sendmsg with an iovec per
+// chain), which are pinned (an extra reference, and marked shared so their
 // bytes never move) while the kernel may read them.  The completion
 // activates ev_write, whose callback drains what was sent, starts the next
 // send and runs the write callback.
@@ -67,11 +68,12 @@ struct RxEntry {
   uint16_t off;  // bytes of the buffer already moved to the input
 };
 
-struct SendState {
+// The message of a send over several chains, made for that send only: an
+// idle connection keeps nothing of its last send.
+struct SendMsg {
   msghdr msg{};
   iovec iov[kMaxIov]{};
   Chain* pinned[kMaxIov]{};
-  int npinned = 0;
 };
 
 struct UringSock {
@@ -80,24 +82,32 @@ struct UringSock {
   CompletionIo* io = nullptr;
   event_base* base = nullptr;
   bufferevent* bev = nullptr;  // nullptr once detached
-  SendState* send = nullptr;   // on first use
-  UringSock* prev = nullptr;   // the base's list (completion_socks_) while attached
+  union {                      // what the send in the kernel reads
+    Chain* pinned = nullptr;   // a one-chain send's chain
+    SendMsg* send_msg;         // a send over several chains (send_multi)
+  };
+  UringSock* prev = nullptr;  // the base's list (completion_socks_) while attached
   UringSock* next = nullptr;
   RxEntry* rx = rx_inline;  // queued receive results
   evutil_socket_t fd = -1;
-  unsigned generation = 0;
+  unsigned epoch = 0;  // the base's backend_epoch_ when attached
   uint16_t rx_head = 0;
   uint16_t nrx = 0;
   uint16_t rx_cap = kInlineRx;
   uint8_t refs = 1;  // attached + each request in the kernel
   RecvState recv_state = kIdle;
-  bool recv_cancelling = false;
-  bool send_busy = false;  // a sendmsg is in the kernel
-  bool send_done = false;  // its result waits for the ev_write callback
-  int rx_error = 0;        // a result that found no room in the queue (ENOMEM)
+  // One byte of flags, all guarded by the base lock.
+  bool recv_cancelling : 1 = false;
+  bool send_busy : 1 = false;  // a send is in the kernel
+  bool send_done : 1 = false;  // its result waits for the ev_write callback
+  bool send_multi : 1 = false;
+  bool rx_lost = false;  // a result found no room in the queue (ENOMEM)
   int send_res = 0;
   RxEntry rx_inline[kInlineRx];
 };
+// Every idle connection holds one (bench row bev_mem_idle_socket_uring).
+// 104 bytes: 112 with malloc's header (120 would take 128).
+static_assert(sizeof(UringSock) <= 104);
 
 UringSock* sock_of(const BevCore* c) { return static_cast<UringSock*>(c->cio); }
 UringSock* sock_of_rop(CompletionOp* op) {
@@ -109,10 +119,25 @@ UringSock* sock_of_wop(CompletionOp* op) {
 
 // ---- with the base lock held -------------------------------------------
 
+// Keeps a chain's bytes where they are while the kernel reads them: an
+// extra reference, and marked shared so that nothing writes into it.
+Chain* pin(Chain* ch) {
+  ++ch->refcnt;
+  ch->shared = true;
+  return ch;
+}
+
+// Lets go of the chains of the last send (and of its message).
 void unpin(UringSock* s) {
-  SendState* st = s->send;
-  for (int i = 0; i < st->npinned; ++i) chain_release(st->pinned[i]);
-  st->npinned = 0;
+  if (s->send_multi) {
+    SendMsg* m = s->send_msg;
+    for (size_t i = 0; i < m->msg.msg_iovlen; ++i) chain_release(m->pinned[i]);
+    mm_free(m);
+    s->send_multi = false;
+  } else if (s->pinned != nullptr) {
+    chain_release(s->pinned);
+  }
+  s->pinned = nullptr;
 }
 
 void drop_rx(UringSock* s) {
@@ -131,10 +156,7 @@ bool has_unread_data(const UringSock* s) {
 }
 
 void finish(UringSock* s) {
-  if (s->send != nullptr) {
-    unpin(s);
-    mm_free(s->send);
-  }
+  unpin(s);
   if (s->rx != s->rx_inline) mm_free(s->rx);
   mm_free(s);
 }
@@ -211,7 +233,7 @@ void recv_complete(CompletionOp* op, int res, int bid, bool more) {
   }
   if (!push_rx(s, res, bid)) {
     if (bid >= 0) s->io->recycle(bid);
-    s->rx_error = ENOMEM;
+    s->rx_lost = true;
   }
   wake(s, &s->bev->ev_read, EV_READ);
   if (!more) end_request(s);
@@ -263,10 +285,7 @@ void after_reinit(event_base* base) {
 }
 
 // Whether the base's backend is no longer the one `s` was made with.
-bool uring_stale(const UringSock* s) {
-  const CompletionIo* current = s->base->backend_->completion_io();
-  return current == nullptr || current->generation() != s->generation;
-}
+bool uring_stale(const UringSock* s) { return s->epoch != s->base->backend_epoch_; }
 
 // ---- with the bufferevent lock held --------------------------------------
 
@@ -339,7 +358,7 @@ void arm_recv(bufferevent* bev, UringSock* s) {
     }
     return;
   }
-  if (s->nrx != 0 || s->rx_error != 0) return;
+  if (s->nrx != 0 || s->rx_lost) return;
   if (!s->io->recv(s->fd, &s->rop, max)) return;
   s->recv_state = max == 0 ? kMulti : kOnce;
   add_request(s);
@@ -408,7 +427,7 @@ bool process_rx(bufferevent* bev, UringSock* s) {
     bev_charge_read(c, static_cast<ev_ssize_t>(added));
     if (evbuffer_get_length(in) >= bev->wm_read.low) bev_run_readcb(bev, 0);
     if (c->cio != s) return false;
-    if ((s->nrx != 0 || s->rx_error != 0) && wants_read(bev)) read_later(bev, s);
+    if ((s->nrx != 0 || s->rx_lost) && wants_read(bev)) read_later(bev, s);
     return true;
   }
   if (s->nrx != 0) {
@@ -435,9 +454,9 @@ bool process_rx(bufferevent* bev, UringSock* s) {
     bev_run_eventcb(bev, what, 0);
     return false;
   }
-  if (s->rx_error != 0) {
-    errno = s->rx_error;
-    s->rx_error = 0;
+  if (s->rx_lost) {
+    errno = ENOMEM;
+    s->rx_lost = false;
     bev_disable_locked(bev, EV_READ);
     bev_run_eventcb(bev, BEV_EVENT_READING | BEV_EVENT_ERROR, 0);
     return false;
@@ -493,28 +512,38 @@ bool start_send(bufferevent* bev, UringSock* s) {
   // the loop's thread while we run on another).
   BaseLock lock(s->base);
   if (s->send_busy || s->send_done) return false;
-  if (s->send == nullptr) {
-    s->send = make<SendState>();
-    if (s->send == nullptr) return false;
+  const size_t allowed = static_cast<size_t>(howmuch);
+  Chain* first = out->first;
+  while (first != nullptr && first->off == 0) first = first->next;
+  if (first == nullptr) return false;
+  Chain* second = first->next;
+  while (second != nullptr && second->off == 0) second = second->next;
+  bool queued;
+  if (second == nullptr || first->off >= allowed) {
+    // The common case: one chain holds all that may go.
+    s->pinned = pin(first);
+    queued =
+        s->io->send(s->fd, first->data(), first->off < allowed ? first->off : allowed, &s->wop);
+  } else {
+    auto* m = make<SendMsg>();
+    if (m == nullptr) return false;
+    size_t left = allowed;
+    size_t n = 0;
+    for (Chain* ch = first; ch != nullptr && left > 0 && n < kMaxIov; ch = ch->next) {
+      if (ch->off == 0) continue;
+      const size_t k = ch->off < left ? ch->off : left;
+      m->iov[n].iov_base = ch->data();
+      m->iov[n].iov_len = k;
+      m->pinned[n++] = pin(ch);
+      left -= k;
+    }
+    m->msg.msg_iov = m->iov;
+    m->msg.msg_iovlen = n;
+    s->send_msg = m;
+    s->send_multi = true;
+    queued = s->io->sendmsg(s->fd, &m->msg, &s->wop);
   }
-  SendState* st = s->send;
-  size_t left = static_cast<size_t>(howmuch);
-  int n = 0;
-  for (Chain* ch = out->first; ch != nullptr && left > 0 && n < kMaxIov; ch = ch->next) {
-    if (ch->off == 0) continue;
-    size_t k = ch->off < left ? ch->off : left;
-    st->iov[n].iov_base = ch->data();
-    st->iov[n].iov_len = k;
-    ++ch->refcnt;  // released by unpin(): the bytes stay while the kernel reads them
-    ch->shared = true;
-    st->pinned[n] = ch;
-    ++n;
-    left -= k;
-  }
-  st->npinned = n;
-  st->msg.msg_iov = st->iov;
-  st->msg.msg_iovlen = static_cast<size_t>(n);
-  if (n == 0 || !s->io->sendmsg(s->fd, &st->msg, &s->wop)) {
+  if (!queued) {
     unpin(s);
     return false;
   }
@@ -589,9 +618,11 @@ bool uring_attach(bufferevent* bev, evutil_socket_t fd) {
   event_base* base = bev->ev_base;
   if (fd < 0 || base == nullptr) return false;
   CompletionIo* io;
+  unsigned epoch;
   {
     BaseLock lock(base);
     io = base->backend_ != nullptr ? base->backend_->completion_io() : nullptr;
+    epoch = base->backend_epoch_;
   }
   if (io == nullptr) return false;
   int type = 0;
@@ -605,7 +636,7 @@ bool uring_attach(bufferevent* bev, evutil_socket_t fd) {
   s->base = base;
   s->bev = bev;
   s->fd = fd;
-  s->generation = io->generation();
+  s->epoch = epoch;
   event_del(&bev->ev_read);
   event_del(&bev->ev_write);
   int pri = event_get_priority(&bev->ev_read);

@@ -206,6 +206,9 @@ struct event_base final : ev::BackendHost {
   // their list, and what event_reinit() calls so that they move to the new
   // backend.
   void* completion_socks_ = nullptr;
+  // Counts the backends event_reinit() made: a completion request's owner
+  // tells by it, cheaply, that its ring is gone.
+  unsigned backend_epoch_ = 0;
   void (*completion_reinit_)(event_base* base) = nullptr;
   // Listeners on completion accepts (listener/accept_uring.cpp): likewise.
   void* completion_listeners_ = nullptr;

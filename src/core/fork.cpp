@@ -49,6 +49,7 @@ int event_base::reinit() {
       evpriv_errx(1, "%s: could not reinitialize event mechanism", "event_reinit");
     }
     backend_ = fresh;
+    ++backend_epoch_;
     for (std::size_t fd = 0; fd < fds_.size(); ++fd)
       if (fds_[fd].events.empty()) fds_[fd].interest = 0;
     if (io_readd_all() < 0) res = -1;

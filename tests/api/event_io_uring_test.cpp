@@ -404,4 +404,37 @@ TEST(IoUringTrigger, LevelReportsAgainEdgeOnce) {
   event_base_free(base);
 }
 
+// Timers due within the same millisecond, ten of them 100 us apart: the
+// loop passes (EVLOOP_ONCE) it takes until all have fired.
+int loop_passes_for_close_timers(event_base* base) {
+  int fired = 0;
+  std::vector<event*> timers;
+  for (int i = 1; i <= 10; ++i) {
+    event* t = evtimer_new(base, count_cb, &fired);
+    timeval tv{0, 100 * i};
+    evtimer_add(t, &tv);
+    timers.push_back(t);
+  }
+  int passes = 0;
+  while (fired < 10 && passes < 100) {
+    event_base_loop(base, EVLOOP_ONCE);
+    ++passes;
+  }
+  for (event* t : timers) event_free(t);
+  event_base_free(base);
+  return passes;
+}
+
+// By default the wait's timeout is whole milliseconds rounded up, as on
+// epoll (libevent's default precision): the ten timers fire in one wake-up
+// (two if the first wait began a little late), not one wake-up each.
+// (EVENT_BASE_FLAG_PRECISE_TIMER waits to the microsecond.)
+TEST(IoUringTimers, DefaultWaitsWholeMillisecondsLikeEpoll) {
+  event_base* base = uring_base();
+  REQUIRE_URING(base);
+  EXPECT_LE(loop_passes_for_close_timers(base), 2);
+  event_base* epoll = evtest::new_base_with("epoll");
+  if (epoll != nullptr) EXPECT_LE(loop_passes_for_close_timers(epoll), 2);
+}
+
 }  // namespace

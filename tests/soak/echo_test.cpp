@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include <cstdint>
+#include <cstdlib>
 #include <cstdio>
 #include <cstring>
 #include <vector>
@@ -343,6 +344,14 @@ TEST(EchoSoak, TenThousandConcurrentConnectionsLoseNothingAndLeakNothing) {
   {
     server.base = event_base_new();
     ASSERT_NE(server.base, nullptr);
+    // Run again on another method (EVENT_IOURING=1 in the environment): the
+    // run is only worth its name on that method.
+    if (const char* want = std::getenv("EVTEST_EXPECT_METHOD")) {
+      if (std::strcmp(event_base_get_method(server.base), want) != 0) {
+        event_base_free(server.base);
+        GTEST_SKIP() << "the kernel refused " << want;
+      }
+    }
     sockaddr_in sin{};
     sin.sin_family = AF_INET;
     sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
