@@ -5,6 +5,8 @@
 // back-off.
 #include <event2/listener.h>
 
+#include <string.h>
+
 #include "listener/accept_socket.hpp"
 #include "listener/accept_uring.hpp"
 #include "listener/listener.hpp"
@@ -20,6 +22,7 @@ void evconnlistener::on_completions() {
   // iteration, so this loop is bounded as the readiness batch is.
   while (accepting()) {
     sockaddr_storage peer;
+    memset(&peer, 0, sizeof(peer));  // as the readiness path: zero past the address
     socklen_t peer_len = 0;
     int res = -1;
     if (!ev::uring_accept_pop(cio_, &res, &peer, &peer_len)) break;

@@ -83,11 +83,14 @@ struct UringAccept {
   pid_t pid = 0;
   unsigned head = 0;
   unsigned count = 0;
-  unsigned cap = 0;
-  int refs = 1;  // the listener + each armed request
+  unsigned cap = 0;  // a power of two
+  int refs = 1;      // the listener + each armed request
   bool on = false;
   bool error_queued = false;
 };
+
+static_assert((kUringAcceptSlots & (kUringAcceptSlots - 1)) == 0,
+              "the queue grows by powers of two");
 
 namespace {
 
@@ -123,7 +126,7 @@ void unref(UringAccept* ua) {
 // Closes the descriptors of queued results (nobody will take them).
 void close_queued(UringAccept* ua) {
   for (unsigned i = 0; i < ua->count; ++i) {
-    const AcceptResult& r = ua->queue[(ua->head + i) % ua->cap];
+    const AcceptResult& r = ua->queue[(ua->head + i) & (ua->cap - 1)];
     if (r.res >= 0) evutil_closesocket(r.res);
   }
   ua->head = ua->count = 0;
@@ -135,16 +138,16 @@ bool push(UringAccept* ua, int res, const AcceptSlot& slot) {
     const unsigned cap = ua->cap == 0 ? 2 * kUringAcceptSlots : ua->cap * 2;
     auto* grown = static_cast<AcceptResult*>(mm_malloc(cap * sizeof(AcceptResult)));
     if (grown == nullptr) return false;
-    for (unsigned i = 0; i < ua->count; ++i) grown[i] = ua->queue[(ua->head + i) % ua->cap];
+    for (unsigned i = 0; i < ua->count; ++i) grown[i] = ua->queue[(ua->head + i) & (ua->cap - 1)];
     mm_free(ua->queue);
     ua->queue = grown;
     ua->cap = cap;
     ua->head = 0;
   }
-  AcceptResult& r = ua->queue[(ua->head + ua->count) % ua->cap];
+  AcceptResult& r = ua->queue[(ua->head + ua->count) & (ua->cap - 1)];
   r.res = res;
-  r.len = slot.len;
-  if (res >= 0) memcpy(&r.addr, &slot.addr, sizeof(r.addr));
+  r.len = slot.len < sizeof(r.addr) ? slot.len : sizeof(r.addr);
+  if (res >= 0) memcpy(&r.addr, &slot.addr, r.len);  // what the kernel wrote
   ++ua->count;
   return true;
 }
@@ -162,8 +165,7 @@ void set_virtual(UringAccept* ua, bool on) {
 }
 
 bool arm(UringAccept* ua, AcceptSlot& slot) {
-  memset(&slot.addr, 0, sizeof(slot.addr));
-  slot.len = sizeof(slot.addr);
+  slot.len = sizeof(slot.addr);  // the kernel writes the address and its length
   if (!ua->io->accept(ua->fd, reinterpret_cast<sockaddr*>(&slot.addr), &slot.len, ua->flags,
                       &slot.op))
     return false;
@@ -326,9 +328,9 @@ bool uring_accept_pop(UringAccept* ua, int* res, sockaddr_storage* addr, socklen
   const AcceptResult& r = ua->queue[ua->head];
   *res = r.res;
   *len = r.len;
-  if (r.res >= 0) memcpy(addr, &r.addr, sizeof(*addr));
+  if (r.res >= 0) memcpy(addr, &r.addr, r.len);
   if (r.res < 0) ua->error_queued = false;
-  ua->head = (ua->head + 1) % ua->cap;
+  ua->head = (ua->head + 1) & (ua->cap - 1);
   --ua->count;
   return true;
 }
