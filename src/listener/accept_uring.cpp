@@ -27,12 +27,12 @@
 // Lifetime: the state is a separate allocation with a reference for the
 // listener and one per request in the kernel, so the address buffers and
 // CompletionOp records outlive their last completion.  A listener that
-// goes (uring_accept_detach) cancels its requests at once; their
-// completions close what they accepted.  The base's destructor drains every
-// request (closing()).  After fork the requests belong to the parent's
-// ring: event_reinit() restarts the state on the child's new ring
-// (after_reinit), and a child that frees the listener before event_reinit
-// touches no ring at all.
+// goes (uring_accept_detach) cancels its requests at once (from a thread
+// other than the loop's, it also waits for the loop to reap them: see
+// wait_for_cancellations); their completions close what they accepted.  The base's destructor
+// drains every request (closing()).  After fork the requests belong to the parent's ring:
+// event_reinit() restarts the state on the child's new ring (after_reinit), and a child that frees
+// the listener before event_reinit touches no ring at all.
 //
 // Locking: every field is guarded by the base lock.
 #include "listener/accept_uring.hpp"
