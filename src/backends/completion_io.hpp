@@ -47,6 +47,12 @@ class CompletionIo {
   // completion: cheaper in the kernel than a one-iovec sendmsg (no message
   // header to import).
   virtual bool send(int fd, const void* data, size_t len, CompletionOp* op) = 0;
+  // An accept4(fd, addr, len, flags) on the listening socket `fd` (flags:
+  // SOCK_NONBLOCK, SOCK_CLOEXEC): res is the new descriptor or -errno.
+  // `addr` and `len` must stay valid until the completion.  False when it
+  // cannot be queued or the kernel lacks it (see accept_ok()).
+  virtual bool accept(int fd, sockaddr* addr, socklen_t* len, int flags, CompletionOp* op) = 0;
+  virtual bool accept_ok() const = 0;
   // Cancels the request of `op` (its completion still follows, usually
   // -ECANCELED).  `now`: submitted at once rather than with the next wait,
   // so that the request lets go of its file (a close is coming).

@@ -114,6 +114,9 @@ class UringBackend final : public Backend, public CompletionIo {
   void recycle(int bid) override;
   void wait_for_buffers(CompletionOp* op) override;
   void stop_waiting(CompletionOp* op) override;
+  // Listener accepts (their own block below).
+  bool accept(int fd, sockaddr* addr, socklen_t* len, int flags, CompletionOp* op) override;
+  bool accept_ok() const override { return ring_.has_accept; }
   bool multishot_ok() const override { return multishot_ok_; }
   void no_multishot() override { multishot_ok_ = false; }
   bool closing() const override { return closing_; }
@@ -501,6 +504,25 @@ void UringBackend::stop_waiting(CompletionOp* op) {
       return;
     }
   }
+}
+
+// ---- listener accepts (listener/accept_uring.cpp) ---------------------
+
+// One single-shot accept: multishot accepts would share one address buffer,
+// and the listener must report each connection's exact peer address.
+bool UringBackend::accept(int fd, sockaddr* addr, socklen_t* len, int flags, CompletionOp* op) {
+  if (!ring_.has_accept) return false;
+  io_uring_sqe* s = sqe();
+  if (s == nullptr) return false;
+  s->opcode = IORING_OP_ACCEPT;
+  s->fd = fd;
+  s->addr = reinterpret_cast<uint64_t>(addr);
+  s->addr2 = reinterpret_cast<uint64_t>(len);
+  s->accept_flags = static_cast<uint32_t>(flags);
+  s->user_data = tag_of(op);
+  ring_.publish();
+  ++ops_in_flight_;
+  return true;
 }
 
 // The base goes: every request was cancelled; collect the last completions

@@ -76,6 +76,8 @@ int Ring::init(unsigned entries, unsigned cq_size) {
   }
   static constexpr unsigned char kSockOps[] = {IORING_OP_RECV, IORING_OP_SEND, IORING_OP_SENDMSG};
   has_sock_ops = probe_ops(fd, kSockOps, sizeof(kSockOps));
+  static constexpr unsigned char kAcceptOp[] = {IORING_OP_ACCEPT};
+  has_accept = probe_ops(fd, kAcceptOp, sizeof(kAcceptOp));
   can_skip_cqe = (features & IORING_FEAT_CQE_SKIP) != 0;
   // IORING_ASYNC_CANCEL_ANY came with 5.19, as did the LINKED_FILE feature.
   can_cancel_any = (features & IORING_FEAT_LINKED_FILE) != 0;

@@ -27,6 +27,7 @@ struct Ring {
   bool can_skip_cqe = false;  // IOSQE_CQE_SKIP_SUCCESS works (IORING_FEAT_CQE_SKIP)
   bool can_cancel_any = false;
   bool has_sock_ops = false;  // IORING_OP_RECV, IORING_OP_SEND and IORING_OP_SENDMSG
+  bool has_accept = false;    // IORING_OP_ACCEPT (listener completion accepts)
   bool taskrun_flag = false;  // IORING_SETUP_TASKRUN_FLAG: see task_work_pending()
 
   // Submission queue.

@@ -210,6 +210,9 @@ struct event_base final : ev::BackendHost {
   // tells by it, cheaply, that its ring is gone.
   unsigned backend_epoch_ = 0;
   void (*completion_reinit_)(event_base* base) = nullptr;
+  // Listeners on completion accepts (listener/accept_uring.cpp): likewise.
+  void* completion_listeners_ = nullptr;
+  void (*listener_reinit_)(event_base* base) = nullptr;
   // event_base_get_method(): the backend's name, with libevent's spelling of
   // epoll in changelist mode.
   const char* method_name() const {

@@ -56,6 +56,7 @@ int event_base::reinit() {
     sig_.pipe_event_added = had_pipe;
     // Socket bufferevents whose requests were in the old ring move on.
     if (completion_reinit_ != nullptr) completion_reinit_(this);
+    if (listener_reinit_ != nullptr) listener_reinit_(this);
   }
   if (signal_reinit_locked() < 0) res = -1;
   if (was_notifiable && res == 0) res = make_notifiable_locked();

@@ -17,6 +17,7 @@
 
 #include "core/log.hpp"
 #include "listener/accept_socket.hpp"
+#include "listener/accept_uring.hpp"
 #include "listener/listener.hpp"
 
 void evconnlistener::on_readable() {
@@ -36,31 +37,39 @@ void evconnlistener::on_readable() {
       on_accept_failed(err);
       return;
     }
-    backoff_ms_ = ev::kFirstAcceptBackoffMs;
-
-    const evconnlistener_cb cb = cb_;
-    if (cb == nullptr) {  // set to NULL while accepting: nobody takes it
-      evutil_closesocket(conn);
-      continue;
-    }
-    void* const arg = arg_;
-    add_ref();
-    unlock();
-    cb(this, conn, reinterpret_cast<sockaddr*>(&peer), static_cast<int>(peer_len), arg);
-    if (!try_lock()) {
-      drop_ref();
-      return;
-    }
-    if (shut_down_) {
-      // Freed inside the callback: ours may be the last reference.
-      unlock_and_drop_ref();
-      return;
-    }
-    // Not shut down, so the user's reference is still held: this cannot be
-    // the last one.
-    refs_.fetch_sub(1, std::memory_order_acq_rel);
+    if (!deliver(conn, reinterpret_cast<sockaddr*>(&peer), peer_len)) return;
   }
   unlock();
+}
+
+bool evconnlistener::deliver(evutil_socket_t conn, sockaddr* peer, socklen_t peer_len) {
+  backoff_ms_ = ev::kFirstAcceptBackoffMs;
+  const evconnlistener_cb cb = cb_;
+  if (cb == nullptr) {  // set to NULL while accepting: nobody takes it
+    evutil_closesocket(conn);
+    return true;
+  }
+  void* const arg = arg_;
+  add_ref();
+  unlock();
+  cb(this, conn, peer, static_cast<int>(peer_len), arg);
+  if (!try_lock()) {
+    // Completion results left behind are offered again (readiness: the
+    // connections stay in the backlog).  cio_ is still ours: release()
+    // detaches only after deleting the done event, which waits for us.
+    if (cio_ != nullptr) ev::uring_accept_retry(cio_);
+    drop_ref();
+    return false;
+  }
+  if (shut_down_) {
+    // Freed inside the callback: ours may be the last reference.
+    unlock_and_drop_ref();
+    return false;
+  }
+  // Not shut down, so the user's reference is still held: this cannot be
+  // the last one.
+  refs_.fetch_sub(1, std::memory_order_acq_rel);
+  return true;
 }
 
 void evconnlistener::on_accept_failed(int err) {

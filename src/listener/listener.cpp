@@ -10,6 +10,7 @@
 #include "core/log.hpp"
 #include "core/mm.hpp"
 #include "listener/accept_socket.hpp"
+#include "listener/accept_uring.hpp"
 
 evconnlistener::evconnlistener(event_base* base, evconnlistener_cb cb, void* arg, unsigned flags,
                                evutil_socket_t fd)
@@ -22,6 +23,8 @@ evconnlistener::evconnlistener(event_base* base, evconnlistener_cb cb, void* arg
       backoff_ms_(ev::kFirstAcceptBackoffMs) {}
 
 evconnlistener::~evconnlistener() {
+  if (cio_ != nullptr) ev::uring_accept_detach(cio_);  // a failed creation
+  if (done_ev_ != nullptr) event_free(done_ev_);
   if (read_ev_ != nullptr) event_free(read_ev_);
   if (retry_ev_ != nullptr) event_free(retry_ev_);
   if (flags_ & LEV_OPT_CLOSE_ON_FREE) evutil_closesocket(fd_);
@@ -57,6 +60,12 @@ evconnlistener* evconnlistener::create(event_base* base, evconnlistener_cb cb, v
       ok = false;
     }
   }
+  if (ok && ev::uring_accept_offered(base)) {
+    // Accepts as completions; without them (no memory) the listener polls.
+    lev->done_ev_ = event_new(base, -1, 0, done_trampoline, lev);
+    if (lev->done_ev_ != nullptr)
+      lev->cio_ = ev::uring_accept_attach(base, fd, lev->accept_flags_, lev->done_ev_);
+  }
   if (ok && !(flags & LEV_OPT_DISABLED) && lev->set_enabled(true) != 0) {
     evpriv_warnx("%s: cannot watch socket %d", "evconnlistener_new", static_cast<int>(fd));
     ok = false;
@@ -82,6 +91,14 @@ void evconnlistener::release() {
   // callback, and that callback may need the lock to finish.
   event_del(read_ev_);
   event_del(retry_ev_);
+  if (cio_ != nullptr) {
+    // After the done event's callback is over (event_del waits for it):
+    // the requests are cancelled at once and what they accepted is closed,
+    // so that closing the listening socket next really closes it.
+    event_del(done_ev_);
+    ev::uring_accept_detach(cio_);
+    cio_ = nullptr;
+  }
   drop_ref();
 }
 
@@ -117,7 +134,15 @@ int evconnlistener::sync_polling() {
   // backlog), but a listener already polling goes on.
   const bool want = enabled_ && (cb_ != nullptr || polling_) && !backing_off_ && !shut_down_;
   if (want == polling_) return 0;
-  const int rc = want ? event_add(read_ev_, nullptr) : event_del(read_ev_);
+  int rc;
+  if (cio_ != nullptr) {
+    rc = ev::uring_accept_set(cio_, want);
+    // No callback after a disable returns: drop a pending hand-out (the
+    // results stay queued for the next enable).
+    if (!want) event_del(done_ev_);
+  } else {
+    rc = want ? event_add(read_ev_, nullptr) : event_del(read_ev_);
+  }
   if (rc == 0) polling_ = want;
   return rc;
 }

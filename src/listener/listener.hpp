@@ -19,12 +19,22 @@
 // event is level-triggered, so pending connections are offered again on the
 // next loop iteration).  evconnlistener_free() drops the lock before it
 // deletes the events, so the retry timer's callback may block on the lock.
+//
+// On a base that runs accepts as completions (io_uring: accept_uring.hpp)
+// the read event is never added: "polling" then means that accept requests
+// are armed in the kernel, and the done event, activated when their
+// results wait, hands them out (accept_complete.cpp) under the same rules
+// as the read event's callback (try-lock, references, back-off).
 #pragma once
 
 #include <event2/event.h>
 #include <event2/listener.h>
 
 #include <atomic>
+
+namespace ev {
+struct UringAccept;
+}
 
 struct evconnlistener final {
  public:
@@ -58,6 +68,13 @@ struct evconnlistener final {
 
   // Read-event callback: accepts up to a bounded number of connections.
   void on_readable();
+  // Completion accepts: hands out the queued results (done event).
+  void on_completions();
+  // Gives the accepted `conn` to the user's callback (or closes it when
+  // there is none).  Lock held; true when it is held again and accepting
+  // may go on, false when it was released (the listener was freed, or the
+  // lock is busy).
+  bool deliver(evutil_socket_t conn, sockaddr* peer, socklen_t peer_len);
   // Handles an accept() failure other than "try again".  Called with the lock
   // held; returns with it released.
   void on_accept_failed(int err);
@@ -77,6 +94,7 @@ struct evconnlistener final {
 
   static void read_trampoline(evutil_socket_t fd, short what, void* self);
   static void timer_trampoline(evutil_socket_t fd, short what, void* self);
+  static void done_trampoline(evutil_socket_t fd, short what, void* self);
 
   event_base* base_;
   evutil_socket_t fd_;
@@ -84,6 +102,8 @@ struct evconnlistener final {
   int accept_flags_;  // SOCK_NONBLOCK / SOCK_CLOEXEC for accept4()
   event* read_ev_ = nullptr;
   event* retry_ev_ = nullptr;
+  event* done_ev_ = nullptr;        // completion accepts: results wait
+  ev::UringAccept* cio_ = nullptr;  // completion accepts, or nullptr: polling
   void* lock_ = nullptr;
   std::atomic<int> refs_{1};
 
