@@ -70,9 +70,6 @@ class CompletionIo {
   virtual void no_multishot() = 0;
   // True while the backend's destructor drains the last completions.
   virtual bool closing() const = 0;
-  // Tells this backend from a later one at the same address (after
-  // event_reinit): unique per process.
-  virtual unsigned generation() const = 0;
 
  protected:
   ~CompletionIo() = default;

@@ -84,11 +84,6 @@ uint64_t tag_of(int fd, uint32_t gen) {
   return (static_cast<uint64_t>(gen & kGenMask) << 32) | static_cast<uint32_t>(fd);
 }
 
-unsigned next_generation() {
-  static unsigned counter = 0;
-  return __atomic_add_fetch(&counter, 1, __ATOMIC_RELAXED);
-}
-
 uint64_t tag_of(ev::CompletionOp* op) { return kOpTag | reinterpret_cast<uintptr_t>(op); }
 
 class UringBackend final : public Backend, public CompletionIo {
@@ -120,7 +115,6 @@ class UringBackend final : public Backend, public CompletionIo {
   bool multishot_ok() const override { return multishot_ok_; }
   void no_multishot() override { multishot_ok_ = false; }
   bool closing() const override { return closing_; }
-  unsigned generation() const override { return generation_; }
 
  private:
   void complete_op(const io_uring_cqe& cqe);
@@ -148,7 +142,6 @@ class UringBackend final : public Backend, public CompletionIo {
   bool multishot_ok_ = true;
   bool closing_ = false;
   bool pool_failed_ = false;
-  unsigned generation_ = next_generation();
   size_t ops_in_flight_ = 0;  // completion requests without their last completion
   // Receives waiting for pool buffers (a stack: rare, and kept out of the
   // records every idle connection holds).

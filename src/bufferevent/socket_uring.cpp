@@ -289,16 +289,7 @@ bool uring_stale(const UringSock* s) { return s->epoch != s->base->backend_epoch
 
 // ---- with the bufferevent lock held --------------------------------------
 
-class BaseLock {
- public:
-  explicit BaseLock(event_base* base) : base_(base) { base_->lock(); }
-  ~BaseLock() { base_->unlock(); }
-  BaseLock(const BaseLock&) = delete;
-  BaseLock& operator=(const BaseLock&) = delete;
-
- private:
-  event_base* base_;
-};
+using BaseLock = Locked<event_base>;
 
 // Whether a send is in the kernel or its result waits for on_write.  Read
 // under the base lock: a send can start from any thread (start_send) and

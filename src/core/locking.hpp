@@ -41,4 +41,17 @@ class LockGuard {
   void* lock_;
 };
 
+// Scoped lock()/unlock() of an object that has them (a base, a buffer).
+template <class T>
+class Locked {
+ public:
+  explicit Locked(T* obj) : obj_(obj) { obj_->lock(); }
+  ~Locked() { obj_->unlock(); }
+  Locked(const Locked&) = delete;
+  Locked& operator=(const Locked&) = delete;
+
+ private:
+  T* obj_;
+};
+
 }  // namespace ev

@@ -332,16 +332,7 @@ class BufferLock {
 
 // The lock alone, for calls that never run callbacks (so nothing can free
 // the buffer while they hold it) and for paths that checked unwatched().
-class PlainLock {
- public:
-  explicit PlainLock(evbuffer* buf) : buf_(buf) { buf_->lock(); }
-  ~PlainLock() { buf_->unlock(); }
-  PlainLock(const PlainLock&) = delete;
-  PlainLock& operator=(const PlainLock&) = delete;
-
- private:
-  evbuffer* buf_;
-};
+using PlainLock = Locked<evbuffer>;
 
 class PairLock {
  public:

@@ -79,7 +79,7 @@ struct UringAccept {
   AcceptResult* queue = nullptr;
   evutil_socket_t fd = -1;
   int flags = 0;
-  unsigned generation = 0;
+  unsigned epoch = 0;  // the base's backend_epoch_ of the requests' ring
   pid_t pid = 0;
   unsigned head = 0;
   unsigned count = 0;
@@ -97,16 +97,7 @@ namespace {
 // wait_for_cancellations(): at most this many pauses of 0.1 ms.
 constexpr int kMaxCancelWaitRounds = 5000;
 
-class BaseLock {
- public:
-  explicit BaseLock(event_base* base) : base_(base) { base_->lock(); }
-  ~BaseLock() { base_->unlock(); }
-  BaseLock(const BaseLock&) = delete;
-  BaseLock& operator=(const BaseLock&) = delete;
-
- private:
-  event_base* base_;
-};
+using BaseLock = Locked<event_base>;
 
 CompletionIo* accept_io_of(event_base* base) {
   CompletionIo* io = base->backend_ != nullptr ? base->backend_->completion_io() : nullptr;
@@ -229,7 +220,7 @@ void after_reinit(event_base* base) {
   CompletionIo* io = accept_io_of(base);
   for (auto* ua = static_cast<UringAccept*>(base->completion_listeners_); ua != nullptr;
        ua = ua->next) {
-    if (io != nullptr && ua->io == io && ua->generation == io->generation()) continue;
+    if (ua->epoch == base->backend_epoch_) continue;
     if (ua->pid != getpid()) close_queued(ua);  // the parent delivers its copies
     for (AcceptSlot& slot : ua->slots) {
       if (slot.armed) --ua->refs;
@@ -242,7 +233,7 @@ void after_reinit(event_base* base) {
       evpriv_warnx("evconnlistener: no completion accepts after event_reinit");
       continue;
     }
-    ua->generation = io->generation();
+    ua->epoch = base->backend_epoch_;
     if (ua->on) arm_idle(ua);
     wake(ua);
   }
@@ -289,7 +280,7 @@ UringAccept* uring_accept_attach(event_base* base, evutil_socket_t fd, int flags
   ua->ready = ready;
   ua->fd = fd;
   ua->flags = flags;
-  ua->generation = io->generation();
+  ua->epoch = base->backend_epoch_;
   ua->pid = getpid();
   auto* head = static_cast<UringAccept*>(base->completion_listeners_);
   ua->next = head;
