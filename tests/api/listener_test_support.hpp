@@ -17,7 +17,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
+#include <cstdio>
 #include <chrono>
 #include <cstring>
 #include <functional>
@@ -175,6 +177,33 @@ class ListenerTest : public evtest::PerBackend {
     }
     evtest::PerBackend::TearDown();
   }
+};
+
+// Ends the process if a test takes longer than it possibly should (a
+// deadlock), naming `what`.
+class Watchdog {
+ public:
+  Watchdog(std::chrono::seconds limit, const char* what)
+      : thread_([this, limit, what] {
+          const auto deadline = std::chrono::steady_clock::now() + limit;
+          while (!done_.load()) {
+            if (std::chrono::steady_clock::now() > deadline) {
+              fprintf(stderr, "%s deadlocked\n", what);
+              _exit(3);
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+          }
+        }) {}
+  ~Watchdog() {
+    done_ = true;
+    thread_.join();
+  }
+  Watchdog(const Watchdog&) = delete;
+  Watchdog& operator=(const Watchdog&) = delete;
+
+ private:
+  std::atomic<bool> done_{false};
+  std::thread thread_;
 };
 
 }  // namespace lvtest

@@ -16,34 +16,11 @@ using lvtest::as_sa;
 using lvtest::bound_address;
 using lvtest::connect_client;
 using lvtest::loopback4;
+using lvtest::Watchdog;
 
 namespace {
 
 using namespace std::chrono_literals;
-
-// Ends the process if a test takes longer than it possibly should.
-class Watchdog {
- public:
-  explicit Watchdog(std::chrono::seconds limit)
-      : thread_([this, limit] {
-          const auto deadline = std::chrono::steady_clock::now() + limit;
-          while (!done_.load()) {
-            if (std::chrono::steady_clock::now() > deadline) {
-              fprintf(stderr, "listener thread test deadlocked\n");
-              _exit(3);
-            }
-            std::this_thread::sleep_for(10ms);
-          }
-        }) {}
-  ~Watchdog() {
-    done_ = true;
-    thread_.join();
-  }
-
- private:
-  std::atomic<bool> done_{false};
-  std::thread thread_;
-};
 
 bool wait_for(const std::function<bool()>& done, std::chrono::milliseconds limit = 3000ms) {
   const auto deadline = std::chrono::steady_clock::now() + limit;
@@ -106,7 +83,7 @@ class ListenerThreads : public ::testing::Test {
 };
 
 TEST_F(ListenerThreads, AcceptsConnectionsMadeByManyThreads) {
-  Watchdog watchdog(30s);
+  Watchdog watchdog(30s, "listener thread test");
   LoopThread loop;
   ASSERT_NE(nullptr, loop.base);
   Shared shared;
@@ -130,7 +107,7 @@ TEST_F(ListenerThreads, AcceptsConnectionsMadeByManyThreads) {
 }
 
 TEST_F(ListenerThreads, DisableAndEnableFromAnotherThread) {
-  Watchdog watchdog(30s);
+  Watchdog watchdog(30s, "listener thread test");
   LoopThread loop;
   ASSERT_NE(nullptr, loop.base);
   Shared shared;
@@ -152,7 +129,7 @@ TEST_F(ListenerThreads, DisableAndEnableFromAnotherThread) {
 // The accept callback runs without the listener's lock: another thread can
 // use the listener meanwhile.
 TEST_F(ListenerThreads, CallbackRunsWithoutTheListenerLock) {
-  Watchdog watchdog(30s);
+  Watchdog watchdog(30s, "listener thread test");
   LoopThread loop;
   ASSERT_NE(nullptr, loop.base);
   Shared shared;
@@ -203,7 +180,7 @@ struct SlowAccepts {
 // waits for the callback and leaves nothing dangling (checked under ASan).
 TEST_F(ListenerThreads, FreeFromAnotherThreadWhileTheCallbackRuns) {
   LVTEST_ONLY_OURS("avoid a deadlock here (it frees holding the lock the callback needs)");
-  Watchdog watchdog(30s);
+  Watchdog watchdog(30s, "listener thread test");
   SlowAccepts scene;
   ASSERT_TRUE(scene.start());
   evconnlistener_free(scene.lev);
@@ -217,7 +194,7 @@ TEST_F(ListenerThreads, FreeFromAnotherThreadWhileTheCallbackRuns) {
 // Disabling from another thread while the callback runs must not deadlock.
 TEST_F(ListenerThreads, DisableFromAnotherThreadWhileTheCallbackRuns) {
   LVTEST_ONLY_OURS("avoid a deadlock here (it disables holding the lock the callback needs)");
-  Watchdog watchdog(30s);
+  Watchdog watchdog(30s, "listener thread test");
   SlowAccepts scene;
   ASSERT_TRUE(scene.start());
   EXPECT_EQ(0, evconnlistener_disable(scene.lev));

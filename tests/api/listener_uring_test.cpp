@@ -38,11 +38,19 @@ namespace {
 
 class UringListener : public ::testing::Test {
  protected:
-  void SetUp() override { calls_before_ = g_accept4_calls.load(); }
+  // Every test runs on an io_uring base with completion IO, or is skipped.
+  void SetUp() override {
+    calls_before_ = g_accept4_calls.load();
+    base = uring_base();
+    LUTEST_REQUIRE(base);
+  }
   void TearDown() override {
     if (base != nullptr) event_base_free(base);
   }
   long accept4_calls() const { return g_accept4_calls.load() - calls_before_; }
+  // Runs the loop until every one of `clients` was delivered, then checks
+  // that they came in connect order, all as completions, and closes them.
+  void expect_delivered_in_order(const Accepted& acc, const std::vector<int>& clients);
   event_base* base = nullptr;
   long calls_before_ = 0;
 };
@@ -59,6 +67,15 @@ unsigned short peer_port(const sockaddr_storage& ss) {
   return ntohs(reinterpret_cast<const sockaddr_in*>(&ss)->sin_port);
 }
 
+void UringListener::expect_delivered_in_order(const Accepted& acc,
+                                              const std::vector<int>& clients) {
+  ASSERT_TRUE(run_until(base, [&] { return acc.count() == clients.size(); }));
+  for (size_t i = 0; i < clients.size(); ++i)
+    EXPECT_EQ(port_of(clients[i]), peer_port(acc.peers[i])) << "connection " << i;
+  EXPECT_EQ(0, accept4_calls());
+  for (int c : clients) close(c);
+}
+
 // True when the peer of `fd` closed or reset the connection within `ms`.
 bool peer_closed(int fd, int ms = 2000) {
   pollfd p{fd, POLLIN, 0};
@@ -69,8 +86,6 @@ bool peer_closed(int fd, int ms = 2000) {
 }
 
 TEST_F(UringListener, AcceptsWithoutAccept4AndReportsIpv4Peers) {
-  base = uring_base();
-  LUTEST_REQUIRE(base);
   Accepted acc;
   evconnlistener* lev = listen4(base, Accepted::cb, &acc, LEV_OPT_CLOSE_ON_FREE);
   ASSERT_NE(nullptr, lev);
@@ -101,6 +116,7 @@ TEST_F(UringListener, AcceptsWithoutAccept4AndReportsIpv4Peers) {
 // The seam itself works: the same listener with completion IO switched off
 // (or on epoll) calls accept4().
 TEST_F(UringListener, WithoutCompletionIoTheListenerPollsAndCallsAccept4) {
+  event_base_free(base);
   base = uring_base(false);
   LUTEST_REQUIRE(base);
   Accepted acc;
@@ -114,8 +130,6 @@ TEST_F(UringListener, WithoutCompletionIoTheListenerPollsAndCallsAccept4) {
 }
 
 TEST_F(UringListener, ReportsIpv6Peers) {
-  base = uring_base();
-  LUTEST_REQUIRE(base);
   Accepted acc;
   sockaddr_in6 sin6;
   memset(&sin6, 0, sizeof(sin6));
@@ -147,8 +161,6 @@ TEST_F(UringListener, ReportsIpv6Peers) {
 // AF_UNIX: an unbound client's address is just the family; a bound one's
 // carries its path, with the length accept() reports.
 TEST_F(UringListener, ReportsUnixPeersWithTheirExactLength) {
-  base = uring_base();
-  LUTEST_REQUIRE(base);
   char dir[] = "/tmp/lvuringXXXXXX";
   ASSERT_NE(nullptr, mkdtemp(dir));
   const std::string server_path = std::string(dir) + "/s";
@@ -194,8 +206,6 @@ TEST_F(UringListener, ReportsUnixPeersWithTheirExactLength) {
 // (single-threaded, so that it also runs under valgrind), each accepted
 // exactly once with its own address: none lost, none doubled.
 TEST_F(UringListener, AThousandConnectionsNoneLost) {
-  base = uring_base();
-  LUTEST_REQUIRE(base);
   constexpr int kRounds = 20;
   constexpr int kPerRound = 50;
   std::vector<unsigned short> seen;
@@ -235,8 +245,6 @@ TEST_F(UringListener, AThousandConnectionsNoneLost) {
 // is delivered while disabled, and everything is delivered on enable, in
 // the order of the connections.
 TEST_F(UringListener, DisableWithConnectionsPendingThenEnableDeliversAllInOrder) {
-  base = uring_base();
-  LUTEST_REQUIRE(base);
   Accepted acc;
   evconnlistener* lev = listen4(base, Accepted::cb, &acc, LEV_OPT_CLOSE_ON_FREE);
   ASSERT_NE(nullptr, lev);
@@ -251,19 +259,13 @@ TEST_F(UringListener, DisableWithConnectionsPendingThenEnableDeliversAllInOrder)
   run_for(base, 200);
   EXPECT_EQ(0u, acc.count()) << "a callback while disabled";
   ASSERT_EQ(0, evconnlistener_enable(lev));
-  ASSERT_TRUE(run_until(base, [&] { return acc.count() == clients.size(); }));
-  for (size_t i = 0; i < clients.size(); ++i)
-    EXPECT_EQ(port_of(clients[i]), peer_port(acc.peers[i])) << "connection " << i;
-  EXPECT_EQ(0, accept4_calls());
-  for (int c : clients) close(c);
+  expect_delivered_in_order(acc, clients);
   evconnlistener_free(lev);
 }
 
 // Disabled inside the callback with more results queued: they wait for
 // the next enable.
 TEST_F(UringListener, DisableInsideTheCallbackKeepsTheRestForEnable) {
-  base = uring_base();
-  LUTEST_REQUIRE(base);
   Accepted acc;
   evconnlistener* lev = listen4(base, Accepted::cb, &acc, LEV_OPT_CLOSE_ON_FREE);
   ASSERT_NE(nullptr, lev);
@@ -277,19 +279,13 @@ TEST_F(UringListener, DisableInsideTheCallbackKeepsTheRestForEnable) {
   EXPECT_EQ(1u, acc.count());
   acc.then = nullptr;
   ASSERT_EQ(0, evconnlistener_enable(lev));
-  ASSERT_TRUE(run_until(base, [&] { return acc.count() == clients.size(); }));
-  for (size_t i = 0; i < clients.size(); ++i)
-    EXPECT_EQ(port_of(clients[i]), peer_port(acc.peers[i])) << "connection " << i;
-  EXPECT_EQ(0, accept4_calls());
-  for (int c : clients) close(c);
+  expect_delivered_in_order(acc, clients);
   evconnlistener_free(lev);
 }
 
 // LEV_OPT_CLOSE_ON_FREE with accepts in the kernel: freeing cancels them at
 // once, so the listening socket really closes and a connect is refused.
 TEST_F(UringListener, FreeWithAcceptsInFlightClosesTheSocket) {
-  base = uring_base();
-  LUTEST_REQUIRE(base);
   for (int submitted = 0; submitted < 2; ++submitted) {
     Accepted acc;
     evconnlistener* lev = listen4(base, Accepted::cb, &acc, LEV_OPT_CLOSE_ON_FREE);
@@ -310,8 +306,6 @@ TEST_F(UringListener, FreeWithAcceptsInFlightClosesTheSocket) {
 // Freed with connections accepted but not yet handed out: they are closed,
 // nothing is delivered after the free, nothing is leaked.
 TEST_F(UringListener, FreeWithAcceptedResultsQueuedClosesThem) {
-  base = uring_base();
-  LUTEST_REQUIRE(base);
   Accepted acc;
   evconnlistener* lev = listen4(base, Accepted::cb, &acc, LEV_OPT_CLOSE_ON_FREE);
   ASSERT_NE(nullptr, lev);
@@ -332,8 +326,6 @@ TEST_F(UringListener, FreeWithAcceptedResultsQueuedClosesThem) {
 // Freed inside the callback while more results are queued: no use after
 // free (ASan), no further callback, the queued connections are closed.
 TEST_F(UringListener, FreeInsideTheCallbackWithResultsQueued) {
-  base = uring_base();
-  LUTEST_REQUIRE(base);
   Accepted acc;
   evconnlistener* lev = listen4(base, Accepted::cb, &acc, LEV_OPT_CLOSE_ON_FREE);
   ASSERT_NE(nullptr, lev);
@@ -359,8 +351,6 @@ TEST_F(UringListener, FreeInsideTheCallbackWithResultsQueued) {
 // A NULL callback set while accepting: as with libevent, connections are
 // accepted and closed; a callback set again takes the next ones.
 TEST_F(UringListener, NullCallbackClosesConnectionsThenANewOneTakesThem) {
-  base = uring_base();
-  LUTEST_REQUIRE(base);
   Accepted acc;
   evconnlistener* lev = listen4(base, Accepted::cb, &acc, LEV_OPT_CLOSE_ON_FREE);
   ASSERT_NE(nullptr, lev);
@@ -437,8 +427,6 @@ TEST_F(UringListener, RunningOutOfDescriptorsBacksOffAndRecovers) {
 // fork + event_reinit: the child's listener accepts through the child's own
 // ring; the parent's goes on with its own.
 TEST_F(UringListener, ForkAndReinitGiveTheChildItsOwnAccepts) {
-  base = uring_base();
-  LUTEST_REQUIRE(base);
   Accepted acc;
   evconnlistener* lev = listen4(base, Accepted::cb, &acc, LEV_OPT_CLOSE_ON_FREE);
   ASSERT_NE(nullptr, lev);
@@ -484,8 +472,6 @@ TEST_F(UringListener, ForkAndReinitGiveTheChildItsOwnAccepts) {
 // A child that frees the inherited listener and base without event_reinit
 // touches nothing of the parent's ring: the parent keeps accepting.
 TEST_F(UringListener, ChildFreeingWithoutReinitLeavesTheParentAccepting) {
-  base = uring_base();
-  LUTEST_REQUIRE(base);
   Accepted acc;
   evconnlistener* lev = listen4(base, Accepted::cb, &acc, 0);
   ASSERT_NE(nullptr, lev);
@@ -515,8 +501,6 @@ TEST_F(UringListener, ChildFreeingWithoutReinitLeavesTheParentAccepting) {
 // flight: every accepted descriptor is closed (valgrind/ASan: no leak, no
 // use after free).
 TEST_F(UringListener, BaseFreedAfterTheListenerWithRequestsInFlight) {
-  base = uring_base();
-  LUTEST_REQUIRE(base);
   Accepted acc;
   evconnlistener* lev = listen4(base, Accepted::cb, &acc, LEV_OPT_CLOSE_ON_FREE);
   ASSERT_NE(nullptr, lev);
@@ -535,8 +519,6 @@ TEST_F(UringListener, BaseFreedAfterTheListenerWithRequestsInFlight) {
 // event_base_dispatch() waits for the connection, and returns once the
 // callback disabled the listener.
 TEST_F(UringListener, AnEnabledListenerKeepsTheLoopRunning) {
-  base = uring_base();
-  LUTEST_REQUIRE(base);
   Accepted acc;
   evconnlistener* lev = listen4(base, Accepted::cb, &acc, LEV_OPT_CLOSE_ON_FREE);
   ASSERT_NE(nullptr, lev);

@@ -20,33 +20,11 @@ using lvtest::as_sa;
 using lvtest::bound_address;
 using lvtest::connect_client;
 using lvtest::loopback4;
+using lvtest::Watchdog;
 
 namespace {
 
 using namespace std::chrono_literals;
-
-class Watchdog {
- public:
-  explicit Watchdog(std::chrono::seconds limit)
-      : thread_([this, limit] {
-          const auto deadline = std::chrono::steady_clock::now() + limit;
-          while (!done_.load()) {
-            if (std::chrono::steady_clock::now() > deadline) {
-              fprintf(stderr, "listener io_uring thread test deadlocked\n");
-              _exit(3);
-            }
-            std::this_thread::sleep_for(10ms);
-          }
-        }) {}
-  ~Watchdog() {
-    done_ = true;
-    thread_.join();
-  }
-
- private:
-  std::atomic<bool> done_{false};
-  std::thread thread_;
-};
 
 bool wait_for(const std::function<bool()>& done, std::chrono::milliseconds limit) {
   const auto deadline = std::chrono::steady_clock::now() + limit;
@@ -94,7 +72,7 @@ class UringListenerThreads : public ::testing::Test {
 // never a callback while disabled, and every connection is delivered.
 TEST_F(UringListenerThreads, DisableEnableFromAnotherThreadWhileConnectionsArrive) {
   LUTEST_REQUIRE(base);
-  Watchdog dog(60s);
+  Watchdog dog(60s, "listener io_uring thread test");
   const long calls_before = g_accept4_calls.load();
   Shared shared;
   const sockaddr_in sin = loopback4();
@@ -142,7 +120,7 @@ TEST_F(UringListenerThreads, DisableEnableFromAnotherThreadWhileConnectionsArriv
 // socket is closed at once (later connects are refused).
 TEST_F(UringListenerThreads, FreeFromAnotherThreadWhileConnectionsArrive) {
   LUTEST_REQUIRE(base);
-  Watchdog dog(60s);
+  Watchdog dog(60s, "listener io_uring thread test");
   for (int round = 0; round < 20; ++round) {
     Shared shared;
     const sockaddr_in sin = loopback4();
