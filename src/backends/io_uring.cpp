@@ -39,8 +39,10 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdint>
 
 #include <event2/event.h>
@@ -86,10 +88,29 @@ uint64_t tag_of(int fd, uint32_t gen) {
 
 uint64_t tag_of(ev::CompletionOp* op) { return kOpTag | reinterpret_cast<uintptr_t>(op); }
 
+// Forks of this process, counted by an atfork handler registered with the
+// first backend: a backend made before the last fork belongs to the parent
+// (its ring mapping is shared with it).  A load, where getpid() would be a
+// system call on paths (cancelling a receive) that otherwise make none.
+std::atomic<unsigned> g_forks{0};
+
+void count_fork() { g_forks.fetch_add(1, std::memory_order_relaxed); }
+
+unsigned forks_so_far() {
+  static std::atomic<bool> registered{false};
+  if (!registered.exchange(true, std::memory_order_acq_rel))
+    pthread_atfork(nullptr, nullptr, count_fork);
+  return g_forks.load(std::memory_order_relaxed);
+}
+
 class UringBackend final : public Backend, public CompletionIo {
  public:
   UringBackend(BackendHost& host, const uring::Ring& ring, bool completion, bool precise)
-      : host_(host), ring_(ring), owner_(getpid()), completion_(completion), precise_(precise) {}
+      : host_(host),
+        ring_(ring),
+        forks_(forks_so_far()),
+        completion_(completion),
+        precise_(precise) {}
 
   ~UringBackend() override;
 
@@ -117,6 +138,8 @@ class UringBackend final : public Backend, public CompletionIo {
   bool closing() const override { return closing_; }
 
  private:
+  // A forked child before event_reinit: the ring is the parent's.
+  bool in_forked_child() const { return g_forks.load(std::memory_order_relaxed) != forks_; }
   void complete_op(const io_uring_cqe& cqe);
   void wake_waiters();
   void drain_ops();
@@ -130,7 +153,7 @@ class UringBackend final : public Backend, public CompletionIo {
 
   BackendHost& host_;
   uring::Ring ring_;
-  pid_t owner_;
+  unsigned forks_;  // forks_so_far() when made
   FdState* fds_ = nullptr;
   size_t nfds_ = 0;
   int* changes_ = nullptr;
@@ -156,7 +179,7 @@ UringBackend::~UringBackend() {
   // its file open: cancel them here and now, so that descriptors the program
   // closes after freeing the base really close.  Never in a forked child,
   // whose mapping still shows the parent's ring.
-  if (owner_ == getpid() && ring_.can_cancel_any) {
+  if (!in_forked_child() && ring_.can_cancel_any) {
     if (io_uring_sqe* s = sqe()) {
       s->opcode = IORING_OP_ASYNC_CANCEL;
       s->fd = -1;
@@ -248,7 +271,7 @@ int UringBackend::update(int fd, short old_events, short new_events) {
       // The program may close the fd next: let go of the file now.  Not in
       // a forked child before event_reinit (freeing the inherited base, say):
       // the mapping it shares would cancel the parent's request.
-      if (owner_ == getpid()) {
+      if (!in_forked_child()) {
         queue_remove(st, fd);
         ring_.publish();
         ring_.submit();
@@ -454,7 +477,7 @@ void UringBackend::cancel(CompletionOp* op, bool now) {
   // submission queued there would go out with the parent's next wait.  Its
   // requests are the parent's; it cancels nothing.  (Cleanup is what a child
   // does before event_reinit; starting IO there is libevent misuse.)
-  if (owner_ != getpid()) return;
+  if (in_forked_child()) return;
   io_uring_sqe* s = sqe();
   if (s == nullptr) return;
   s->opcode = IORING_OP_ASYNC_CANCEL;
