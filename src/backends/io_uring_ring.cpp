@@ -25,19 +25,28 @@ int sys_setup(unsigned entries, io_uring_params* p) {
   return static_cast<int>(syscall(__NR_io_uring_setup, entries, p));
 }
 
-// Whether the kernel supports every opcode in `ops`.
-bool probe_ops(int fd, const unsigned char* ops, size_t n) {
+// The opcodes the kernel supports (IORING_REGISTER_PROBE), fetched once;
+// nullptr when it cannot say.  mm_free() it.
+io_uring_probe* fetch_probe(int fd) {
   constexpr unsigned kSlots = 256;
   const size_t size = sizeof(io_uring_probe) + kSlots * sizeof(io_uring_probe_op);
   auto* probe = static_cast<io_uring_probe*>(mm_calloc(1, size));
-  if (probe == nullptr) return false;
-  bool ok = syscall(__NR_io_uring_register, fd, IORING_REGISTER_PROBE, probe, kSlots) == 0;
-  for (size_t i = 0; ok && i < n; ++i) {
-    ok = ops[i] <= probe->last_op && ops[i] < probe->ops_len &&
-         (probe->ops[ops[i]].flags & IO_URING_OP_SUPPORTED) != 0;
+  if (probe != nullptr &&
+      syscall(__NR_io_uring_register, fd, IORING_REGISTER_PROBE, probe, kSlots) != 0) {
+    mm_free(probe);
+    probe = nullptr;
   }
-  mm_free(probe);
-  return ok;
+  return probe;
+}
+
+// Whether `probe` lists every opcode in `ops` as supported.
+bool supports(const io_uring_probe* probe, const unsigned char* ops, size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    if (probe == nullptr || ops[i] > probe->last_op || ops[i] >= probe->ops_len ||
+        (probe->ops[ops[i]].flags & IO_URING_OP_SUPPORTED) == 0)
+      return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -70,14 +79,17 @@ int Ring::init(unsigned entries, unsigned cq_size) {
   }
   static constexpr unsigned char kOps[] = {IORING_OP_POLL_ADD, IORING_OP_POLL_REMOVE,
                                            IORING_OP_ASYNC_CANCEL};
-  if (!probe_ops(fd, kOps, sizeof(kOps))) {
+  static constexpr unsigned char kSockOps[] = {IORING_OP_RECV, IORING_OP_SEND, IORING_OP_SENDMSG};
+  static constexpr unsigned char kAcceptOp[] = {IORING_OP_ACCEPT};
+  io_uring_probe* probe = fetch_probe(fd);
+  const bool usable = supports(probe, kOps, sizeof(kOps));
+  has_sock_ops = supports(probe, kSockOps, sizeof(kSockOps));
+  has_accept = supports(probe, kAcceptOp, sizeof(kAcceptOp));
+  mm_free(probe);
+  if (!usable) {
     destroy();
     return -EOPNOTSUPP;
   }
-  static constexpr unsigned char kSockOps[] = {IORING_OP_RECV, IORING_OP_SEND, IORING_OP_SENDMSG};
-  has_sock_ops = probe_ops(fd, kSockOps, sizeof(kSockOps));
-  static constexpr unsigned char kAcceptOp[] = {IORING_OP_ACCEPT};
-  has_accept = probe_ops(fd, kAcceptOp, sizeof(kAcceptOp));
   can_skip_cqe = (features & IORING_FEAT_CQE_SKIP) != 0;
   // IORING_ASYNC_CANCEL_ANY came with 5.19, as did the LINKED_FILE feature.
   can_cancel_any = (features & IORING_FEAT_LINKED_FILE) != 0;
