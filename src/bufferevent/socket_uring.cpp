@@ -86,7 +86,7 @@ struct UringSock {
     Chain* pinned = nullptr;   // a one-chain send's chain
     SendMsg* send_msg;         // a send over several chains (send_multi)
   };
-  UringSock* prev = nullptr;  // the base's list (completion_socks_) while attached
+  UringSock* prev = nullptr;  // the base's list of sockets while attached
   UringSock* next = nullptr;
   RxEntry* rx = rx_inline;  // queued receive results
   evutil_socket_t fd = -1;
@@ -253,27 +253,14 @@ void send_complete(CompletionOp* op, int res, int, bool) {
   end_request(s);
 }
 
-void list_add(UringSock* s) {
-  auto* head = static_cast<UringSock*>(s->base->completion_socks_);
-  s->next = head;
-  if (head != nullptr) head->prev = s;
-  s->base->completion_socks_ = s;
-}
-
-void list_remove(UringSock* s) {
-  if (s->prev != nullptr) {
-    s->prev->next = s->next;
-  } else {
-    s->base->completion_socks_ = s->next;
-  }
-  if (s->next != nullptr) s->next->prev = s->prev;
-  s->prev = s->next = nullptr;
+CompletionClients& socks_of(event_base* base) {
+  return base->completion_clients_[kCompletionSockets];
 }
 
 // event_reinit() made a new backend (base lock held, in the forked child,
 // the only thread): every attached socket moves to it.
 void after_reinit(event_base* base) {
-  auto* s = static_cast<UringSock*>(base->completion_socks_);
+  auto* s = static_cast<UringSock*>(socks_of(base).head);
   while (s != nullptr) {
     UringSock* next = s->next;
     bufferevent* bev = s->bev;
@@ -640,8 +627,8 @@ bool uring_attach(bufferevent* bev, evutil_socket_t fd) {
   core_of(bev)->cio = s;
   {
     BaseLock lock(base);
-    list_add(s);
-    base->completion_reinit_ = after_reinit;
+    completion_link(socks_of(base), s);
+    socks_of(base).after_reinit = after_reinit;
   }
   return true;
 }
@@ -655,7 +642,7 @@ void uring_detach(bufferevent* bev, bool close_fd) {
   {
     BaseLock lock(s->base);
     s->bev = nullptr;
-    list_remove(s);
+    completion_unlink(socks_of(s->base), s);
     if (uring_stale(s)) {
       // After event_reinit: the kernel requests belong to the parent's
       // ring, whose memory is gone here; nothing will complete.

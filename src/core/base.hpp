@@ -13,6 +13,7 @@
 #include "backends/backend.hpp"
 #include "core/active_queue.hpp"
 #include "core/common_timeout.hpp"
+#include "core/completion_clients.hpp"
 #include "core/event_access.hpp"
 #include "core/growable_array.hpp"
 #include "core/locking.hpp"
@@ -202,17 +203,12 @@ struct event_base final : ev::BackendHost {
   ev::Backend* backend_ = nullptr;
   const ev::BackendInfo* backend_info_ = nullptr;
   bool no_completion_io_ = false;  // EVENT_IOURING_NOCOMPLETION (kept for event_reinit)
-  // Socket bufferevents on completion IO (bufferevent/socket_uring.cpp):
-  // their list, and what event_reinit() calls so that they move to the new
-  // backend.
-  void* completion_socks_ = nullptr;
+  // Socket bufferevents on completion IO (bufferevent/socket_uring.cpp)
+  // and listeners on completion accepts (listener/accept_uring.cpp).
+  ev::CompletionClients completion_clients_[ev::kCompletionKinds];
   // Counts the backends event_reinit() made: a completion request's owner
   // tells by it, cheaply, that its ring is gone.
   unsigned backend_epoch_ = 0;
-  void (*completion_reinit_)(event_base* base) = nullptr;
-  // Listeners on completion accepts (listener/accept_uring.cpp): likewise.
-  void* completion_listeners_ = nullptr;
-  void (*listener_reinit_)(event_base* base) = nullptr;
   // event_base_get_method(): the backend's name, with libevent's spelling of
   // epoll in changelist mode.
   const char* method_name() const {

@@ -54,9 +54,9 @@ int event_base::reinit() {
       if (fds_[fd].events.empty()) fds_[fd].interest = 0;
     if (io_readd_all() < 0) res = -1;
     sig_.pipe_event_added = had_pipe;
-    // Socket bufferevents whose requests were in the old ring move on.
-    if (completion_reinit_ != nullptr) completion_reinit_(this);
-    if (listener_reinit_ != nullptr) listener_reinit_(this);
+    // Owners of requests that were in the old ring move on.
+    for (ev::CompletionClients& clients : completion_clients_)
+      if (clients.after_reinit != nullptr) clients.after_reinit(this);
   }
   if (signal_reinit_locked() < 0) res = -1;
   if (was_notifiable && res == 0) res = make_notifiable_locked();

@@ -74,7 +74,7 @@ struct UringAccept {
   CompletionIo* io = nullptr;
   event_base* base = nullptr;
   event* ready = nullptr;       // nullptr once detached
-  UringAccept* prev = nullptr;  // the base's list (completion_listeners_)
+  UringAccept* prev = nullptr;  // the base's list of listeners
   UringAccept* next = nullptr;
   AcceptResult* queue = nullptr;
   evutil_socket_t fd = -1;
@@ -102,6 +102,10 @@ using BaseLock = Locked<event_base>;
 CompletionIo* accept_io_of(event_base* base) {
   CompletionIo* io = base->backend_ != nullptr ? base->backend_->completion_io() : nullptr;
   return io != nullptr && io->accept_ok() ? io : nullptr;
+}
+
+CompletionClients& listeners_of(event_base* base) {
+  return base->completion_clients_[kCompletionListeners];
 }
 
 void free_state(UringAccept* ua) {
@@ -218,7 +222,7 @@ void accept_complete(CompletionOp* op, int res, int, bool) {
 // touched).
 void after_reinit(event_base* base) {
   CompletionIo* io = accept_io_of(base);
-  for (auto* ua = static_cast<UringAccept*>(base->completion_listeners_); ua != nullptr;
+  for (auto* ua = static_cast<UringAccept*>(listeners_of(base).head); ua != nullptr;
        ua = ua->next) {
     if (ua->epoch == base->backend_epoch_) continue;
     if (ua->pid != getpid()) close_queued(ua);  // the parent delivers its copies
@@ -282,11 +286,8 @@ UringAccept* uring_accept_attach(event_base* base, evutil_socket_t fd, int flags
   ua->flags = flags;
   ua->epoch = base->backend_epoch_;
   ua->pid = getpid();
-  auto* head = static_cast<UringAccept*>(base->completion_listeners_);
-  ua->next = head;
-  if (head != nullptr) head->prev = ua;
-  base->completion_listeners_ = ua;
-  base->listener_reinit_ = after_reinit;
+  completion_link(listeners_of(base), ua);
+  listeners_of(base).after_reinit = after_reinit;
   return ua;
 }
 
@@ -338,12 +339,7 @@ void uring_accept_retry(UringAccept* ua) {
 void uring_accept_detach(UringAccept* ua) {
   event_base* base = ua->base;
   BaseLock lock(base);
-  if (ua->prev != nullptr) {
-    ua->prev->next = ua->next;
-  } else {
-    base->completion_listeners_ = ua->next;
-  }
-  if (ua->next != nullptr) ua->next->prev = ua->prev;
+  completion_unlink(listeners_of(base), ua);
   if (ua->on) set_virtual(ua, false);
   ua->on = false;
   ua->ready = nullptr;
