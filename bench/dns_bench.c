@@ -180,7 +180,7 @@ static void floor_send_gso(struct mmsghdr* msgs, struct iovec* iov, int n) {
     r->msg_iov = &iov[i];
     r->msg_iovlen = (size_t)k;
     if (k > 1) {
-      memset(control[nruns].buf, 0, sizeof(control[nruns].buf));  /* CMSG_SPACE padding too */
+      memset(control[nruns].buf, 0, sizeof(control[nruns].buf)); /* CMSG_SPACE padding too */
       r->msg_control = control[nruns].buf;
       r->msg_controllen = sizeof(control[nruns].buf);
       struct cmsghdr* c = CMSG_FIRSTHDR(r);
